@@ -1,0 +1,112 @@
+package harness
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"rnnbench/models"
+)
+
+// SchemaVersion is the version of results.json; readers refuse others.
+const SchemaVersion = 1
+
+// Record is a whole run: what was asked, where it ran, and one Result per
+// model. It is written to results.json.
+type Record struct {
+	Schema  int            `json:"schema"`
+	Task    string         `json:"task"`
+	Started time.Time      `json:"started"`
+	Machine Machine        `json:"machine"`
+	Train   TrainConfig    `json:"train"`
+	TaskCfg map[string]any `json:"task_config"` // task-specific settings (seq-len, copy tokens, data file, vocabulary…)
+	Results []Result       `json:"results"`
+}
+
+// Eval is one evaluation on the held-out batches.
+type Eval struct {
+	Step        int     `json:"step"`
+	Seconds     float64 `json:"seconds"`                // wall time since training started
+	TrainLoss   float64 `json:"train_loss"`             // mean training loss since the last eval, nats/token
+	Loss        float64 `json:"loss"`                   // held-out loss, nats/token
+	Accuracy    float64 `json:"accuracy"`               // held-out per-token argmax accuracy over counted positions
+	SeqAccuracy float64 `json:"seq_accuracy,omitempty"` // held-out exact-sequence match (selective copying)
+}
+
+// Result is one model's training run.
+type Result struct {
+	Model         models.Config `json:"model"`
+	Name          string        `json:"name"`            // model[/mode]
+	Params        int           `json:"params"`          // all parameters
+	NonEmbedding  int           `json:"non_embedding"`   // without token embedding and head
+	StateBytes    int64         `json:"state_B"`         // inference state per sequence: recurrent state, or KV cache per token of context (transformer)
+	FLOPsPerToken int64         `json:"flops_per_token"` // forward, at the task's T
+	Memory        models.Memory `json:"memory"`          // analytic training memory, bytes
+	Steps         int           `json:"steps"`           // steps taken
+	Tokens        int64         `json:"tokens"`          // B·T·steps
+	WallSeconds   float64       `json:"wall_s"`          // training wall time, without evaluation
+	TokensPerSec  float64       `json:"tokens_per_s"`
+	StepMs        Stats         `json:"step_ms"` // training step wall time
+	Evals         []Eval        `json:"evals"`
+	Best          Eval          `json:"best"`   // the evaluation with the lowest held-out loss
+	Status        string        `json:"status"` // "ok", "target" (stopped at the target accuracy), "diverged", "interrupted"
+	Reason        string        `json:"reason,omitempty"`
+	Sample        string        `json:"sample,omitempty"`
+}
+
+// Stats summarises repeated timings.
+type Stats struct {
+	Median float64 `json:"median"`
+	Min    float64 `json:"min"`
+	Max    float64 `json:"max"`
+	N      int     `json:"n"`
+}
+
+// WriteJSON writes v as indented JSON to path atomically (temp file and rename).
+func WriteJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, append(b, '\n'))
+}
+
+// WriteFileAtomic writes data to a temp file beside path and renames it.
+func WriteFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// ReadRecord reads a results.json (or the results.json inside a folder),
+// refusing other schema versions and files that are not rnnbench records.
+func ReadRecord(path string) (*Record, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		path = filepath.Join(path, "results.json")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read results: %w", err)
+	}
+	var r Record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s is not a valid rnnbench results file (truncated or foreign): %v", path, err)
+	}
+	if r.Schema != SchemaVersion {
+		return nil, fmt.Errorf("%s has results schema %d; this bench reads schema %d", path, r.Schema, SchemaVersion)
+	}
+	return &r, nil
+}

@@ -1,0 +1,190 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"rnnbench/models"
+	"rnnbench/tasks"
+)
+
+// applyFlags overrides the preset with every flag the user set, and checks
+// the ranges of the numeric ones.
+func applyFlags(c *cli.Context, s *settings) error {
+	ints := []struct {
+		flag string
+		dst  *int
+		min  int
+	}{
+		{"layers", &s.Arch.L, 1}, {"dim", &s.Arch.D, 1}, {"expansion", &s.Arch.Expansion, 1},
+		{"heads", &s.Arch.H, 1}, {"state", &s.Arch.N, 1}, {"mlp", &s.Arch.MLP, 0},
+		{"seq-len", &s.SeqLen, 2}, {"copy-tokens", &s.CopyTokens, 1}, {"batch", &s.Train.Batch, 1},
+		{"steps", &s.Train.Steps, 1}, {"warmup", &s.Train.Warmup, 0}, {"eval-every", &s.Train.EvalEvery, 1},
+		{"eval-batches", &s.Train.EvalBatches, 1}, {"params", new(int), 1},
+	}
+	for _, f := range ints {
+		if !c.IsSet(f.flag) {
+			continue
+		}
+		v := c.Int(f.flag)
+		if v < f.min {
+			return badInput("--%s must be an integer ≥ %d, got %d", f.flag, f.min, v)
+		}
+		*f.dst = v
+	}
+	// --lr alone keeps the preset's ratio lr-min/lr (1/10, or 1 for a constant rate).
+	ratio := s.Train.LRMin / s.Train.LR
+	floats := []struct {
+		flag     string
+		dst      *float64
+		min, max float64
+		open     bool // min excluded
+	}{
+		{"lr", &s.Train.LR, 0, 10, true}, {"lr-min", &s.Train.LRMin, 0, 10, false},
+		{"weight-decay", &s.Train.WeightDecay, 0, 10, false}, {"beta2", &s.Train.Beta2, 0, 1, true},
+		{"clip", &s.Train.Clip, 0, 1e9, false}, {"dropout", &s.Arch.Dropout, 0, 0.999, false},
+		{"target-acc", &s.Train.TargetAcc, 0, 1, false},
+	}
+	for _, f := range floats {
+		if !c.IsSet(f.flag) {
+			continue
+		}
+		v := c.Float64(f.flag)
+		if v < f.min || v > f.max || (f.open && v == f.min) || v != v {
+			lo := "["
+			if f.open {
+				lo = "("
+			}
+			return badInput("--%s must be in %s%g, %g], got %g", f.flag, lo, f.min, f.max, v)
+		}
+		*f.dst = v
+	}
+	if c.IsSet("lr") && !c.IsSet("lr-min") {
+		s.Train.LRMin = s.Train.LR * ratio
+	}
+	if c.IsSet("seed") {
+		s.Train.Seed = c.Uint64("seed")
+	}
+	if c.Float64("temperature") <= 0 {
+		return badInput("--temperature must be > 0, got %g", c.Float64("temperature"))
+	}
+	if c.Int("top-k") < 0 || c.Int("sample") < 0 {
+		return badInput("--top-k and --sample must be ≥ 0")
+	}
+	return nil
+}
+
+// modelConfigs expands --model and --mode into one Config per model run.
+func modelConfigs(modelFlag, modeFlag string, arch models.Config) ([]models.Config, error) {
+	var names []string
+	if modelFlag == "all" {
+		names = models.MixerNames
+	} else {
+		for _, n := range strings.Split(modelFlag, ",") {
+			n = strings.TrimSpace(strings.ToLower(n))
+			if !slices.Contains(models.MixerNames, n) {
+				return nil, badInput("unknown --model %q%s: allowed %s, or all", n, suggest(n, models.MixerNames), strings.Join(models.MixerNames, ", "))
+			}
+			names = append(names, n)
+		}
+	}
+	var out []models.Config
+	for _, n := range names {
+		modes := models.Modes[n]
+		var chosen []string
+		switch {
+		case len(modes) == 0 && modeFlag != "" && modeFlag != "all" && len(names) == 1:
+			return nil, badInput("--mode %s does not apply to %s: only mingru and minlstm have modes", modeFlag, n)
+		case len(modes) == 0:
+			chosen = []string{""}
+		case modeFlag == "":
+			chosen = modes[:1]
+		case modeFlag == "all":
+			chosen = modes
+		case slices.Contains(modes, modeFlag):
+			chosen = []string{modeFlag}
+		default:
+			return nil, badInput("unknown --mode %q%s for %s: allowed %s, or all", modeFlag, suggest(modeFlag, modes), n, strings.Join(modes, ", "))
+		}
+		for _, mode := range chosen {
+			c := arch
+			c.Mixer, c.Mode = n, mode
+			if err := c.Validate(); err != nil {
+				return nil, badInput("%v", err)
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// suggest returns ` (did you mean "x"?)` for the closest allowed name
+// within edit distance 2, or "".
+func suggest(got string, allowed []string) string {
+	best, bestD := "", 3
+	for _, a := range allowed {
+		if d := editDistance(got, a); d < bestD {
+			best, bestD = a, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// loadCorpus reads --data, or tiny Shakespeare from the user cache folder
+// (downloading it once if absent), for windows of T+1 characters.
+func loadCorpus(c *cli.Context, T int) (*tasks.Corpus, string, error) {
+	path := c.String("data")
+	if path == "" {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return nil, "", badInput("no user cache folder (%v): pass --data FILE", err)
+		}
+		ctx, cancel := context.WithTimeout(c.Context, 2*time.Minute)
+		defer cancel()
+		path, err = tasks.EnsureShakespeare(ctx, cache, tasks.ShakespeareURL, http.DefaultClient)
+		if err != nil {
+			return nil, "", badInput("%v", err)
+		}
+	}
+	corpus, err := tasks.LoadCorpus(path, T)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) || errors.Is(err, tasks.ErrEmpty) ||
+			errors.Is(err, tasks.ErrNotText) || errors.Is(err, tasks.ErrTooShort) || errors.Is(err, tasks.ErrConfig) {
+			return nil, "", badInput("%v", err)
+		}
+		return nil, "", err
+	}
+	return corpus, path, nil
+}

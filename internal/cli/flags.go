@@ -1,0 +1,44 @@
+package cli
+
+import "github.com/urfave/cli/v2"
+
+// runFlags are the flags of `bench run`. A flag left unset takes its value
+// from the preset (see presets.go); the defaults shown are the quick
+// preset's for selective copying.
+func runFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "task", Value: "selective-copy", Usage: "task: selective-copy (Gu & Dao 2023 §3.1), char-lm (character-level text, tiny Shakespeare by default)"},
+		&cli.StringFlag{Name: "model", Value: "mingru", Usage: "model: mingru, minlstm, gru, lstm, transformer, mamba, a comma-separated list, or all"},
+		&cli.StringFlag{Name: "mode", Usage: "training mode of minGRU/minLSTM: parallel (log-space scan, Heinsen 2023) or sequential (step-by-step recurrence), or all; default parallel"},
+		&cli.StringFlag{Name: "preset", Value: "quick", Usage: "settings to start from: quick (minutes on 2 cores) or paper (the paper's setting; hours to days)"},
+		&cli.IntFlag{Name: "layers", Usage: "L, number of residual blocks (preset: 2)"},
+		&cli.IntFlag{Name: "dim", Usage: "D, model width (preset: 64)"},
+		&cli.IntFlag{Name: "expansion", Usage: "E = expansion·D, hidden width of the RNNs and Mamba (preset: 2)"},
+		&cli.IntFlag{Name: "heads", Usage: "H, attention heads of the transformer; must divide D (preset: 4)"},
+		&cli.IntFlag{Name: "state", Usage: "N, state size per channel of Mamba's S6 (preset: 16)"},
+		&cli.IntFlag{Name: "mlp", Usage: "MLP hidden width as a multiple of D after each mixer, 0 for none (preset: 0 for selective-copy, 4 for char-lm)"},
+		&cli.IntFlag{Name: "params", Usage: "size each model's width D so that its non-embedding parameters land within 10% of this count (Long Range Arena rule); overrides --dim"},
+		&cli.IntFlag{Name: "seq-len", Usage: "T, tokens per sequence fed to the model, including the copy markers (preset: 64 selective-copy, 128 char-lm)"},
+		&cli.IntFlag{Name: "copy-tokens", Usage: "K, data tokens to copy in selective-copy; 1 ≤ K ≤ T/2 (preset: 8)"},
+		&cli.IntFlag{Name: "batch", Usage: "B, sequences per training step (preset: 32)"},
+		&cli.IntFlag{Name: "steps", Usage: "maximum training steps (preset: 3000 selective-copy, 1500 char-lm)"},
+		&cli.Float64Flag{Name: "lr", Usage: "peak learning rate of AdamW (preset: 3e-3)"},
+		&cli.Float64Flag{Name: "lr-min", Usage: "learning rate at the end of the cosine decay (preset: lr/10)"},
+		&cli.IntFlag{Name: "warmup", Usage: "linear warm-up steps (preset: 100)"},
+		&cli.Float64Flag{Name: "weight-decay", Usage: "AdamW decoupled weight decay on matrices (preset: 0.1)"},
+		&cli.Float64Flag{Name: "beta2", Usage: "AdamW β2 (preset: 0.99)"},
+		&cli.Float64Flag{Name: "clip", Usage: "gradient-norm clipping threshold, 0 for none (preset: 1.0)"},
+		&cli.Float64Flag{Name: "dropout", Usage: "dropout on each residual branch during training, in [0, 1) (preset: 0)"},
+		&cli.IntFlag{Name: "eval-every", Usage: "steps between evaluations on held-out data (preset: 100)"},
+		&cli.IntFlag{Name: "eval-batches", Usage: "held-out batches per evaluation (preset: 8)"},
+		&cli.BoolFlag{Name: "eval-full", Usage: "char-lm: evaluate on the whole validation text instead of a fixed seeded set of windows"},
+		&cli.Float64Flag{Name: "target-acc", Usage: "stop a model early once its held-out per-token accuracy reaches this, 0 to never stop (preset: 0.99 selective-copy, 0 char-lm)"},
+		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed for parameters, training data and dropout; evaluation data uses a separate held-out seed"},
+		&cli.StringFlag{Name: "data", Usage: "char-lm: any text file; default tiny Shakespeare from the user cache folder (downloaded and checksum-verified if absent)"},
+		&cli.IntFlag{Name: "sample", Value: 300, Usage: "char-lm: characters to generate from each trained model through the recurrent step API, 0 for none"},
+		&cli.Float64Flag{Name: "temperature", Value: 0.8, Usage: "char-lm: sampling temperature, > 0"},
+		&cli.IntFlag{Name: "top-k", Value: 0, Usage: "char-lm: sample only from the k most likely characters, 0 for all"},
+		&cli.StringFlag{Name: "out", Usage: "output folder (default results/<task>-<model>-<UTC time>); must not be a file"},
+		&cli.BoolFlag{Name: "quiet", Usage: "no progress lines on stderr"},
+	}
+}

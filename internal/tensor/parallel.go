@@ -1,0 +1,92 @@
+package tensor
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// For runs body(lo, hi) over [0, n) split into chunks of about grain items,
+// on a persistent pool of GOMAXPROCS goroutines (the caller is one of
+// them). Chunk boundaries depend only on n and grain, never on the number
+// of workers, and body must write disjoint outputs per index without
+// reducing across indices, so results are bit-identical with GOMAXPROCS 1
+// or 2. With one worker, one chunk, or when another For is already running
+// (a nested or concurrent call), body(0, n) runs on the caller.
+// For makes no heap allocation of its own; a body closure that captures
+// variables may (bind such closures once, outside the hot loop).
+func For(n, grain int, body func(lo, hi int)) {
+	if n <= 0 {
+		return
+	}
+	if grain < 1 {
+		grain = 1
+	}
+	chunks := (n + grain - 1) / grain
+	workers := min(runtime.GOMAXPROCS(0), chunks)
+	if workers <= 1 || !pool.mu.TryLock() {
+		body(0, n)
+		return
+	}
+	defer pool.mu.Unlock()
+	for pool.started < workers-1 {
+		pool.started++
+		go worker()
+	}
+	j := &pool.job
+	j.body, j.n, j.size, j.chunks = body, n, (n+chunks-1)/chunks, chunks
+	j.next.Store(0)
+	j.wg.Add(workers - 1)
+	for i := 0; i < workers-1; i++ {
+		pool.work <- j
+	}
+	j.run()
+	j.wg.Wait()
+	j.body = nil
+}
+
+// Splits reports whether For(n, grain, ·) would run on more than one
+// goroutine, so that callers can skip building a closure when it would not.
+func Splits(n, grain int) bool {
+	if grain < 1 {
+		grain = 1
+	}
+	return n > grain && runtime.GOMAXPROCS(0) > 1
+}
+
+var pool struct {
+	mu      sync.Mutex // held by the running For
+	started int
+	work    chan *job
+	job     job
+}
+
+func init() { pool.work = make(chan *job, 64) }
+
+type job struct {
+	body            func(lo, hi int)
+	n, size, chunks int
+	next            atomic.Int64
+	wg              sync.WaitGroup
+}
+
+func worker() {
+	for j := range pool.work {
+		j.run()
+		j.wg.Done()
+	}
+}
+
+// run takes chunks until none are left.
+func (j *job) run() {
+	for {
+		c := int(j.next.Add(1) - 1)
+		if c >= j.chunks {
+			return
+		}
+		lo := c * j.size
+		if hi := min(j.n, lo+j.size); lo < hi {
+			j.body(lo, hi)
+		}
+	}
+}

@@ -1,0 +1,286 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"rnnbench/internal/nn"
+	"rnnbench/internal/tensor"
+)
+
+// attnSlots is the number of [T, T] workspaces Backward uses for dS; the
+// (b, h) pairs are dealt to slots round-robin, so the result does not depend
+// on GOMAXPROCS and the workspace does not grow with B·H.
+const attnSlots = 8
+
+// Attention is the Transformer's sequence mixer: causal multi-head
+// self-attention with rotary position embeddings (Vaswani et al. 2017,
+// eq. 1; RoPE from Su et al. 2021, eq. 34, see rope):
+//
+//	[q; k; v] = x·W_qkvᵀ                          (per token, each [D], heads of Dh = D/H)
+//	q̃_t, k̃_t = R(t)·q_t, R(t)·k_t                  (per head)
+//	P = causal softmax(q̃·k̃ᵀ/√Dh)                  (per (b, h): [T, T], zero above the diagonal)
+//	o = P·v,  y = concat_h(o)·W_projᵀ
+//
+// Parameters: prefix+".qkv.weight" [3D, D] (rows q, k, v; no bias) and
+// prefix+".proj.weight" [D, D] (no bias). Activations kept for backward
+// (counted in Alloc): qkv [B, T, 3D], P [B, H, T, T] (the quadratic memory
+// the sweep measures) and o [B, T, D].
+type Attention[F tensor.Float] struct {
+	D, H, Dh int
+	QKV      *nn.Linear[F] // D → 3D, no bias
+	Proj     *nn.Linear[F] // D → D, no bias
+	scale    F             // 1/√Dh
+
+	maxB, maxT int
+	rope       rope[F] // positions [0, maxT)
+	qkv        []F     // [B, T, 3D] activation: q and k after RoPE, v
+	att        []F     // [B, H, T, T] activation: attention probabilities, 0 above the diagonal
+	out        []F     // [B, T, D] activation: heads concatenated, input of Proj
+	dqkv       []F     // [B, T, 3D] scratch: gradient of qkv
+	dout       []F     // [B, T, D] scratch: gradient of out
+	ds         []F     // [attnSlots, T, T] scratch: dP, then dS in place
+
+	// Arguments of the current call, read by the pre-bound parallel bodies
+	// below (bound once in NewAttention so calls make no closures).
+	b, t, slots                         int
+	st                                  *attnState[F]
+	forwardBody, backwardBody, stepBody func(lo, hi int)
+}
+
+// NewAttention builds the attention mixer for c.D and c.H heads, registering
+// prefix+".qkv.weight" and prefix+".proj.weight" in ps. It returns an error
+// if c.H does not divide c.D or the head width D/H is odd (RoPE rotates pairs).
+func NewAttention[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
+	if c.D <= 0 || c.H <= 0 || c.D%c.H != 0 {
+		return nil, fmt.Errorf("attention: heads %d must divide D=%d", c.H, c.D)
+	}
+	if (c.D/c.H)%2 != 0 {
+		return nil, fmt.Errorf("attention: head width D/H = %d must be even for RoPE", c.D/c.H)
+	}
+	m := &Attention[F]{D: c.D, H: c.H, Dh: c.D / c.H}
+	m.QKV = nn.NewLinear(ps, prefix+".qkv", c.D, 3*c.D, false)
+	m.Proj = nn.NewLinear(ps, prefix+".proj", c.D, c.D, false)
+	m.scale = F(1 / math.Sqrt(float64(m.Dh)))
+	m.forwardBody, m.backwardBody, m.stepBody = m.forwardHeads, m.backwardSlots, m.stepHeads
+	return m, nil
+}
+
+// Init draws both weights from U(−1/√D, 1/√D), PyTorch's nn.Linear default.
+func (m *Attention[F]) Init(rng *rand.Rand) {
+	m.QKV.Init(rng)
+	m.Proj.Init(rng)
+}
+
+// Alloc makes the buffers for up to B sequences of T tokens: activations
+// qkv, P and o (3·B·T·D + B·H·T² + B·T·D elements), and scratch dqkv, do,
+// attnSlots·T² for dS and the RoPE tables (T·Dh).
+func (m *Attention[F]) Alloc(a *tensor.Arena[F], B, T int) {
+	m.maxB, m.maxT = B, T
+	D := m.D
+	m.qkv = a.Make(tensor.Activation, B*T*3*D)
+	m.att = a.Make(tensor.Activation, B*m.H*T*T)
+	m.out = a.Make(tensor.Activation, B*T*D)
+	m.dqkv = a.Make(tensor.Scratch, B*T*3*D)
+	m.dout = a.Make(tensor.Scratch, B*T*D)
+	m.ds = a.Make(tensor.Scratch, min(B*m.H, attnSlots)*T*T)
+	half := T * m.Dh / 2
+	m.rope = newRope(m.Dh, T, a.Make(tensor.Scratch, half), a.Make(tensor.Scratch, half))
+}
+
+func (m *Attention[F]) check(B, T int) {
+	if B <= 0 || T <= 0 || B > m.maxB || T > m.maxT {
+		panic(fmt.Sprintf("models: attention called with B=%d T=%d, Alloc'd for B=%d T=%d", B, T, m.maxB, m.maxT))
+	}
+}
+
+// Forward computes y: [B, T, D] from x: [B, T, D]. It panics if B or T
+// exceed Alloc's.
+func (m *Attention[F]) Forward(y, x []F, B, T int) {
+	m.check(B, T)
+	n := B * T
+	m.QKV.Forward(m.qkv[:n*3*m.D], x, n)
+	m.b, m.t = B, T
+	tensor.For(B*m.H, 1, m.forwardBody)
+	m.Proj.Forward(y, m.out[:n*m.D], n)
+}
+
+// forwardHeads runs RoPE, scores, softmax and P·v for the (b, h) pairs
+// [lo, hi); each pair writes only its own slices of qkv, att and out.
+func (m *Attention[F]) forwardHeads(lo, hi int) {
+	T, D, Dh, H, ld := m.t, m.D, m.Dh, m.H, 3*m.D
+	for bh := lo; bh < hi; bh++ {
+		b, h := bh/H, bh%H
+		base := b*T*ld + h*Dh
+		q, k, v := m.qkv[base:], m.qkv[base+D:], m.qkv[base+2*D:] // rows t·ld, [T, Dh]
+		for t := 0; t < T; t++ {
+			m.rope.rotate(q[t*ld:], t)
+			m.rope.rotate(k[t*ld:], t)
+		}
+		p := m.att[bh*T*T : (bh+1)*T*T] // [T, T]
+		tensor.Gemm(false, true, T, T, Dh, m.scale, q, ld, k, ld, 0, p, T)
+		for i := 0; i < T; i++ {
+			softmaxPrefix(p[i*T:(i+1)*T], i+1)
+		}
+		tensor.Gemm(false, false, T, Dh, T, 1, p, T, v, ld, 0, m.out[b*T*D+h*Dh:], D)
+	}
+}
+
+// softmaxPrefix overwrites row[:n] with softmax(row[:n]) (max-subtracted)
+// and zeros row[n:], the causally masked positions.
+func softmaxPrefix[F tensor.Float](row []F, n int) {
+	mx := row[0]
+	for _, v := range row[1:n] {
+		mx = max(mx, v)
+	}
+	var sum F
+	for j := 0; j < n; j++ {
+		e := tensor.Exp(row[j] - mx)
+		row[j] = e
+		sum += e
+	}
+	inv := 1 / sum
+	for j := 0; j < n; j++ {
+		row[j] *= inv
+	}
+	clear(row[n:])
+}
+
+// Backward accumulates dx: [B, T, D] and the weight gradients from
+// dy: [B, T, D], given the x of the last Forward. Per (b, h), with dO the
+// gradient of o:
+//
+//	dv = Pᵀ·dO,  dP = dO·vᵀ,  dS_ij = P_ij·(dP_ij − Σ_k P_ik·dP_ik)   (softmax backward)
+//	dq̃ = dS·k̃/√Dh,  dk̃ = dSᵀ·q̃/√Dh,  dq = R(t)ᵀ·dq̃,  dk = R(t)ᵀ·dk̃
+//
+// It panics if B or T exceed Alloc's.
+func (m *Attention[F]) Backward(dx, dy, x []F, B, T int) {
+	m.check(B, T)
+	n, D := B*T, m.D
+	dout := m.dout[:n*D]
+	clear(dout)
+	m.Proj.Backward(dout, dy, m.out[:n*D], n)
+	m.b, m.t, m.slots = B, T, min(B*m.H, attnSlots)
+	tensor.For(m.slots, 1, m.backwardBody)
+	m.QKV.Backward(dx, m.dqkv[:n*3*D], x, n)
+}
+
+// backwardSlots handles workspace slots [lo, hi); slot s serves the (b, h)
+// pairs s, s+slots, s+2·slots, …, each writing only its own slices of dqkv.
+func (m *Attention[F]) backwardSlots(lo, hi int) {
+	T, D, Dh, H, ld := m.t, m.D, m.Dh, m.H, 3*m.D
+	for slot := lo; slot < hi; slot++ {
+		ds := m.ds[slot*T*T : (slot+1)*T*T] // [T, T]
+		for bh := slot; bh < m.b*H; bh += m.slots {
+			b, h := bh/H, bh%H
+			base := b*T*ld + h*Dh
+			q, k, v := m.qkv[base:], m.qkv[base+D:], m.qkv[base+2*D:]       // rows t·ld, [T, Dh]
+			dq, dk, dv := m.dqkv[base:], m.dqkv[base+D:], m.dqkv[base+2*D:] // rows t·ld, [T, Dh]
+			do := m.dout[b*T*D+h*Dh:]                                       // rows t·D, [T, Dh]
+			p := m.att[bh*T*T : (bh+1)*T*T]                                 // [T, T]
+			tensor.Gemm(true, false, T, Dh, T, 1, p, T, do, D, 0, dv, ld)
+			tensor.Gemm(false, true, T, T, Dh, 1, do, D, v, ld, 0, ds, T)
+			for i := 0; i < T; i++ {
+				pr, dr := p[i*T:i*T+i+1], ds[i*T:(i+1)*T]
+				var dot F
+				for j, pv := range pr {
+					dot += pv * dr[j]
+				}
+				for j, pv := range pr {
+					dr[j] = pv * (dr[j] - dot)
+				}
+				clear(dr[i+1:])
+			}
+			tensor.Gemm(false, false, T, Dh, T, m.scale, ds, T, k, ld, 0, dq, ld)
+			tensor.Gemm(true, false, T, Dh, T, m.scale, ds, T, q, ld, 0, dk, ld)
+			for t := 0; t < T; t++ {
+				m.rope.unrotate(dq[t*ld:], t)
+				m.rope.unrotate(dk[t*ld:], t)
+			}
+		}
+	}
+}
+
+// attnState is the KV cache for Step.
+type attnState[F tensor.Float] struct {
+	B, D, maxT, pos int
+	k, v            []F // [B, H, maxT, Dh]: keys after RoPE, values
+	rope            rope[F]
+	qkv             []F // [B, 3D] workspace
+	att             []F // [B, H, maxT] workspace: scores, then probabilities
+	out             []F // [B, D] workspace: heads concatenated
+}
+
+// Bytes returns the bytes of the filled cache positions, 2·B·pos·D·sizeof(F).
+func (s *attnState[F]) Bytes() int64 {
+	return 2 * int64(s.B) * int64(s.pos) * int64(s.D) * tensor.SizeOf[F]()
+}
+
+// Reset empties the cache (the stale entries are overwritten before use).
+func (s *attnState[F]) Reset() { s.pos = 0 }
+
+// NewState makes a KV cache for B sequences of up to maxT tokens, with its
+// RoPE tables for positions [0, maxT).
+func (m *Attention[F]) NewState(B, maxT int) State {
+	D, half := m.D, maxT*m.Dh/2
+	return &attnState[F]{
+		B: B, D: D, maxT: maxT,
+		k:    make([]F, B*maxT*D),
+		v:    make([]F, B*maxT*D),
+		rope: newRope(m.Dh, maxT, make([]F, half), make([]F, half)),
+		qkv:  make([]F, B*3*D),
+		att:  make([]F, B*m.H*maxT),
+		out:  make([]F, B*D),
+	}
+}
+
+// Step attends the token x: [B, D] at the cache's position to the cached
+// positions and itself, appends its k and v, and writes y: [B, D]. It panics
+// if s is not this mixer's state or the cache is full.
+func (m *Attention[F]) Step(s State, y, x []F) {
+	st := s.(*attnState[F])
+	if st.pos >= st.maxT {
+		panic(fmt.Sprintf("models: attention KV cache full at %d positions", st.maxT))
+	}
+	m.QKV.Forward(st.qkv, x, st.B)
+	m.st = st
+	tensor.For(st.B*m.H, 1, m.stepBody)
+	m.st = nil
+	m.Proj.Forward(y, st.out, st.B)
+	st.pos++
+}
+
+// stepHeads runs one Step for the (b, h) pairs [lo, hi).
+func (m *Attention[F]) stepHeads(lo, hi int) {
+	st := m.st
+	D, Dh, H, pos, n := m.D, m.Dh, m.H, st.pos, st.pos+1
+	for bh := lo; bh < hi; bh++ {
+		b, h := bh/H, bh%H
+		base := b*3*D + h*Dh
+		q, k, v := st.qkv[base:base+Dh], st.qkv[base+D:base+D+Dh], st.qkv[base+2*D:base+2*D+Dh]
+		st.rope.rotate(q, pos)
+		st.rope.rotate(k, pos)
+		kc, vc := st.k[bh*st.maxT*Dh:], st.v[bh*st.maxT*Dh:] // [maxT, Dh]
+		copy(kc[pos*Dh:], k)
+		copy(vc[pos*Dh:], v)
+		row := st.att[bh*st.maxT : bh*st.maxT+n] // [pos+1]
+		tensor.Gemm(false, true, 1, n, Dh, m.scale, q, Dh, kc, Dh, 0, row, n)
+		softmaxPrefix(row, n)
+		tensor.Gemm(false, false, 1, Dh, n, 1, row, n, vc, Dh, 0, st.out[b*D+h*Dh:], Dh)
+	}
+}
+
+// FLOPs returns the forward multiply-add FLOPs per token averaged over the
+// T causal positions:
+//
+//	2·D·3D + 2·D·D        (qkv and output projections)
+//	+ 2·2·D·(T+1)/2       (q·kᵀ and P·v over t+1 keys, averaged over t = 0..T−1)
+//	= 8·D² + 2·D·(T+1).
+//
+// Softmax and RoPE are not counted. Forward actually runs the full T×T
+// products (4·D·T per token for attention), masking after.
+func (m *Attention[F]) FLOPs(T int) int64 {
+	D := int64(m.D)
+	return 8*D*D + 2*D*int64(T+1)
+}

@@ -1,0 +1,320 @@
+package models
+
+import (
+	"errors"
+	"math/rand/v2"
+
+	"rnnbench/internal/nn"
+	"rnnbench/internal/tensor"
+)
+
+// GRU is the classic gated recurrent unit as a sequence mixer, trained by
+// backpropagation through time one step after another. Equations, gate order
+// (r, z, n), biases and parameter layout are those of PyTorch's nn.GRU
+// (single layer, batch_first), so weights map one to one:
+//
+//	r_t = σ(W_ir x_t + b_ir + W_hr h_{t−1} + b_hr)
+//	z_t = σ(W_iz x_t + b_iz + W_hz h_{t−1} + b_hz)
+//	n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t−1} + b_hn))
+//	h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1},  h_{−1} = 0
+//	y_t = W_out h_t  (Linear E→D without bias; identity when E == D)
+//
+// Parameters (prefix p): p.weight_ih [3E, D], p.weight_hh [3E, E],
+// p.bias_ih [3E], p.bias_hh [3E], and p.out.weight [D, E] when E ≠ D.
+// Count: 3E(D+E) + 6E (+ E·D).
+//
+// Activations kept for backward, per token: gates r, z, n (3E), W_hn h + b_hn
+// (E) and h (E): 5E floats.
+type GRU[F tensor.Float] struct {
+	D, E int
+	wih  *tensor.Param[F] // [3E, D], rows r | z | n
+	whh  *tensor.Param[F] // [3E, E]
+	bih  *tensor.Param[F] // [3E]
+	bhh  *tensor.Param[F] // [3E]
+	out  *nn.Linear[F]    // E → D, nil when E == D
+
+	maxB, maxT int
+	B, T       int // shapes of the current call, read by the row kernels
+	t          int // time step the row kernels work on
+	x, dy      []F // inputs of the current call, read by the row kernels
+
+	gates []F // [B, T, 3E] r, z, n (holds the input projection before the time loop)
+	hn    []F // [B, T, E] W_hn h_{t−1} + b_hn
+	h     []F // [B, T, E] hidden states
+
+	gh   []F // scratch [B, 3E] hidden projection W_hh h_{t−1} + b_hh of one step
+	dpre []F // scratch [B, T, 3E] gradient of the input-side pre-activations
+	dgh  []F // scratch [B, 3E] gradient of the hidden-side pre-activations of one step
+	dhs  []F // scratch [B, T, E] dL/dh_t from the output (nil when E == D: dy is used)
+	dh   []F // scratch [B, E] dL/dh carried backwards through time
+
+	fwdRows, bwdRows func(lo, hi int) // made once in Alloc, so steps do not allocate
+}
+
+// NewGRU registers a GRU mixer's parameters in ps under prefix. It returns
+// an error when D or E = c.E() is not positive.
+func NewGRU[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
+	if c.D <= 0 || c.E() <= 0 {
+		return nil, errors.New("gru: D and expansion must be positive")
+	}
+	g := &GRU[F]{D: c.D, E: c.E()}
+	E, D := g.E, g.D
+	g.wih = ps.New(prefix+".weight_ih", true, 3*E, D)
+	g.whh = ps.New(prefix+".weight_hh", true, 3*E, E)
+	g.bih = ps.New(prefix+".bias_ih", false, 3*E)
+	g.bhh = ps.New(prefix+".bias_hh", false, 3*E)
+	if E != D {
+		g.out = nn.NewLinear(ps, prefix+".out", E, D, false)
+	}
+	return g, nil
+}
+
+// Init draws every weight and bias from U(−1/√E, 1/√E) as PyTorch's nn.GRU
+// does, and the output projection from U(−1/√E, 1/√E) as nn.Linear does.
+func (g *GRU[F]) Init(rng *rand.Rand) {
+	bound := tensor.KaimingBound(g.E)
+	for _, p := range []*tensor.Param[F]{g.wih, g.whh, g.bih, g.bhh} {
+		tensor.Uniform(rng, p.Data, bound)
+	}
+	if g.out != nil {
+		g.out.Init(rng)
+	}
+}
+
+// Alloc makes the buffers for up to B sequences of up to T tokens.
+func (g *GRU[F]) Alloc(a *tensor.Arena[F], B, T int) {
+	E := g.E
+	g.maxB, g.maxT = B, T
+	g.gates = a.Make(tensor.Activation, B*T*3*E)
+	g.hn = a.Make(tensor.Activation, B*T*E)
+	g.h = a.Make(tensor.Activation, B*T*E)
+	g.gh = a.Make(tensor.Scratch, B*3*E)
+	g.dpre = a.Make(tensor.Scratch, B*T*3*E)
+	g.dgh = a.Make(tensor.Scratch, B*3*E)
+	if g.out != nil {
+		g.dhs = a.Make(tensor.Scratch, B*T*E)
+	}
+	g.dh = a.Make(tensor.Scratch, B*E)
+	g.fwdRows = g.forwardRows
+	g.bwdRows = g.backwardRows
+}
+
+// rowGrain returns the rows per parallel chunk of the gate math, so that a
+// chunk holds at least about 2048 hidden units.
+func rowGrain(E int) int { return max(1, 2048/E) }
+
+// Forward computes y: [B, T, D] from x: [B, T, D]. It panics when B or T
+// exceed Alloc's or the slices are too short.
+func (g *GRU[F]) Forward(y, x []F, B, T int) {
+	D, E := g.D, g.E
+	g.check("Forward", B, T, x, y)
+	// Input projection for all tokens at once: gates = x·W_ihᵀ + b_ih.
+	// gates: [B·T, 3E], x: [B·T, D], W_ih: [3E, D].
+	for m := 0; m < B*T; m++ {
+		copy(g.gates[m*3*E:(m+1)*3*E], g.bih.Data)
+	}
+	tensor.MatMul(false, true, B*T, 3*E, D, x, g.wih.Data, 1, g.gates)
+	g.B, g.T = B, T
+	for t := 0; t < T; t++ {
+		// gh = h_{t−1}·W_hhᵀ + b_hh, gh: [B, 3E]; h_{t−1} rows have stride T·E.
+		for b := 0; b < B; b++ {
+			copy(g.gh[b*3*E:(b+1)*3*E], g.bhh.Data)
+		}
+		if t > 0 {
+			tensor.Gemm(false, true, B, 3*E, E, 1, g.h[(t-1)*E:], T*E, g.whh.Data, E, 1, g.gh, 3*E)
+		}
+		g.t = t
+		tensor.For(B, rowGrain(E), g.fwdRows)
+	}
+	if g.out != nil {
+		g.out.Forward(y, g.h, B*T)
+	} else {
+		copy(y[:B*T*D], g.h[:B*T*E])
+	}
+}
+
+// forwardRows runs the gate math of step g.t for batch rows [lo, hi).
+func (g *GRU[F]) forwardRows(lo, hi int) {
+	E, T, t := g.E, g.T, g.t
+	for b := lo; b < hi; b++ {
+		m := b*T + t
+		var hPrev []F
+		if t > 0 {
+			hPrev = g.h[(m-1)*E : m*E]
+		}
+		gruCell(g.h[m*E:(m+1)*E], hPrev, g.gates[m*3*E:(m+1)*3*E], g.gh[b*3*E:(b+1)*3*E], g.hn[m*E:(m+1)*E])
+	}
+}
+
+// gruCell is one GRU step for one sequence. On entry gates: [3E] holds the
+// input projection W_i x + b_i (r | z | n); on exit it holds r, z, n. gh: [3E]
+// is W_h h_{t−1} + b_h. hPrev: [E] is h_{t−1} (nil for zeros); hNew: [E]
+// receives h_t and may alias hPrev. hn: [E] receives W_hn h_{t−1} + b_hn.
+func gruCell[F tensor.Float](hNew, hPrev, gates, gh, hn []F) {
+	E := len(hNew)
+	r, z, n := gates[:E], gates[E:2*E], gates[2*E:3*E]
+	for j := range E {
+		var hp F
+		if hPrev != nil {
+			hp = hPrev[j]
+		}
+		rj := tensor.Sigmoid(r[j] + gh[j])
+		zj := tensor.Sigmoid(z[j] + gh[E+j])
+		nj := tensor.Tanh(n[j] + rj*gh[2*E+j])
+		r[j], z[j], n[j] = rj, zj, nj
+		hn[j] = gh[2*E+j]
+		hNew[j] = (1-zj)*nj + zj*hp
+	}
+}
+
+// Backward accumulates dx: [B, T, D] and the parameter gradients from
+// dy: [B, T, D], by exact backpropagation through time over the last
+// Forward (x must be the same). Per step, with dh the total gradient of h_t:
+//
+//	dn = dh(1−z), dz = dh(h_{t−1}−n), dĥn = dn(1−n²)          (ĥ: pre-activation)
+//	dẑ = dz·z(1−z), dr̂ = dĥn·(W_hn h + b_hn)·r(1−r)
+//	input side (r̂, ẑ, n̂), hidden side (r̂, ẑ, r·n̂);
+//	dh_{t−1} = dh·z + (hidden side)·W_hh.
+//
+// dW_hh and db_hh accumulate per step; dW_ih, db_ih and dx come from one
+// matmul over all tokens at the end. It panics like Forward.
+func (g *GRU[F]) Backward(dx, dy, x []F, B, T int) {
+	D, E := g.D, g.E
+	g.check("Backward", B, T, x, dy)
+	if len(dx) < B*T*D {
+		panic("gru: Backward dx too short")
+	}
+	g.B, g.T = B, T
+	if g.out != nil {
+		clear(g.dhs[:B*T*E])
+		g.out.Backward(g.dhs, dy, g.h, B*T)
+		g.dy = g.dhs
+	} else {
+		g.dy = dy
+	}
+	clear(g.dh[:B*E])
+	dbhh := g.bhh.Grad
+	for t := T - 1; t >= 0; t-- {
+		g.t = t
+		tensor.For(B, rowGrain(E), g.bwdRows)
+		for b := 0; b < B; b++ {
+			tensor.Add(dbhh, g.dgh[b*3*E:(b+1)*3*E])
+		}
+		if t > 0 {
+			hPrev := g.h[(t-1)*E:] // rows b·T+t−1, stride T·E
+			// dW_hh += dghᵀ·h_{t−1}: [3E, B]×[B, E].
+			tensor.Gemm(true, false, 3*E, E, B, 1, g.dgh, 3*E, hPrev, T*E, 1, g.whh.Grad, E)
+			// dh_{t−1} += dgh·W_hh: [B, 3E]×[3E, E].
+			tensor.Gemm(false, false, B, E, 3*E, 1, g.dgh, 3*E, g.whh.Data, E, 1, g.dh, E)
+		}
+	}
+	// dW_ih += dpreᵀ·x, dx += dpre·W_ih, db_ih += Σ dpre over all B·T tokens.
+	dpre := g.dpre[:B*T*3*E]
+	tensor.MatMul(true, false, 3*E, D, B*T, dpre, x, 1, g.wih.Grad)
+	tensor.MatMul(false, false, B*T, D, 3*E, dpre, g.wih.Data, 1, dx)
+	for m := 0; m < B*T; m++ {
+		tensor.Add(g.bih.Grad, dpre[m*3*E:(m+1)*3*E])
+	}
+	g.dy = nil
+}
+
+// backwardRows runs the backward gate math of step g.t for batch rows
+// [lo, hi): it reads dh (from later steps) and dL/dh_t from the output,
+// writes dpre and dgh, and leaves dh = dh_t·z, the direct part of dh_{t−1}.
+func (g *GRU[F]) backwardRows(lo, hi int) {
+	E, T, t := g.E, g.T, g.t
+	for b := lo; b < hi; b++ {
+		m := b*T + t
+		gt := g.gates[m*3*E : (m+1)*3*E]
+		r, z, n := gt[:E], gt[E:2*E], gt[2*E:]
+		hn := g.hn[m*E : (m+1)*E]
+		dOut := g.dy[m*E : (m+1)*E]
+		dh := g.dh[b*E : (b+1)*E]
+		dp := g.dpre[m*3*E : (m+1)*3*E]
+		dg := g.dgh[b*3*E : (b+1)*3*E]
+		for j := range E {
+			var hp F
+			if t > 0 {
+				hp = g.h[(m-1)*E+j]
+			}
+			d := dh[j] + dOut[j]
+			dn := d * (1 - z[j]) * (1 - n[j]*n[j])
+			dz := d * (hp - n[j]) * z[j] * (1 - z[j])
+			dr := dn * hn[j] * r[j] * (1 - r[j])
+			dp[j], dp[E+j], dp[2*E+j] = dr, dz, dn
+			dg[j], dg[E+j], dg[2*E+j] = dr, dz, dn*r[j]
+			dh[j] = d * z[j]
+		}
+	}
+}
+
+// check panics when B or T exceed Alloc's or a and b are shorter than B·T·D.
+func (g *GRU[F]) check(op string, B, T int, a, b []F) {
+	if B > g.maxB || T > g.maxT {
+		panic("gru: " + op + " with B or T above Alloc's")
+	}
+	if len(a) < B*T*g.D || len(b) < B*T*g.D {
+		panic("gru: " + op + " slice shorter than B·T·D")
+	}
+}
+
+// gruState is the recurrent state of B sequences: h: [B, E], plus reused
+// workspace for one step.
+type gruState[F tensor.Float] struct {
+	h      []F // [B, E]
+	xg, gh []F // scratch [B, 3E]
+	hn     []F // scratch [E], unused output of gruCell
+}
+
+// Bytes returns the bytes of h, the state carried between tokens (the
+// per-step workspace is not counted).
+func (s *gruState[F]) Bytes() int64 { return int64(len(s.h)) * tensor.SizeOf[F]() }
+
+// Reset sets h to 0.
+func (s *gruState[F]) Reset() { clear(s.h) }
+
+// NewState makes a zero state for B sequences; maxT is not needed.
+func (g *GRU[F]) NewState(B, maxT int) State {
+	E := g.E
+	return &gruState[F]{h: make([]F, B*E), xg: make([]F, B*3*E), gh: make([]F, B*3*E), hn: make([]F, E)}
+}
+
+// Step advances s by one token: x: [B, D] → y: [B, D]. It panics when s was
+// not made by this mixer's NewState or the slices are too short.
+func (g *GRU[F]) Step(st State, y, x []F) {
+	s := st.(*gruState[F])
+	D, E := g.D, g.E
+	B := len(s.h) / E
+	if len(x) < B*D || len(y) < B*D {
+		panic("gru: Step slice shorter than B·D")
+	}
+	for b := 0; b < B; b++ {
+		copy(s.xg[b*3*E:(b+1)*3*E], g.bih.Data)
+		copy(s.gh[b*3*E:(b+1)*3*E], g.bhh.Data)
+	}
+	tensor.MatMul(false, true, B, 3*E, D, x, g.wih.Data, 1, s.xg)
+	tensor.MatMul(false, true, B, 3*E, E, s.h, g.whh.Data, 1, s.gh)
+	for b := 0; b < B; b++ {
+		h := s.h[b*E : (b+1)*E]
+		gruCell(h, h, s.xg[b*3*E:(b+1)*3*E], s.gh[b*3*E:(b+1)*3*E], s.hn)
+	}
+	if g.out != nil {
+		g.out.Forward(y, s.h, B)
+	} else {
+		copy(y[:B*D], s.h)
+	}
+}
+
+// FLOPs returns the forward FLOPs per token, independent of T:
+// input projection 2·D·3E, hidden projection 2·E·3E, bias adds 6E, gate
+// elementwise 11E (r̂, ẑ: 1 add each; n̂: 1 mul + 1 add; σ, σ, tanh: 1 each;
+// h′ = (1−z)n + z·h: 1 sub, 2 mul, 1 add), and the output projection 2·E·D
+// when E ≠ D.
+func (g *GRU[F]) FLOPs(T int) int64 {
+	D, E := int64(g.D), int64(g.E)
+	f := 2*D*3*E + 2*E*3*E + 6*E + 11*E
+	if g.out != nil {
+		f += 2 * E * D
+	}
+	return f
+}

@@ -1,0 +1,323 @@
+package models
+
+import (
+	"errors"
+	"math/rand/v2"
+
+	"rnnbench/internal/nn"
+	"rnnbench/internal/tensor"
+)
+
+// LSTM is the classic long short-term memory cell as a sequence mixer,
+// trained by backpropagation through time one step after another.
+// Equations, gate order (i, f, g, o), biases and parameter layout are those
+// of PyTorch's nn.LSTM (single layer, batch_first, no projection), so weights
+// map one to one:
+//
+//	i_t = σ(W_ii x_t + b_ii + W_hi h_{t−1} + b_hi)
+//	f_t = σ(W_if x_t + b_if + W_hf h_{t−1} + b_hf)
+//	g_t = tanh(W_ig x_t + b_ig + W_hg h_{t−1} + b_hg)
+//	o_t = σ(W_io x_t + b_io + W_ho h_{t−1} + b_ho)
+//	c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t,  h_t = o_t ⊙ tanh(c_t),  h_{−1} = c_{−1} = 0
+//	y_t = W_out h_t  (Linear E→D without bias; identity when E == D)
+//
+// Parameters (prefix p): p.weight_ih [4E, D], p.weight_hh [4E, E],
+// p.bias_ih [4E], p.bias_hh [4E], and p.out.weight [D, E] when E ≠ D.
+// Count: 4E(D+E) + 8E (+ E·D).
+//
+// Activations kept for backward, per token: gates i, f, g, o (4E), c (E) and
+// h (E): 6E floats. tanh(c) is recomputed in backward.
+type LSTM[F tensor.Float] struct {
+	D, E int
+	wih  *tensor.Param[F] // [4E, D], rows i | f | g | o
+	whh  *tensor.Param[F] // [4E, E]
+	bih  *tensor.Param[F] // [4E]
+	bhh  *tensor.Param[F] // [4E]
+	out  *nn.Linear[F]    // E → D, nil when E == D
+
+	maxB, maxT int
+	B, T       int // shapes of the current call, read by the row kernels
+	t          int // time step the row kernels work on
+	dy         []F // dL/dh from the output in the current Backward: [B, T, E]
+
+	gates []F // [B, T, 4E] i, f, g, o (pre-activations until step t runs)
+	c     []F // [B, T, E] cell states
+	h     []F // [B, T, E] hidden states
+
+	dpre []F // scratch [B, T, 4E] gradient of the gate pre-activations
+	dhs  []F // scratch [B, T, E] dL/dh_t from the output (nil when E == D: dy is used)
+	dh   []F // scratch [B, E] dL/dh carried backwards through time
+	dc   []F // scratch [B, E] dL/dc carried backwards through time
+
+	fwdRows, bwdRows func(lo, hi int) // made once in Alloc, so steps do not allocate
+}
+
+// NewLSTM registers an LSTM mixer's parameters in ps under prefix. It
+// returns an error when D or E = c.E() is not positive.
+func NewLSTM[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
+	if c.D <= 0 || c.E() <= 0 {
+		return nil, errors.New("lstm: D and expansion must be positive")
+	}
+	l := &LSTM[F]{D: c.D, E: c.E()}
+	E, D := l.E, l.D
+	l.wih = ps.New(prefix+".weight_ih", true, 4*E, D)
+	l.whh = ps.New(prefix+".weight_hh", true, 4*E, E)
+	l.bih = ps.New(prefix+".bias_ih", false, 4*E)
+	l.bhh = ps.New(prefix+".bias_hh", false, 4*E)
+	if E != D {
+		l.out = nn.NewLinear(ps, prefix+".out", E, D, false)
+	}
+	return l, nil
+}
+
+// Init draws every weight and bias from U(−1/√E, 1/√E) as PyTorch's nn.LSTM
+// does, and the output projection from U(−1/√E, 1/√E) as nn.Linear does.
+func (l *LSTM[F]) Init(rng *rand.Rand) {
+	bound := tensor.KaimingBound(l.E)
+	for _, p := range []*tensor.Param[F]{l.wih, l.whh, l.bih, l.bhh} {
+		tensor.Uniform(rng, p.Data, bound)
+	}
+	if l.out != nil {
+		l.out.Init(rng)
+	}
+}
+
+// Alloc makes the buffers for up to B sequences of up to T tokens.
+func (l *LSTM[F]) Alloc(a *tensor.Arena[F], B, T int) {
+	E := l.E
+	l.maxB, l.maxT = B, T
+	l.gates = a.Make(tensor.Activation, B*T*4*E)
+	l.c = a.Make(tensor.Activation, B*T*E)
+	l.h = a.Make(tensor.Activation, B*T*E)
+	l.dpre = a.Make(tensor.Scratch, B*T*4*E)
+	if l.out != nil {
+		l.dhs = a.Make(tensor.Scratch, B*T*E)
+	}
+	l.dh = a.Make(tensor.Scratch, B*E)
+	l.dc = a.Make(tensor.Scratch, B*E)
+	l.fwdRows = l.forwardRows
+	l.bwdRows = l.backwardRows
+}
+
+// Forward computes y: [B, T, D] from x: [B, T, D]. It panics when B or T
+// exceed Alloc's or the slices are too short.
+func (l *LSTM[F]) Forward(y, x []F, B, T int) {
+	D, E := l.D, l.E
+	l.check("Forward", B, T, x, y)
+	// Input projection for all tokens at once: gates = (b_ih + b_hh) + x·W_ihᵀ.
+	// gates: [B·T, 4E], x: [B·T, D], W_ih: [4E, D].
+	for m := 0; m < B*T; m++ {
+		row := l.gates[m*4*E : (m+1)*4*E]
+		for k := range row {
+			row[k] = l.bih.Data[k] + l.bhh.Data[k]
+		}
+	}
+	tensor.MatMul(false, true, B*T, 4*E, D, x, l.wih.Data, 1, l.gates)
+	l.B, l.T = B, T
+	for t := 0; t < T; t++ {
+		if t > 0 {
+			// gates[:, t] += h_{t−1}·W_hhᵀ: [B, E]×[E, 4E], rows with strides T·E and T·4E.
+			tensor.Gemm(false, true, B, 4*E, E, 1, l.h[(t-1)*E:], T*E, l.whh.Data, E, 1, l.gates[t*4*E:], T*4*E)
+		}
+		l.t = t
+		tensor.For(B, rowGrain(E), l.fwdRows)
+	}
+	if l.out != nil {
+		l.out.Forward(y, l.h, B*T)
+	} else {
+		copy(y[:B*T*D], l.h[:B*T*E])
+	}
+}
+
+// forwardRows runs the gate math of step l.t for batch rows [lo, hi).
+func (l *LSTM[F]) forwardRows(lo, hi int) {
+	E, T, t := l.E, l.T, l.t
+	for b := lo; b < hi; b++ {
+		m := b*T + t
+		var cPrev []F
+		if t > 0 {
+			cPrev = l.c[(m-1)*E : m*E]
+		}
+		lstmCell(l.h[m*E:(m+1)*E], l.c[m*E:(m+1)*E], cPrev, l.gates[m*4*E:(m+1)*4*E])
+	}
+}
+
+// lstmCell is one LSTM step for one sequence. On entry gates: [4E] holds the
+// pre-activations (i | f | g | o); on exit it holds i, f, g, o. cPrev: [E] is
+// c_{t−1} (nil for zeros); cNew, hNew: [E] receive c_t and h_t, and cNew may
+// alias cPrev.
+func lstmCell[F tensor.Float](hNew, cNew, cPrev, gates []F) {
+	E := len(hNew)
+	gi, gf, gg, go_ := gates[:E], gates[E:2*E], gates[2*E:3*E], gates[3*E:]
+	for j := range E {
+		var cp F
+		if cPrev != nil {
+			cp = cPrev[j]
+		}
+		i := tensor.Sigmoid(gi[j])
+		f := tensor.Sigmoid(gf[j])
+		g := tensor.Tanh(gg[j])
+		o := tensor.Sigmoid(go_[j])
+		gi[j], gf[j], gg[j], go_[j] = i, f, g, o
+		c := f*cp + i*g
+		cNew[j] = c
+		hNew[j] = o * tensor.Tanh(c)
+	}
+}
+
+// Backward accumulates dx: [B, T, D] and the parameter gradients from
+// dy: [B, T, D], by exact backpropagation through time over the last
+// Forward (x must be the same). Per step, with dh and dc the total gradients
+// of h_t and c_t and τ = tanh(c_t):
+//
+//	dc += dh·o(1−τ²), dô = dh·τ·o(1−o), dî = dc·g·i(1−i),
+//	df̂ = dc·c_{t−1}·f(1−f), dĝ = dc·i(1−g²)                     (ˆ: pre-activation)
+//	dc_{t−1} = dc·f, dh_{t−1} = (dî, df̂, dĝ, dô)·W_hh.
+//
+// dW_hh accumulates per step; dW_ih, both biases and dx come from one pass
+// over all tokens at the end. It panics like Forward.
+func (l *LSTM[F]) Backward(dx, dy, x []F, B, T int) {
+	D, E := l.D, l.E
+	l.check("Backward", B, T, x, dy)
+	if len(dx) < B*T*D {
+		panic("lstm: Backward dx too short")
+	}
+	l.B, l.T = B, T
+	if l.out != nil {
+		clear(l.dhs[:B*T*E])
+		l.out.Backward(l.dhs, dy, l.h, B*T)
+		l.dy = l.dhs
+	} else {
+		l.dy = dy
+	}
+	clear(l.dh[:B*E])
+	clear(l.dc[:B*E])
+	for t := T - 1; t >= 0; t-- {
+		l.t = t
+		tensor.For(B, rowGrain(E), l.bwdRows)
+		if t > 0 {
+			dp := l.dpre[t*4*E:] // rows b·T+t, stride T·4E
+			// dW_hh += dpre_tᵀ·h_{t−1}: [4E, B]×[B, E].
+			tensor.Gemm(true, false, 4*E, E, B, 1, dp, T*4*E, l.h[(t-1)*E:], T*E, 1, l.whh.Grad, E)
+			// dh_{t−1} = dpre_t·W_hh: [B, 4E]×[4E, E].
+			tensor.Gemm(false, false, B, E, 4*E, 1, dp, T*4*E, l.whh.Data, E, 0, l.dh, E)
+		}
+	}
+	// dW_ih += dpreᵀ·x, dx += dpre·W_ih, db_ih = db_hh += Σ dpre over all B·T tokens.
+	dpre := l.dpre[:B*T*4*E]
+	tensor.MatMul(true, false, 4*E, D, B*T, dpre, x, 1, l.wih.Grad)
+	tensor.MatMul(false, false, B*T, D, 4*E, dpre, l.wih.Data, 1, dx)
+	for m := 0; m < B*T; m++ {
+		row := dpre[m*4*E : (m+1)*4*E]
+		tensor.Add(l.bih.Grad, row)
+		tensor.Add(l.bhh.Grad, row)
+	}
+	l.dy = nil
+}
+
+// backwardRows runs the backward gate math of step l.t for batch rows
+// [lo, hi): it reads dh, dc (from later steps) and dL/dh_t from the output,
+// writes dpre, and leaves dc = dc_{t−1}.
+func (l *LSTM[F]) backwardRows(lo, hi int) {
+	E, T, t := l.E, l.T, l.t
+	for b := lo; b < hi; b++ {
+		m := b*T + t
+		gt := l.gates[m*4*E : (m+1)*4*E]
+		gi, gf, gg, go_ := gt[:E], gt[E:2*E], gt[2*E:3*E], gt[3*E:]
+		c := l.c[m*E : (m+1)*E]
+		dOut := l.dy[m*E : (m+1)*E]
+		dh := l.dh[b*E : (b+1)*E]
+		dc := l.dc[b*E : (b+1)*E]
+		dp := l.dpre[m*4*E : (m+1)*4*E]
+		for j := range E {
+			var cp F
+			if t > 0 {
+				cp = l.c[(m-1)*E+j]
+			}
+			i, f, g, o := gi[j], gf[j], gg[j], go_[j]
+			tc := tensor.Tanh(c[j])
+			d := dh[j] + dOut[j]
+			dcj := dc[j] + d*o*(1-tc*tc)
+			dp[j] = dcj * g * i * (1 - i)
+			dp[E+j] = dcj * cp * f * (1 - f)
+			dp[2*E+j] = dcj * i * (1 - g*g)
+			dp[3*E+j] = d * tc * o * (1 - o)
+			dc[j] = dcj * f
+		}
+	}
+}
+
+// check panics when B or T exceed Alloc's or a and b are shorter than B·T·D.
+func (l *LSTM[F]) check(op string, B, T int, a, b []F) {
+	if B > l.maxB || T > l.maxT {
+		panic("lstm: " + op + " with B or T above Alloc's")
+	}
+	if len(a) < B*T*l.D || len(b) < B*T*l.D {
+		panic("lstm: " + op + " slice shorter than B·T·D")
+	}
+}
+
+// lstmState is the recurrent state of B sequences: h, c: [B, E], plus
+// reused workspace for one step.
+type lstmState[F tensor.Float] struct {
+	h, c  []F // [B, E]
+	gates []F // scratch [B, 4E]
+}
+
+// Bytes returns the bytes of h and c, the state carried between tokens (the
+// per-step workspace is not counted).
+func (s *lstmState[F]) Bytes() int64 { return int64(len(s.h)+len(s.c)) * tensor.SizeOf[F]() }
+
+// Reset sets h and c to 0.
+func (s *lstmState[F]) Reset() {
+	clear(s.h)
+	clear(s.c)
+}
+
+// NewState makes a zero state for B sequences; maxT is not needed.
+func (l *LSTM[F]) NewState(B, maxT int) State {
+	E := l.E
+	return &lstmState[F]{h: make([]F, B*E), c: make([]F, B*E), gates: make([]F, B*4*E)}
+}
+
+// Step advances s by one token: x: [B, D] → y: [B, D]. It panics when s was
+// not made by this mixer's NewState or the slices are too short.
+func (l *LSTM[F]) Step(st State, y, x []F) {
+	s := st.(*lstmState[F])
+	D, E := l.D, l.E
+	B := len(s.h) / E
+	if len(x) < B*D || len(y) < B*D {
+		panic("lstm: Step slice shorter than B·D")
+	}
+	for b := 0; b < B; b++ {
+		row := s.gates[b*4*E : (b+1)*4*E]
+		for k := range row {
+			row[k] = l.bih.Data[k] + l.bhh.Data[k]
+		}
+	}
+	tensor.MatMul(false, true, B, 4*E, D, x, l.wih.Data, 1, s.gates)
+	tensor.MatMul(false, true, B, 4*E, E, s.h, l.whh.Data, 1, s.gates)
+	for b := 0; b < B; b++ {
+		c := s.c[b*E : (b+1)*E]
+		lstmCell(s.h[b*E:(b+1)*E], c, c, s.gates[b*4*E:(b+1)*4*E])
+	}
+	if l.out != nil {
+		l.out.Forward(y, s.h, B)
+	} else {
+		copy(y[:B*D], s.h)
+	}
+}
+
+// FLOPs returns the forward FLOPs per token, independent of T:
+// input projection 2·D·4E, hidden projection 2·E·4E, bias adds 8E, gate
+// elementwise 13E (hidden projection add 4E; σ, σ, tanh, σ: 4E;
+// c′ = f·c + i·g: 3E; tanh(c′): E; h′ = o·tanh(c′): E), and the output
+// projection 2·E·D when E ≠ D.
+func (l *LSTM[F]) FLOPs(T int) int64 {
+	D, E := int64(l.D), int64(l.E)
+	f := 2*D*4*E + 2*E*4*E + 8*E + 13*E
+	if l.out != nil {
+		f += 2 * E * D
+	}
+	return f
+}

@@ -1,0 +1,192 @@
+package models_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"rnnbench/internal/tensor"
+	"rnnbench/models"
+	"rnnbench/models/modeltest"
+)
+
+func TestMinGRUConformance(t *testing.T) {
+	modeltest.Conformance(t, models.Config{Mixer: "mingru", Mode: "parallel", D: 4, Expansion: 2, V: 7, L: 1})
+}
+
+func TestMinGRUConformanceIdentityOut(t *testing.T) {
+	// E == D: no output projection, y = h.
+	modeltest.Conformance(t, models.Config{Mixer: "mingru", Mode: "parallel", D: 4, Expansion: 1, V: 7, L: 1})
+}
+
+func TestMinGRUTorchFixture(t *testing.T) {
+	modeltest.CheckTorchFixture(t, "../testdata/torch/mingru.json")
+}
+
+// minBuild makes a float64 mixer for B×T with seeded parameters.
+func minBuild(t *testing.T, c models.Config, B, T int) (*tensor.ParamSet[float64], models.Mixer[float64]) {
+	t.Helper()
+	ps := &tensor.ParamSet[float64]{}
+	m, err := models.NewMixer(ps, "mixer", c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps.Finalize()
+	m.Init(rand.New(rand.NewPCG(3, 3)))
+	var a tensor.Arena[float64]
+	m.Alloc(&a, B, T)
+	return ps, m
+}
+
+func TestMinGRUHandValues(t *testing.T) {
+	// D = E = 1, W_in = [0; 1], b_in = 0: k_z = 0 (z = ½), k_h = x.
+	// x = (1, −1, 0): h̃ = g(x) = (1.5, σ(−1), 0.5);
+	// h = (0.75, ½·0.75 + ½·σ(−1), ½·h_1 + ¼).
+	s := 1 / (1 + math.E) // σ(−1)
+	h1 := 0.75
+	h2 := 0.5*h1 + 0.5*s
+	want := []float64{h1, h2, 0.5*h2 + 0.25}
+	for _, mode := range models.Modes["mingru"] {
+		c := models.Config{Mixer: "mingru", Mode: mode, D: 1, Expansion: 1}
+		ps, m := minBuild(t, c, 1, 3)
+		if len(ps.Params) != 2 {
+			t.Fatalf("%s: %d parameters, want in.weight and in.bias only (E == D)", mode, len(ps.Params))
+		}
+		copy(ps.Params[0].Data, []float64{0, 1})
+		copy(ps.Params[1].Data, []float64{0, 0})
+		y := make([]float64, 3)
+		m.Forward(y, []float64{1, -1, 0}, 1, 3)
+		for i := range want {
+			if math.Abs(y[i]-want[i]) > 1e-15 {
+				t.Errorf("%s: y[%d] = %.17g, want %.17g", mode, i, y[i], want[i])
+			}
+		}
+	}
+}
+
+func TestMinGRUParameters(t *testing.T) {
+	// minGRU: 2·E·D weights + 2E biases in, E·D out (ANCHORS: 2·E·D core).
+	ps, m := minBuild(t, models.Config{Mixer: "mingru", D: 4, Expansion: 3}, 2, 3)
+	D, E := 4, 12
+	if got, want := ps.Count(), 2*E*D+2*E+E*D; got != want {
+		t.Errorf("parameters = %d, want %d", got, want)
+	}
+	for i, name := range []string{"mixer.in.weight", "mixer.in.bias", "mixer.out.weight"} {
+		if ps.Params[i].Name != name {
+			t.Errorf("parameter %d = %q, want %q", i, ps.Params[i].Name, name)
+		}
+	}
+	if s := m.NewState(5, 100); s.Bytes() != 5*int64(E)*8 {
+		t.Errorf("state bytes = %d, want B·E·8 = %d", s.Bytes(), 5*E*8)
+	}
+	// Parallel: matmuls 2·D·2E + 2·E·D, bias 2E, elementwise 23 per channel.
+	if got, want := m.FLOPs(64), int64(2*D*2*E+2*E*D+2*E+23*E); got != want {
+		t.Errorf("FLOPs = %d, want %d", got, want)
+	}
+}
+
+// minModesAgree runs every mode of c on the same parameters (scaled by
+// scale, to reach extreme pre-activations) and requires finite outputs and
+// gradients that agree with the first mode within tol of their scale.
+func minModesAgree(t *testing.T, c models.Config, B, T int, scale, tol float64) {
+	t.Helper()
+	n := B * T * c.D
+	rng := rand.New(rand.NewPCG(8, 8))
+	x, dy := make([]float64, n), make([]float64, n)
+	tensor.Normal(rng, x, 1)
+	tensor.Normal(rng, dy, 1)
+	var ref [3][]float64
+	for i, mode := range models.Modes[c.Mixer] {
+		cm := c
+		cm.Mode = mode
+		ps, m := minBuild(t, cm, B, T)
+		for j := range ps.Params[0].Data { // in.weight
+			ps.Params[0].Data[j] *= scale
+		}
+		y, dx := make([]float64, n), make([]float64, n)
+		m.Forward(y, x, B, T)
+		m.Backward(dx, dy, x, B, T)
+		got := [3][]float64{y, dx, ps.Grad}
+		for k, what := range []string{"y", "dx", "grads"} {
+			if !tensor.IsFinite(got[k]) {
+				t.Fatalf("%s: %s not finite", mode, what)
+			}
+			if i == 0 {
+				continue
+			}
+			if e, at := maxScaled(got[k], ref[k]); e > tol {
+				t.Errorf("%s vs %s: %s scaled error %.2g at [%d]: %.17g vs %.17g", mode, models.Modes[c.Mixer][0], what, e, at, got[k][at], ref[k][at])
+			}
+		}
+		if i == 0 {
+			ref = got
+		}
+	}
+}
+
+// maxScaled returns max|got − want| / max|want| and where it is worst.
+func maxScaled(got, want []float64) (float64, int) {
+	scale, worst, at := 1e-300, 0.0, 0
+	for i := range want {
+		scale = math.Max(scale, math.Abs(want[i]))
+		if d := math.Abs(got[i] - want[i]); d > worst {
+			worst, at = d, i
+		}
+	}
+	return worst / scale, at
+}
+
+func TestMinGRUModesAgree(t *testing.T) {
+	minModesAgree(t, models.Config{Mixer: "mingru", D: 6, Expansion: 3}, 3, 33, 1, 1e-13)
+}
+
+func TestMinGRUModesAgreeExtreme(t *testing.T) {
+	// W_in·1e4 puts the pre-activations at ±1e4 and beyond: gates saturate,
+	// log a reaches −1e4 per step and a* ≈ −1e4·T. The log-space mode must
+	// stay finite and match the recurrence (to about ulp(a*)/|h|, ~1e-12).
+	minModesAgree(t, models.Config{Mixer: "mingru", D: 6, Expansion: 3}, 2, 20, 1e4, 1e-10)
+}
+
+// minAllocs returns the heap allocations of one Forward + Backward in
+// float32 with GOMAXPROCS 1.
+func minAllocs(t *testing.T, c models.Config) float64 {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	const B, T = 2, 16
+	ps := &tensor.ParamSet[float32]{}
+	m, err := models.NewMixer(ps, "mixer", c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps.Finalize()
+	m.Init(rand.New(rand.NewPCG(1, 1)))
+	var a tensor.Arena[float32]
+	m.Alloc(&a, B, T)
+	n := B * T * c.D
+	x, y, dx := make([]float32, n), make([]float32, n), make([]float32, n)
+	tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
+	st := m.NewState(B, T)
+	return testing.AllocsPerRun(10, func() {
+		m.Forward(y, x, B, T)
+		m.Backward(dx, y, x, B, T)
+		m.Step(st, y[:B*c.D], x[:B*c.D])
+	})
+}
+
+func TestMinGRUNoAllocations(t *testing.T) {
+	for _, mode := range models.Modes["mingru"] {
+		if n := minAllocs(t, models.Config{Mixer: "mingru", Mode: mode, D: 8, Expansion: 2}); n != 0 {
+			t.Errorf("%s: %v allocations per Forward+Backward+Step, want 0", mode, n)
+		}
+	}
+}
+
+func TestMinGRUBadConfig(t *testing.T) {
+	ps := &tensor.ParamSet[float64]{}
+	if _, err := models.NewMinGRU(ps, "m", models.Config{Mixer: "mingru", Mode: "scan", D: 4, Expansion: 2}); err == nil {
+		t.Error("mode \"scan\" accepted")
+	}
+	if _, err := models.NewMinGRU(ps, "m", models.Config{Mixer: "mingru", D: 4}); err == nil {
+		t.Error("expansion 0 accepted")
+	}
+}

@@ -1,0 +1,69 @@
+package models
+
+import "rnnbench/internal/tensor"
+
+// NewMinLSTM builds a minLSTM mixer (Feng et al. 2024, arXiv 2410.01201,
+// §3.2), registering prefix+".in" (D → 3E, rows k_f | k_i | k_h) and, when
+// E ≠ D, prefix+".out" (E → D, no bias) in ps. Per channel:
+//
+//	f_t = σ(k_f),  i_t = σ(k_i),  h̃_t = g(k_h)
+//	f′_t = f_t/(f_t + i_t),  i′_t = i_t/(f_t + i_t)   (length-independence normalisation)
+//	h_t = f′_t·h_{t−1} + i′_t·h̃_t
+//
+// computed through d = softplus(−k_f) − softplus(−k_i) = log(i/f), for
+// which f′ = σ(−d) and i′ = σ(d) stay finite even when f and i underflow;
+// in log space log a = log f′ = −softplus(d), log b = log i′ + log g(k_h)
+// = −softplus(−d) + log g(k_h). The rest (modes, state, FLOPs) is the
+// minRNN shared with minGRU. c.Mode is "parallel" (default when empty) or
+// "sequential". It returns an error when D or Expansion is not positive or
+// the mode is unknown.
+func NewMinLSTM[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
+	m, err := newMinRNN[F](ps, prefix, c, true)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// minLSTMD returns d = softplus(−k_f) − softplus(−k_i) = log i − log f.
+func minLSTMD(kf, ki float64) float64 {
+	return tensor.Softplus(-kf) - tensor.Softplus(-ki)
+}
+
+// minLSTMDBackward returns dk_f = −σ(−k_f)·dd and dk_i = σ(−k_i)·dd.
+func minLSTMDBackward(kf, ki, dd float64) (dkf, dki float64) {
+	return -tensor.Sigmoid(-kf) * dd, tensor.Sigmoid(-ki) * dd
+}
+
+// minLSTMCell returns h_t = f′·h_{t−1} + i′·g(k_h) with f′ = σ(−d),
+// i′ = σ(d).
+func minLSTMCell(kf, ki, kh, hPrev float64) float64 {
+	d := minLSTMD(kf, ki)
+	return tensor.Sigmoid(-d)*hPrev + tensor.Sigmoid(d)*minG(kh)
+}
+
+// minLSTMCellBackward returns the gradients of minLSTMCell's inputs given
+// g = ∂L/∂h_t: dd = g·f′·i′·(h̃ − h_{t−1}) (since ∂f′/∂d = −f′i′ and
+// ∂i′/∂d = f′i′), then dk_f, dk_i through d; dk_h = g·i′·g′(k_h);
+// dh_{t−1} = g·f′.
+func minLSTMCellBackward(kf, ki, kh, hPrev, g float64) (dkf, dki, dkh, dhPrev float64) {
+	d := minLSTMD(kf, ki)
+	fp, ip := tensor.Sigmoid(-d), tensor.Sigmoid(d)
+	dkf, dki = minLSTMDBackward(kf, ki, g*fp*ip*(minG(kh)-hPrev))
+	return dkf, dki, g * ip * minDG(kh), g * fp
+}
+
+// minLSTMLogGates returns log a = −softplus(d) and
+// log b = −softplus(−d) + log g(k_h).
+func minLSTMLogGates(kf, ki, kh float64) (loga, logb float64) {
+	d := minLSTMD(kf, ki)
+	return -tensor.Softplus(d), -tensor.Softplus(-d) + minLogG(kh)
+}
+
+// minLSTMLogGatesBackward returns dk_f, dk_i through
+// dd = −σ(d)·dlog a + σ(−d)·dlog b, and dk_h = (log g)′(k_h)·dlog b.
+func minLSTMLogGatesBackward(kf, ki, kh, dloga, dlogb float64) (dkf, dki, dkh float64) {
+	d := minLSTMD(kf, ki)
+	dkf, dki = minLSTMDBackward(kf, ki, -tensor.Sigmoid(d)*dloga+tensor.Sigmoid(-d)*dlogb)
+	return dkf, dki, minDLogG(kh) * dlogb
+}

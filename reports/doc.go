@@ -1,0 +1,13 @@
+// Package reports is the view layer of rnnbench: it turns plain data
+// (strings, float64 slices, benchmark results) into Markdown tables, PNG
+// plots, Go benchmark-format files and regression verdicts. It knows
+// nothing about models or tasks.
+//
+// Conventions:
+//   - Numbers are formatted by the caller before they reach a table.
+//   - Benchmark files follow the Go benchmark format
+//     (golang/proposal design/14313-benchmark-format.md), so benchstat
+//     (golang.org/x/perf/cmd/benchstat) reads what WriteBench writes.
+//   - Values absent from one side of a comparison are NaN.
+//   - Functions return errors for bad input; none panic on user data.
+package reports

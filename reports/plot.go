@@ -1,0 +1,230 @@
+package reports
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// ErrNoPoints reports a panel with nothing to draw.
+var ErrNoPoints = errors.New("reports: panel has no drawable points")
+
+// Series is one line of a panel: point i is (X[i], Y[i]). Points with a
+// NaN or infinite coordinate, and points with a non-positive coordinate on
+// a log axis, are dropped.
+type Series struct {
+	Name string
+	X, Y []float64
+}
+
+// Panel is one plot: a title, axis labels, optional log axes and its lines.
+type Panel struct {
+	Title, XLabel, YLabel string
+	LogX, LogY            bool
+	Series                []Series
+}
+
+// Panel geometry of SavePNG, at vgimg's default 96 dpi: 576×384 pixels.
+const (
+	panelWidth  = 6 * vg.Inch
+	panelHeight = 4 * vg.Inch
+)
+
+// SavePNG draws the panels on a grid of cols columns (rows as needed,
+// filled left to right, top to bottom) into one PNG at path, 6 inches wide
+// per column and 4 inches high per row at 96 dpi (576×384 pixels per cell).
+// Each series is a coloured line with point markers and a legend entry; log
+// axes use plot.LogScale with labels at powers of ten (and at 1–9 times
+// them when a decade alone would leave fewer than two labels). Series with
+// no drawable points are left out. The file is written to a temporary file
+// in the same directory and renamed, so readers never see a partial PNG.
+// It returns an error if cols < 1, there are no panels, a series has
+// len(X) != len(Y) (wrapping ErrShape), a panel has no drawable points
+// (wrapping ErrNoPoints), or writing fails.
+func SavePNG(path string, cols int, panels ...Panel) error {
+	if cols < 1 {
+		return fmt.Errorf("reports: SavePNG: cols = %d, want >= 1", cols)
+	}
+	if len(panels) == 0 {
+		return fmt.Errorf("reports: SavePNG %s: no panels", path)
+	}
+	cols = min(cols, len(panels))
+	rows := (len(panels) + cols - 1) / cols
+	grid := make([][]*plot.Plot, rows)
+	for i := range grid {
+		grid[i] = make([]*plot.Plot, cols)
+	}
+	for i, pn := range panels {
+		p, err := newPlot(pn)
+		if err != nil {
+			return fmt.Errorf("reports: SavePNG %s: panel %d %q: %w", path, i, pn.Title, err)
+		}
+		grid[i/cols][i%cols] = p
+	}
+
+	img := vgimg.New(panelWidth*vg.Length(cols), panelHeight*vg.Length(rows))
+	dc := draw.New(img)
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadTop: vg.Points(4), PadBottom: vg.Points(4),
+		PadLeft: vg.Points(4), PadRight: vg.Points(8), PadX: vg.Points(16), PadY: vg.Points(16)}
+	canvases := plot.Align(grid, tiles, dc)
+	for r := range grid {
+		for c, p := range grid[r] {
+			if p != nil {
+				p.Draw(canvases[r][c])
+			}
+		}
+	}
+	return writeAtomic(path, func(f *os.File) error {
+		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(f)
+		return err
+	})
+}
+
+// newPlot builds the gonum plot of one panel.
+func newPlot(pn Panel) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = pn.Title
+	p.X.Label.Text = pn.XLabel
+	p.Y.Label.Text = pn.YLabel
+	p.Add(plotter.NewGrid())
+	var rising, falling int
+	drawn := 0
+	for i, s := range pn.Series {
+		if len(s.X) != len(s.Y) {
+			return nil, fmt.Errorf("%w: series %q has %d x and %d y values", ErrShape, s.Name, len(s.X), len(s.Y))
+		}
+		xys := drawable(s, pn.LogX, pn.LogY)
+		if len(xys) == 0 {
+			continue
+		}
+		line, points, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return nil, fmt.Errorf("series %q: %w", s.Name, err)
+		}
+		line.Color = plotutil.Color(i)
+		line.Width = vg.Points(1.5)
+		points.Color = plotutil.Color(i)
+		points.Shape = plotutil.Shape(i)
+		points.Radius = vg.Points(3)
+		p.Add(line, points)
+		p.Legend.Add(s.Name, line, points)
+		if xys[len(xys)-1].Y > xys[0].Y {
+			rising++
+		} else {
+			falling++
+		}
+		drawn += len(xys)
+	}
+	if drawn == 0 {
+		return nil, ErrNoPoints
+	}
+	// Put the legend in the corner the lines are least likely to cross.
+	p.Legend.Top = true
+	p.Legend.Left = rising > falling
+	p.Legend.YOffs = -vg.Points(4)
+	p.Legend.XOffs = -vg.Points(4)
+	if p.Legend.Left {
+		p.Legend.XOffs = vg.Points(8)
+	}
+	if pn.LogX {
+		logAxis(&p.X)
+	}
+	if pn.LogY {
+		logAxis(&p.Y)
+	}
+	return p, nil
+}
+
+// drawable returns the points of s that can be drawn on the given axes.
+func drawable(s Series, logX, logY bool) plotter.XYs {
+	var xys plotter.XYs
+	for i := range s.X {
+		x, y := s.X[i], s.Y[i]
+		if !finite(x) || !finite(y) || (logX && x <= 0) || (logY && y <= 0) {
+			continue
+		}
+		xys = append(xys, plotter.XY{X: x, Y: y})
+	}
+	return xys
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// logAxis makes a a log axis over its current, positive data range.
+// A single value is widened to a factor of 2 either side, since gonum's
+// ±1 widening could reach zero.
+func logAxis(a *plot.Axis) {
+	if a.Min == a.Max {
+		a.Min, a.Max = a.Min/2, a.Max*2
+	}
+	a.Scale = plot.LogScale{}
+	a.Tick.Marker = logTicks{}
+}
+
+// logTicks labels the powers of ten from plot.LogTicks. When fewer than
+// two labels fall inside the axis range it also labels the minor ticks
+// (2–9 times a power of ten), and failing that uses linear ticks, so a
+// narrow range still gets at least two numbers.
+type logTicks struct{}
+
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.LogTicks{Prec: -1}.Ticks(lo, hi)
+	if labelsIn(ticks, lo, hi) >= 2 {
+		return ticks
+	}
+	for i := range ticks {
+		if ticks[i].Label == "" {
+			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'g', 3, 64)
+		}
+	}
+	if labelsIn(ticks, lo, hi) >= 2 {
+		return ticks
+	}
+	return plot.DefaultTicks{}.Ticks(lo, hi)
+}
+
+// labelsIn counts the labelled ticks within [lo, hi].
+func labelsIn(ticks []plot.Tick, lo, hi float64) int {
+	n := 0
+	for _, t := range ticks {
+		if t.Label != "" && t.Value >= lo && t.Value <= hi {
+			n++
+		}
+	}
+	return n
+}
+
+// writeAtomic writes path through a temporary file in the same directory
+// that is renamed over path only after write and close succeed.
+func writeAtomic(path string, write func(*os.File) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("reports: writing %s: %w", path, err)
+	}
+	return nil
+}

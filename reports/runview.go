@@ -1,0 +1,112 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"rnnbench/harness"
+)
+
+// MachineLine is the one-line description of where figures were measured,
+// which every report starts with.
+func MachineLine(m harness.Machine) string {
+	return fmt.Sprintf("Machine: %s, %d cores, GOMAXPROCS %d, %s, %s, %.0f GiB, matmul %s, commit %s",
+		m.CPU, m.Cores, m.GOMAXPROCS, m.GoVersion, m.OS, float64(m.MemBytes)/(1<<30), m.Backend, m.Commit)
+}
+
+// RunMarkdown writes results.md for a training run: the machine, the
+// settings, the results table and, for char-lm, each model's sample.
+func RunMarkdown(w io.Writer, rec *harness.Record) error {
+	t := rec.Train
+	fmt.Fprintf(w, "# rnnbench %s\n\n%s\n\n", rec.Task, MachineLine(rec.Machine))
+	fmt.Fprintf(w, "Started %s. Batch %d, up to %d steps, AdamW lr %g → %g (warm-up %d, β2 %g, weight decay %g), clip %g, seed %d, eval every %d steps on %d held-out batches. Task: %s.\n\n",
+		rec.Started.Format("2006-01-02 15:04 UTC"), t.Batch, t.Steps, t.LR, t.LRMin, t.Warmup, t.Beta2, t.WeightDecay, t.Clip, t.Seed, t.EvalEvery, t.EvalBatches, taskSummary(rec))
+	if err := ResultsTable(w, rec); err != nil {
+		return err
+	}
+	for _, r := range rec.Results {
+		if r.Reason != "" {
+			fmt.Fprintf(w, "\n- %s: %s — %s", r.Name, r.Status, r.Reason)
+		}
+	}
+	fmt.Fprintln(w)
+	for _, r := range rec.Results {
+		if r.Sample != "" {
+			fmt.Fprintf(w, "\n## Sample from %s\n\n```text\n%s\n```\n", r.Name, r.Sample)
+		}
+	}
+	return nil
+}
+
+func taskSummary(rec *harness.Record) string {
+	var parts []string
+	for _, k := range []string{"seq_len", "copy_tokens", "V", "data", "train_chars", "val_chars", "unknown_val_chars"} {
+		if v, ok := rec.TaskCfg[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s %v", k, v))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ResultsTable writes the per-model results table of a training run.
+func ResultsTable(w io.Writer, rec *harness.Record) error {
+	if rec.Task == "char-lm" {
+		header := []string{"model", "non-emb params", "state B/seq", "steps", "tokens seen", "best val loss (nats/char)", "bits/char", "at step", "wall s", "ms/step", "tokens/s", "status"}
+		var rows [][]string
+		for _, r := range rec.Results {
+			rows = append(rows, []string{r.Name, fmt.Sprint(r.NonEmbedding), fmt.Sprint(r.StateBytes), fmt.Sprint(r.Steps), fmt.Sprint(r.Tokens),
+				f4(r.Best.Loss), f4(r.Best.Loss / math.Ln2), fmt.Sprint(r.Best.Step), f1(r.WallSeconds), f2(r.StepMs.Median), f0(r.TokensPerSec), r.Status})
+		}
+		return Markdown(w, header, rows)
+	}
+	header := []string{"model", "non-emb params", "state B/seq", "steps", "wall s", "ms/step", "tokens/s", "eval loss", "accuracy %", "exact seq %", "status"}
+	var rows [][]string
+	for _, r := range rec.Results {
+		last := harness.Eval{}
+		if n := len(r.Evals); n > 0 {
+			last = r.Evals[n-1]
+		}
+		rows = append(rows, []string{r.Name, fmt.Sprint(r.NonEmbedding), fmt.Sprint(r.StateBytes), fmt.Sprint(r.Steps), f1(r.WallSeconds), f2(r.StepMs.Median),
+			f0(r.TokensPerSec), f4(last.Loss), f1(100 * last.Accuracy), f1(100 * last.SeqAccuracy), r.Status})
+	}
+	return Markdown(w, header, rows)
+}
+
+// LossPlot draws loss.png: training and held-out loss against step, and
+// held-out accuracy (selective copying) or held-out loss against wall time
+// (char-lm), one line per model.
+func LossPlot(path string, rec *harness.Record) error {
+	loss := Panel{Title: "loss against step", XLabel: "step", YLabel: "loss (nats/token)"}
+	right := Panel{Title: "held-out accuracy against step", XLabel: "step", YLabel: "accuracy"}
+	if rec.Task == "char-lm" {
+		right = Panel{Title: "validation loss against wall time", XLabel: "training wall time (s)", YLabel: "val loss (nats/char)"}
+	}
+	for _, r := range rec.Results {
+		var tr, ev, acc, wall Series
+		tr.Name, ev.Name = r.Name+" train", r.Name+" eval"
+		acc.Name, wall.Name = r.Name, r.Name
+		for _, e := range r.Evals {
+			tr.X, tr.Y = append(tr.X, float64(e.Step)), append(tr.Y, e.TrainLoss)
+			ev.X, ev.Y = append(ev.X, float64(e.Step)), append(ev.Y, e.Loss)
+			acc.X, acc.Y = append(acc.X, float64(e.Step)), append(acc.Y, e.Accuracy)
+			wall.X, wall.Y = append(wall.X, e.Seconds), append(wall.Y, e.Loss)
+		}
+		loss.Series = append(loss.Series, tr, ev)
+		if rec.Task == "char-lm" {
+			right.Series = append(right.Series, wall)
+		} else {
+			right.Series = append(right.Series, acc)
+		}
+	}
+	if len(rec.Results) == 0 || len(rec.Results[0].Evals) == 0 {
+		return nil // nothing to draw yet
+	}
+	return SavePNG(path, 2, loss, right)
+}
+
+func f0(v float64) string { return fmt.Sprintf("%.0f", v) }
+func f1(v float64) string { return fmt.Sprintf("%.1f", v) }
+func f2(v float64) string { return fmt.Sprintf("%.2f", v) }
+func f4(v float64) string { return fmt.Sprintf("%.4f", v) }

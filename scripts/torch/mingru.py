@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""PyTorch reference for rnnbench's minGRU mixer (models/mingru.go).
+
+Builds minGRU (Feng et al. 2024, "Were RNNs All We Needed?", arXiv
+2410.01201, section 3.1) from the paper's equations in plain PyTorch, in
+float64, in the sequential form, and writes testdata/torch/mingru.json
+(D=4, expansion 2 so E=8, B=2, T=5):
+
+    [k_z | k_h] = W_in x + b_in              nn.Linear(D, 2E), default init
+    z = sigmoid(k_z),  h~ = g(k_h),  g(x) = x + 0.5 if x >= 0 else sigmoid(x)
+    h_t = (1 - z_t) * h_{t-1} + z_t * h~_t,  h_0 = 0
+    y = W_out h                              nn.Linear(E, D, bias=False)
+
+dx and the parameter gradients are those of sum(y * dy) for a random dy.
+The Go test (models/mingru_test.go) checks every mode against it.
+
+Regenerate with Debian's PyTorch (from anywhere):
+    /usr/bin/python3 scripts/torch/mingru.py
+"""
+
+import json
+import os
+
+import torch
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+D, EXPANSION, B, T, SEED = 4, 2, 2, 5, 20241002
+
+
+def flat(t):
+    """Detached row-major values of t as a list of floats."""
+    return t.detach().reshape(-1).tolist()
+
+
+def g(x):
+    """The paper's positive activation for the candidate state."""
+    return torch.where(x >= 0, x + 0.5, torch.sigmoid(x))
+
+
+def main():
+    torch.manual_seed(SEED)
+    f64 = torch.float64
+    E = EXPANSION * D
+    lin_in = torch.nn.Linear(D, 2 * E, dtype=f64)            # rows k_z | k_h
+    lin_out = torch.nn.Linear(E, D, bias=False, dtype=f64)
+    params = {"mixer.in.weight": lin_in.weight, "mixer.in.bias": lin_in.bias,
+              "mixer.out.weight": lin_out.weight}
+
+    x = torch.randn(B, T, D, dtype=f64, requires_grad=True)   # [B, T, D]
+    k = lin_in(x)                                             # [B, T, 2E]
+    kz, kh = k[..., :E], k[..., E:]
+    z, ht = torch.sigmoid(kz), g(kh)
+    h = torch.zeros(B, E, dtype=f64)
+    hs = []
+    for t in range(T):
+        h = (1 - z[:, t]) * h + z[:, t] * ht[:, t]
+        hs.append(h)
+    y = lin_out(torch.stack(hs, dim=1))                       # [B, T, D]
+    dy = torch.randn(B, T, D, dtype=f64)
+    (y * dy).sum().backward()
+
+    fixture = {
+        "config": {"mixer": "mingru", "mode": "parallel", "V": 0, "L": 1, "D": D,
+                   "expansion": EXPANSION, "H": 0, "N": 0, "mlp": 0, "dropout": 0},
+        "B": B, "T": T,
+        "params": {n: flat(p) for n, p in params.items()},
+        "x": flat(x), "y": flat(y), "dy": flat(dy), "dx": flat(x.grad),
+        "grads": {n: flat(p.grad) for n, p in params.items()},
+    }
+    path = os.path.join(ROOT, "testdata", "torch", "mingru.json")
+    with open(path, "w") as fh:
+        json.dump(fixture, fh)
+        fh.write("\n")
+    print("wrote", os.path.normpath(path))
+
+
+if __name__ == "__main__":
+    main()
