@@ -85,3 +85,22 @@ func TestMinLSTMNoAllocations(t *testing.T) {
 		}
 	}
 }
+
+func TestMinLSTMFloat32LongSequence(t *testing.T) {
+	for _, mode := range models.Modes["minlstm"] {
+		c := models.Config{Mixer: "minlstm", Mode: mode, D: 8, Expansion: 2}
+		if e := minForward32vs64(t, c, 2, 1024); e > 1e-4 {
+			t.Errorf("%s: float32 vs float64 scaled error %.2g", mode, e)
+		} else {
+			t.Logf("%s: float32 vs float64 scaled error %.2g", mode, e)
+		}
+	}
+}
+
+// BenchmarkMinLSTM times a float32 Forward + Backward per mode
+// (B=8, T=512, D=64, E=128).
+func BenchmarkMinLSTM(b *testing.B) {
+	for _, mode := range models.Modes["minlstm"] {
+		b.Run(mode, func(b *testing.B) { minBench(b, models.Config{Mixer: "minlstm", Mode: mode, D: 64, Expansion: 2}) })
+	}
+}

@@ -95,8 +95,9 @@ func (s *s6[F]) forward(y []F) {
 							acc += ct[n] * h[n]
 						}
 					} else {
-						a := s.A[e*N : (e+1)*N]
-						hp := s.H[(i-E)*N : (i-E+1)*N]
+						a := s.A[e*N : (e+1)*N][:len(h)]
+						hp := s.H[(i-E)*N : (i-E+1)*N][:len(h)]
+						bt, ct := bt[:len(h)], ct[:len(h)] // equal lengths: no bounds checks below
 						for n := range h {
 							h[n] = tensor.Exp(d*a[n])*hp[n] + du*bt[n]
 							acc += ct[n] * h[n]
@@ -153,12 +154,14 @@ func (s *s6[F]) backward(w *s6Work[F], dy, dU, dDelta, dA, dBC, dD []F) {
 					d, u, gy := s.Delta[i], s.U[i], dy[i]
 					du := d * u
 					h := s.H[i*N : (i+1)*N]
-					a := s.A[e*N : (e+1)*N]
-					gc := carry[(e-e0)*N : (e-e0+1)*N]
-					pa := pA[(e-e0)*N : (e-e0+1)*N]
-					var gB, dd F // Σ_n g·B_n, Σ_n g·A·ā·h_{t−1}
+					a := s.A[e*N : (e+1)*N][:len(h)]
+					gc := carry[(e-e0)*N : (e-e0+1)*N][:len(h)]
+					pa := pA[(e-e0)*N : (e-e0+1)*N][:len(h)]
+					// Equal lengths let the compiler drop bounds checks in the loops.
+					bt, ct, pB, pC := bt[:len(h)], ct[:len(h)], pB[:len(h)], pC[:len(h)]
+					var gB, dd F // Σ_n g·B_n and Σ_n g·A·exp(ΔA)·h_{t−1}
 					if t > 0 {
-						hp := s.H[(i-E)*N : (i-E+1)*N]
+						hp := s.H[(i-E)*N : (i-E+1)*N][:len(h)]
 						for n := range h {
 							g := gc[n] + gy*ct[n]
 							pC[n] += gy * h[n]

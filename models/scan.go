@@ -168,7 +168,7 @@ func logScanBackwardRange[F tensor.Float](dloga, dlogb, dh, loga, logb, logh, h 
 				} else {
 					rho := math.Exp(l + laNext[j] - lNext[j])
 					dloga[i+j+E] += F(rho * q[j])
-					q[j] = dl + q[j]
+					q[j] = dl + rho*q[j]
 				}
 				dlogb[i+j] += F(math.Exp(float64(logb[i+j])-l) * q[j])
 				lNext[j], laNext[j] = l, float64(loga[i+j])

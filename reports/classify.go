@@ -1,0 +1,56 @@
+package reports
+
+import "strings"
+
+// Direction says which way a metric improves.
+type Direction int
+
+const (
+	LowerIsBetter Direction = iota
+	HigherIsBetter
+)
+
+// MetricKind says how much run-to-run variation a metric has, which picks
+// its tolerance in Compare.
+type MetricKind int
+
+const (
+	// Exact metrics are bit-reproducible: analytic bytes, FLOP counts,
+	// parameter counts, and seeded losses/accuracies at a fixed step.
+	Exact MetricKind = iota
+	// Timing metrics are wall-clock measurements: ns/step, tokens/s, ...
+	Timing
+	// Memory metrics are measured allocations, such as peak-B.
+	Memory
+)
+
+// Classify returns the direction and kind of a benchmark unit:
+//
+//	unit                          direction  kind
+//	ns/* (ns/step, ns/token, ns/op)  lower   Timing
+//	tokens/s, GFLOP/s, any */s       higher  Timing
+//	analytic-B                       lower   Exact
+//	peak-B, any other *-B            lower   Memory
+//	B/op, allocs/op (go test)        lower   Memory
+//	params, flops/token              lower   Exact
+//	loss                             lower   Exact (seeded)
+//	accuracy                         higher  Exact (seeded)
+//	anything else                    lower   Exact
+//
+// Unknown units are Exact so that a new metric is held to the strictest
+// tolerance until it is added here.
+func Classify(unit string) (Direction, MetricKind) {
+	switch {
+	case strings.HasPrefix(unit, "ns/"):
+		return LowerIsBetter, Timing
+	case strings.HasSuffix(unit, "/s"):
+		return HigherIsBetter, Timing
+	case unit == "analytic-B":
+		return LowerIsBetter, Exact
+	case strings.HasSuffix(unit, "-B"), unit == "B/op", unit == "allocs/op":
+		return LowerIsBetter, Memory
+	case unit == "accuracy":
+		return HigherIsBetter, Exact
+	}
+	return LowerIsBetter, Exact
+}
