@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"time"
 
-	"rnnbench/internal/optim"
 	"rnnbench/internal/tensor"
 	"rnnbench/models"
 	"rnnbench/tasks"
@@ -39,10 +37,8 @@ type TrainConfig struct {
 // every evaluation made before the stop.
 func Train(ctx context.Context, m *models.Model[float32], task Task, cfg TrainConfig, progress io.Writer) Result {
 	B, T := cfg.Batch, task.T()
-	m.Alloc(B, T)
+	st := NewStepper(m, cfg, T)
 	res := newResult(m, T)
-	opt := optim.NewAdamW(m.PS, cfg.Beta1, cfg.Beta2, 1e-8, cfg.WeightDecay)
-	sched := optim.Schedule{Warmup: cfg.Warmup, Total: cfg.Steps, LRMax: cfg.LR, LRMin: cfg.LRMin}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0xda7a))
 	batch := tasks.NewBatch(B, T)
 	p := newProgress(progress, res.Name, cfg.Steps)
@@ -57,18 +53,11 @@ func Train(ctx context.Context, m *models.Model[float32], task Task, cfg TrainCo
 		}
 		task.TrainBatch(batch, rng)
 		t0 := time.Now()
-		m.PS.ZeroGrad()
-		loss, _, _ := m.Loss(batch.Tokens, batch.Targets, B, T, true)
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			res.Status, res.Reason = "diverged", fmt.Sprintf("non-finite loss at step %d", step)
+		loss, err := st.Step(step, batch.Tokens, batch.Targets)
+		if err != nil {
+			res.Status, res.Reason = "diverged", err.Error()
 			break
 		}
-		m.Backward(B, T)
-		if norm := optim.ClipGradNorm(m.PS.Grad, cfg.Clip); math.IsNaN(norm) || math.IsInf(norm, 0) {
-			res.Status, res.Reason = "diverged", fmt.Sprintf("non-finite gradient at step %d in %s", step, firstNonFinite(m.PS))
-			break
-		}
-		opt.Step(m.PS, sched.LR(step))
 		dt := time.Since(t0)
 		res.WallSeconds += dt.Seconds()
 		stepMs = append(stepMs, float64(dt.Nanoseconds())/1e6)

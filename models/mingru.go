@@ -55,7 +55,7 @@ type minRNN[F tensor.Float] struct {
 	scanFwd, scanBwd, seqFwd, seqBwd func(lo, hi int)
 }
 
-// NewMinGRU builds a minGRU mixer (Feng et al. 2024, §3.1), registering
+// NewMinGRU builds a minGRU mixer (Feng et al. 2024, §3), registering
 // prefix+".in" (D → 2E, rows k_z | k_h) and, when E ≠ D, prefix+".out"
 // (E → D, no bias) in ps. Per channel:
 //
@@ -365,22 +365,22 @@ func (m *minRNN[F]) Step(st State, y, x []F) {
 	}
 }
 
-// Elementwise forward FLOPs per channel per token. Convention: every add,
-// multiply, divide, compare and every exp/log/log1p counts 1, so
-// softplus = 3 (exp, log1p, add), σ = 3 (exp, add, divide), g = 3 and
-// log g = 3 (compare, add, log — or compare and a softplus folded in).
+// Elementwise forward FLOPs per channel per token, as implemented.
+// Convention: every add, multiply, divide, negation, compare and every
+// exp/log/log1p counts 1; so softplus = 3 (exp, log1p, add), the pair
+// σ(x), σ(−x) = 4 (exp, add, divide, multiply), g = 3 and log g = 3.
 const (
-	// minGRU, log space: log a = −softplus(k_z) 4, log b = −softplus(−k_z)
-	// + log g(k_h) 3+1+3+1 = 8; scan 11 (cumsum 1; u 1, compare 1, exp 1,
-	// multiply-add 2, log 1, two adds 2, exp 1 = 10).
-	minGRUParallelFLOPs = 4 + 8 + 11
-	// minGRU, recurrence: σ(k_z) 3, σ(−k_z) 4, g 3, a·h + z·h̃ 3.
-	minGRUSequentialFLOPs = 3 + 4 + 3 + 3
+	// minGRU, log space: log a = −softplus(k_z) 4, log b = k_z − softplus +
+	// log g(k_h) 1+3+1 = 5; scan 10 (cumsum 1; u 1, compare 1, exp 1,
+	// multiply-add 2, log 1, two adds 2, exp 1).
+	minGRUParallelFLOPs = 4 + 5 + 10
+	// minGRU, recurrence: σ(±k_z) 4, g 3, a·h + z·h̃ 3.
+	minGRUSequentialFLOPs = 4 + 3 + 3
 	// minLSTM, log space: d = softplus(−k_f) − softplus(−k_i) 9,
-	// log a = −softplus(d) 4, log b = −softplus(−d) + log g(k_h) 8; scan 11.
-	minLSTMParallelFLOPs = 9 + 4 + 8 + 11
-	// minLSTM, recurrence: d 9, σ(−d) 4, σ(d) 3, g 3, a·h + i′·h̃ 3.
-	minLSTMSequentialFLOPs = 9 + 4 + 3 + 3 + 3
+	// log a = −softplus(d) 4, log b = d − softplus(d) + log g(k_h) 5; scan 10.
+	minLSTMParallelFLOPs = 9 + 4 + 5 + 10
+	// minLSTM, recurrence: d 9, σ(±d) 4, g 3, f′·h + i′·h̃ 3.
+	minLSTMSequentialFLOPs = 9 + 4 + 3 + 3
 )
 
 // FLOPs returns the forward FLOPs per token, independent of T:
@@ -407,7 +407,7 @@ func (m *minRNN[F]) FLOPs(T int) int64 {
 	return f
 }
 
-// Gate functions in float64, shared by both cells (Feng et al. 2024, §3.1,
+// Gate functions in float64, shared by both cells (Feng et al. 2024, §3:
 // "length independence" and the positivity of h̃ for the log-space form).
 
 // minG is g(x) = x + 0.5 for x ≥ 0, σ(x) for x < 0 (continuous, > 0).
@@ -423,7 +423,19 @@ func minDG(x float64) float64 {
 	if x >= 0 {
 		return 1
 	}
-	return tensor.Sigmoid(x) * tensor.Sigmoid(-x)
+	s, sn := minSigmoids(x)
+	return s * sn
+}
+
+// minSigmoids returns σ(x) and σ(−x) = 1 − σ(x) from one exponential,
+// each to full relative precision (neither is formed as 1 minus the other).
+func minSigmoids(x float64) (s, sn float64) {
+	e := math.Exp(-math.Abs(x))
+	p := 1 / (1 + e)
+	if x >= 0 {
+		return p, e * p
+	}
+	return e * p, p
 }
 
 // minLogG is log g(x): log(x + 0.5) for x ≥ 0, −softplus(−x) for x < 0.
@@ -445,25 +457,30 @@ func minDLogG(x float64) float64 {
 // minGRUCell returns h_t = (1 − z)·h_{t−1} + z·g(k_h) with z = σ(k_z);
 // 1 − z is computed as σ(−k_z) so that it keeps its precision as z → 1.
 func minGRUCell(kz, kh, hPrev float64) float64 {
-	return tensor.Sigmoid(-kz)*hPrev + tensor.Sigmoid(kz)*minG(kh)
+	z, a := minSigmoids(kz)
+	return a*hPrev + z*minG(kh)
 }
 
 // minGRUCellBackward returns the gradients of minGRUCell's inputs given
 // g = ∂L/∂h_t: dk_z = g·a·z·(h̃ − h_{t−1}) (σ′ = σ(1−σ), a = 1 − z),
 // dk_h = g·z·g′(k_h), dh_{t−1} = g·a.
 func minGRUCellBackward(kz, kh, hPrev, g float64) (dkz, dkh, dhPrev float64) {
-	z, a := tensor.Sigmoid(kz), tensor.Sigmoid(-kz)
+	z, a := minSigmoids(kz)
 	return g * a * z * (minG(kh) - hPrev), g * z * minDG(kh), g * a
 }
 
 // minGRULogGates returns log a = log(1 − z) = −softplus(k_z) and
-// log b = log z + log g(k_h) = −softplus(−k_z) + log g(k_h).
+// log b = log z + log g(k_h) = −softplus(−k_z) + log g(k_h), using
+// softplus(−k) = softplus(k) − k (one softplus; the difference is exact
+// where it matters: softplus(k) ≈ k only when log z ≈ 0).
 func minGRULogGates(kz, kh float64) (loga, logb float64) {
-	return -tensor.Softplus(kz), -tensor.Softplus(-kz) + minLogG(kh)
+	sp := tensor.Softplus(kz)
+	return -sp, kz - sp + minLogG(kh)
 }
 
 // minGRULogGatesBackward returns dk_z = −σ(k_z)·dlog a + σ(−k_z)·dlog b and
 // dk_h = (log g)′(k_h)·dlog b.
 func minGRULogGatesBackward(kz, kh, dloga, dlogb float64) (dkz, dkh float64) {
-	return -tensor.Sigmoid(kz)*dloga + tensor.Sigmoid(-kz)*dlogb, minDLogG(kh) * dlogb
+	z, a := minSigmoids(kz)
+	return -z*dloga + a*dlogb, minDLogG(kh) * dlogb
 }

@@ -80,8 +80,8 @@ func TestMinGRUParameters(t *testing.T) {
 	if s := m.NewState(5, 100); s.Bytes() != 5*int64(E)*8 {
 		t.Errorf("state bytes = %d, want B·E·8 = %d", s.Bytes(), 5*E*8)
 	}
-	// Parallel: matmuls 2·D·2E + 2·E·D, bias 2E, elementwise 23 per channel.
-	if got, want := m.FLOPs(64), int64(2*D*2*E+2*E*D+2*E+23*E); got != want {
+	// Parallel: matmuls 2·D·2E + 2·E·D, bias 2E, elementwise 19 per channel.
+	if got, want := m.FLOPs(64), int64(2*D*2*E+2*E*D+2*E+19*E); got != want {
 		t.Errorf("FLOPs = %d, want %d", got, want)
 	}
 }

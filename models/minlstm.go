@@ -3,7 +3,7 @@ package models
 import "rnnbench/internal/tensor"
 
 // NewMinLSTM builds a minLSTM mixer (Feng et al. 2024, arXiv 2410.01201,
-// §3.2), registering prefix+".in" (D → 3E, rows k_f | k_i | k_h) and, when
+// §3), registering prefix+".in" (D → 3E, rows k_f | k_i | k_h) and, when
 // E ≠ D, prefix+".out" (E → D, no bias) in ps. Per channel:
 //
 //	f_t = σ(k_f),  i_t = σ(k_i),  h̃_t = g(k_h)
@@ -38,8 +38,8 @@ func minLSTMDBackward(kf, ki, dd float64) (dkf, dki float64) {
 // minLSTMCell returns h_t = f′·h_{t−1} + i′·g(k_h) with f′ = σ(−d),
 // i′ = σ(d).
 func minLSTMCell(kf, ki, kh, hPrev float64) float64 {
-	d := minLSTMD(kf, ki)
-	return tensor.Sigmoid(-d)*hPrev + tensor.Sigmoid(d)*minG(kh)
+	ip, fp := minSigmoids(minLSTMD(kf, ki))
+	return fp*hPrev + ip*minG(kh)
 }
 
 // minLSTMCellBackward returns the gradients of minLSTMCell's inputs given
@@ -47,23 +47,23 @@ func minLSTMCell(kf, ki, kh, hPrev float64) float64 {
 // ∂i′/∂d = f′i′), then dk_f, dk_i through d; dk_h = g·i′·g′(k_h);
 // dh_{t−1} = g·f′.
 func minLSTMCellBackward(kf, ki, kh, hPrev, g float64) (dkf, dki, dkh, dhPrev float64) {
-	d := minLSTMD(kf, ki)
-	fp, ip := tensor.Sigmoid(-d), tensor.Sigmoid(d)
+	ip, fp := minSigmoids(minLSTMD(kf, ki))
 	dkf, dki = minLSTMDBackward(kf, ki, g*fp*ip*(minG(kh)-hPrev))
 	return dkf, dki, g * ip * minDG(kh), g * fp
 }
 
 // minLSTMLogGates returns log a = −softplus(d) and
-// log b = −softplus(−d) + log g(k_h).
+// log b = −softplus(−d) + log g(k_h) = d − softplus(d) + log g(k_h).
 func minLSTMLogGates(kf, ki, kh float64) (loga, logb float64) {
 	d := minLSTMD(kf, ki)
-	return -tensor.Softplus(d), -tensor.Softplus(-d) + minLogG(kh)
+	sp := tensor.Softplus(d)
+	return -sp, d - sp + minLogG(kh)
 }
 
 // minLSTMLogGatesBackward returns dk_f, dk_i through
 // dd = −σ(d)·dlog a + σ(−d)·dlog b, and dk_h = (log g)′(k_h)·dlog b.
 func minLSTMLogGatesBackward(kf, ki, kh, dloga, dlogb float64) (dkf, dki, dkh float64) {
-	d := minLSTMD(kf, ki)
-	dkf, dki = minLSTMDBackward(kf, ki, -tensor.Sigmoid(d)*dloga+tensor.Sigmoid(-d)*dlogb)
+	ip, fp := minSigmoids(minLSTMD(kf, ki))
+	dkf, dki = minLSTMDBackward(kf, ki, -ip*dloga+fp*dlogb)
 	return dkf, dki, minDLogG(kh) * dlogb
 }

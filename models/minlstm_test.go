@@ -61,8 +61,8 @@ func TestMinLSTMParameters(t *testing.T) {
 	if s := m.NewState(5, 100); s.Bytes() != 5*int64(E)*8 {
 		t.Errorf("state bytes = %d, want B·E·8 = %d", s.Bytes(), 5*E*8)
 	}
-	// Sequential: matmuls 2·D·3E + 2·E·D, bias 3E, elementwise 22 per channel.
-	if got, want := m.FLOPs(64), int64(2*D*3*E+2*E*D+3*E+22*E); got != want {
+	// Sequential: matmuls 2·D·3E + 2·E·D, bias 3E, elementwise 19 per channel.
+	if got, want := m.FLOPs(64), int64(2*D*3*E+2*E*D+3*E+19*E); got != want {
 		t.Errorf("FLOPs = %d, want %d", got, want)
 	}
 }

@@ -58,9 +58,9 @@ type CompareOptions struct {
 // regression in TimingWarn mode), "new" (only in new) or "missing" (only
 // in base).
 type Row struct {
-	Name, Unit          string
+	Name, Unit           string
 	Base, New, ChangePct float64
-	Verdict             string
+	Verdict              string
 }
 
 type metricKey struct{ name, unit string }
@@ -120,8 +120,7 @@ func Compare(base, new []Result, opt CompareOptions) (rows []Row, regressed bool
 				}
 			}
 			row.New = nv
-			t := map[MetricKind]float64{Exact: tol.Exact, Timing: tol.Timing, Memory: tol.Memory}[kind]
-			row.ChangePct, row.Verdict = judge(bv, nv, dir, t)
+			row.ChangePct, row.Verdict = judge(bv, nv, dir, tol.of(kind))
 			if isCal {
 				row.Verdict = "ok"
 			}
@@ -166,7 +165,8 @@ func markCalibrationMissing(rows []Row, name string, mode TimingMode) []Row {
 }
 
 // judge returns the percentage change from b to n and the verdict for a
-// metric with direction dir and relative tolerance tol.
+// metric with direction dir and relative tolerance tol. A change from or
+// to an infinity, or from zero, is ±Inf%.
 func judge(b, n float64, dir Direction, tol float64) (changePct float64, verdict string) {
 	switch {
 	case math.IsNaN(b) && math.IsNaN(n):
@@ -178,11 +178,11 @@ func judge(b, n float64, dir Direction, tol float64) (changePct float64, verdict
 	case b == n:
 		return 0, "ok"
 	}
-	change := (n - b) / math.Abs(b) // ±Inf when b == 0
-	if math.IsNaN(change) {         // an infinity changed sign or met itself
-		change = math.Copysign(math.Inf(1), n-b)
-		if n > b {
-			change = math.Inf(1)
+	change := (n - b) / math.Abs(b)
+	if b == 0 || math.IsInf(b, 0) || math.IsInf(n, 0) {
+		change = math.Inf(1)
+		if n < b {
+			change = math.Inf(-1)
 		}
 	}
 	worse := change
@@ -228,6 +228,17 @@ func median(v []float64) float64 {
 		return v[h]
 	}
 	return (v[h-1] + v[h]) / 2
+}
+
+// of returns the tolerance for kind.
+func (t Thresholds) of(kind MetricKind) float64 {
+	switch kind {
+	case Timing:
+		return t.Timing
+	case Memory:
+		return t.Memory
+	}
+	return t.Exact
 }
 
 func orDefault(v, def float64) float64 {

@@ -2,7 +2,7 @@
 """PyTorch reference for rnnbench's minLSTM mixer (models/minlstm.go).
 
 Builds minLSTM (Feng et al. 2024, "Were RNNs All We Needed?", arXiv
-2410.01201, section 3.2) from the paper's equations in plain PyTorch, in
+2410.01201, section 3) from the paper's equations in plain PyTorch, in
 float64, in the sequential form, and writes testdata/torch/minlstm.json
 (D=4, expansion 2 so E=8, B=2, T=5):
 

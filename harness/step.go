@@ -1,0 +1,55 @@
+package harness
+
+import (
+	"fmt"
+	"math"
+
+	"rnnbench/internal/optim"
+	"rnnbench/models"
+)
+
+// Stepper takes optimiser steps on a model: zero the gradients, forward and
+// loss, backward, clip the gradient norm, AdamW update. Train and the
+// sequence-length sweep both step through it, so a timed sweep step is
+// exactly a training step.
+type Stepper struct {
+	M     *models.Model[float32]
+	B, T  int
+	Opt   *optim.AdamW[float32]
+	Sched optim.Schedule
+	Clip  float64
+}
+
+// NewStepper allocates m's training buffers for [B, T] = [cfg.Batch, T]
+// (models.Model.Alloc) and AdamW's moments, with the learning-rate
+// schedule of cfg.
+func NewStepper(m *models.Model[float32], cfg TrainConfig, T int) *Stepper {
+	m.Alloc(cfg.Batch, T)
+	return &Stepper{
+		M: m, B: cfg.Batch, T: T,
+		Opt:   optim.NewAdamW(m.PS, cfg.Beta1, cfg.Beta2, 1e-8, cfg.WeightDecay),
+		Sched: optim.Schedule{Warmup: cfg.Warmup, Total: cfg.Steps, LRMax: cfg.LR, LRMin: cfg.LRMin},
+		Clip:  cfg.Clip,
+	}
+}
+
+// Step takes optimiser step number step (0-based, for the schedule) on
+// tokens and targets: [B, T] and returns the mean training loss in
+// nats/token. It returns an error, and leaves the parameters untouched,
+// when the loss or the gradient norm is not finite; the error names the
+// step and, for a gradient, the first parameter whose gradient is not
+// finite.
+func (s *Stepper) Step(step int, tokens, targets []int32) (loss float64, err error) {
+	m := s.M
+	m.PS.ZeroGrad()
+	loss, _, _ = m.Loss(tokens, targets, s.B, s.T, true)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss, fmt.Errorf("non-finite loss at step %d", step)
+	}
+	m.Backward(s.B, s.T)
+	if norm := optim.ClipGradNorm(m.PS.Grad, s.Clip); math.IsNaN(norm) || math.IsInf(norm, 0) {
+		return loss, fmt.Errorf("non-finite gradient at step %d in %s", step, firstNonFinite(m.PS))
+	}
+	s.Opt.Step(m.PS, s.Sched.LR(step))
+	return loss, nil
+}
