@@ -23,6 +23,8 @@ type Record struct {
 	Train   TrainConfig    `json:"train"`
 	TaskCfg map[string]any `json:"task_config"` // task-specific settings (seq-len, copy tokens, data file, vocabulary…)
 	Results []Result       `json:"results"`
+	Sweep   *SweepConfig   `json:"sweep,omitempty"`  // task "sweep": what was swept (harness/sweep.go)
+	Points  []Point        `json:"points,omitempty"` // task "sweep": one per measured or skipped point, in the order finished
 }
 
 // Eval is one evaluation on the held-out batches.

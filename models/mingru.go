@@ -407,8 +407,9 @@ func (m *minRNN[F]) FLOPs(T int) int64 {
 	return f
 }
 
-// Gate functions in float64, shared by both cells (Feng et al. 2024, §3:
-// "length independence" and the positivity of h̃ for the log-space form).
+// Gate functions in float64, shared by both cells. g (Feng et al. 2024, §3
+// and the appendix) replaces tanh so that h̃ > 0 and log h̃ exists in the
+// log-space form.
 
 // minG is g(x) = x + 0.5 for x ≥ 0, σ(x) for x < 0 (continuous, > 0).
 func minG(x float64) float64 {

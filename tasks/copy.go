@@ -41,7 +41,7 @@ func (s SelectiveCopy) Fill(b *Batch, rng *rand.Rand) {
 	pos := make([]int, s.K)
 	data := make([]int32, s.K)
 	for r := 0; r < b.B; r++ {
-		sortedSample(pos, s.T-s.K-1, rng)
+		sortedSample(pos, s.T-s.K, rng)
 		for j := range data {
 			data[j] = 1 + int32(rng.IntN(CopyVocab-2)) // 1..14
 		}

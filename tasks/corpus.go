@@ -43,9 +43,11 @@ const maxBadPercent = 10
 // parts must hold a window of T+1 bytes, so the file needs at least
 // 10·T+1 bytes. Errors, each one line naming the file and the fix:
 // T < 1 (ErrConfig); a missing file (wraps fs.ErrNotExist); an unreadable
-// file (wraps fs.ErrPermission); a directory or binary file (ErrNotText,
-// rule at maxBadPercent); an empty file (ErrEmpty); too few bytes for T
-// (ErrTooShort).
+// file (wraps fs.ErrPermission); an empty file (ErrEmpty); a directory or
+// a binary file (ErrNotText): one with a NUL byte or with more than 10%
+// unprintable bytes (control characters other than \t \n \v \f \r, or
+// bytes 0x80–0x9F outside valid UTF-8; UTF-8 and Latin-1 text pass); too few
+// bytes for T (ErrTooShort).
 func LoadCorpus(path string, T int) (*Corpus, error) {
 	if T < 1 {
 		return nil, errorf(ErrConfig, "--seq-len %d: need seq-len ≥ 1", T)

@@ -27,7 +27,7 @@ func ShakespearePath(cacheDir string) (string, error) {
 	if cacheDir == "" {
 		d, err := os.UserCacheDir()
 		if err != nil {
-			return "", fmt.Errorf("tasks: no cache directory for tiny Shakespeare (%v): pass --data FILE", err)
+			return "", fmt.Errorf("no cache directory for tiny Shakespeare (%v): set $XDG_CACHE_HOME or $HOME, or pass --data FILE", err)
 		}
 		cacheDir = d
 	}
@@ -42,7 +42,8 @@ func ShakespearePath(cacheDir string) (string, error) {
 // renamed into place, so a failed or corrupt transfer leaves nothing behind.
 // Errors say what went wrong and how to fix it by hand ("download it from
 // <url> and save it as <path>, or pass --data FILE"); a bad transfer wraps
-// ErrChecksum, a cancelled ctx wraps ctx.Err().
+// ErrChecksum, a cancelled ctx wraps ctx.Err(). The path is returned even
+// with an error, so the caller can tell the user where the file belongs.
 func EnsureShakespeare(ctx context.Context, cacheDir, url string, client *http.Client) (string, error) {
 	path, err := ShakespearePath(cacheDir)
 	if err != nil {

@@ -101,7 +101,7 @@ func checkGradients(t *testing.T, c models.Config) {
 		}
 		return s
 	}
-	const eps, tol = 1e-6, 1e-6
+	const eps, tol = 1e-4, 1e-6
 	fd := func(v *float64) float64 {
 		old := *v
 		*v = old + eps
