@@ -79,7 +79,7 @@ func TestMeasurePoint(t *testing.T) {
 	}
 }
 
-// The seeded analytic part of a point is reproducible; only timings vary.
+// A sequence shorter than InferTimedTokens has every token timed.
 func TestMeasurePointShortSequence(t *testing.T) {
 	p, err := MeasurePoint(context.Background(), tinySpec("mingru", 3))
 	if err != nil {
