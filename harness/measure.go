@@ -22,7 +22,8 @@ import (
 //   - the analytic memory after Alloc(B, T) and the inference state bytes
 //     after T tokens.
 //
-// PeakRSSBytes and WallS are left for the parent process to fill. The
+// PeakRSSBytes is this process's peak so far (SelfPeakRSS); the parent
+// fills RusageRSS and WallS. The
 // point's Status is PointOK. It returns an error for an invalid spec, a
 // non-finite loss or gradient, or when ctx is cancelled.
 func MeasurePoint(ctx context.Context, spec PointSpec) (Point, error) {
@@ -91,6 +92,7 @@ func MeasurePoint(ctx context.Context, spec PointSpec) (Point, error) {
 	}
 	p.TokenMs = Summarise(tokMs)
 	p.StateBytes = state.Bytes()
+	p.PeakRSSBytes = SelfPeakRSS()
 	p.Status = PointOK
 	return p, nil
 }

@@ -106,10 +106,11 @@ type Point struct {
 	TokenMs       Stats   `json:"token_ms"`        // one generated token through Model.Step (B = 1), the last min(T, 16) of T tokens
 	ForwardMs     Stats   `json:"forward_ms"`      // whole-sequence forward over [B, T] without backward
 
-	Memory       models.Memory `json:"memory"`     // analytic training memory (Model.Memory after Alloc(B, T))
-	StateBytes   int64         `json:"state_B"`    // inference state of one sequence after T tokens (ModelState.Bytes)
-	PeakRSSBytes int64         `json:"peak_rss_B"` // measured peak resident set of the point's child process (rusage Maxrss)
-	WallS        float64       `json:"wall_s"`     // child process wall time, seconds
+	Memory       models.Memory `json:"memory"`                    // analytic training memory (Model.Memory after Alloc(B, T))
+	StateBytes   int64         `json:"state_B"`                   // inference state of one sequence after T tokens (ModelState.Bytes)
+	PeakRSSBytes int64         `json:"peak_rss_B"`                // measured peak resident set of the point's child process (VmHWM, see SelfPeakRSS; else rusage)
+	RusageRSS    int64         `json:"rusage_maxrss_B,omitempty"` // the child's getrusage ru_maxrss as the parent reads it (includes the parent's peak on Linux)
+	WallS        float64       `json:"wall_s"`                    // child process wall time, seconds
 }
 
 // NewPoint returns the identity of spec's point, with no measurements.

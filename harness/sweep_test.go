@@ -74,7 +74,9 @@ func TestSameSweep(t *testing.T) {
 		return r
 	}
 	base := rec(func(*Record) {})
-	same := rec(func(r *Record) { r.Sweep.Shard, r.Sweep.Shards, r.Sweep.MaxMemBytes, r.Sweep.PointTimeoutS = 1, 3, 5, 60 })
+	same := rec(func(r *Record) {
+		r.Sweep.Shard, r.Sweep.Shards, r.Sweep.MaxMemBytes, r.Sweep.PointTimeoutS = 1, 3, 5, 60
+	})
 	if err := SameSweep(base, same); err != nil {
 		t.Fatalf("shards and limits may differ: %v", err)
 	}

@@ -2,8 +2,8 @@ package models
 
 // Source names where each mixer's equations come from.
 var Source = map[string]string{
-	"mingru":      "Feng et al. 2024, arXiv 2410.01201, §3.1 (minGRU), §3.3 log-space",
-	"minlstm":     "Feng et al. 2024, arXiv 2410.01201, §3.2 (minLSTM), §3.3 log-space",
+	"mingru":      "Feng et al. 2024, arXiv 2410.01201, §3 (minGRU, log-space form in §3 and the appendix)",
+	"minlstm":     "Feng et al. 2024, arXiv 2410.01201, §3 (minLSTM, log-space form in §3 and the appendix)",
 	"gru":         "Cho et al. 2014; PyTorch nn.GRU documentation",
 	"lstm":        "Hochreiter & Schmidhuber 1997; PyTorch nn.LSTM documentation",
 	"transformer": "Vaswani et al. 2017 (causal attention); Su et al. 2021 (RoPE)",

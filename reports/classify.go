@@ -26,16 +26,17 @@ const (
 
 // Classify returns the direction and kind of a benchmark unit:
 //
-//	unit                          direction  kind
-//	ns/* (ns/step, ns/token, ns/op)  lower   Timing
-//	tokens/s, GFLOP/s, any */s       higher  Timing
-//	analytic-B                       lower   Exact
-//	peak-B, any other *-B            lower   Memory
-//	B/op, allocs/op (go test)        lower   Memory
-//	params, flops/token              lower   Exact
-//	loss                             lower   Exact (seeded)
-//	accuracy                         higher  Exact (seeded)
-//	anything else                    lower   Exact
+//	unit                                 direction  kind
+//	ns/* (ns/step, ns/token, ns/forward, ns/op)  lower  Timing
+//	tokens/s, GFLOP/s, any */s           higher     Timing
+//	analytic-B, state-B                  lower      Exact (counted from shapes)
+//	peak-B, any other *-B                lower      Memory
+//	B/op, allocs/op (go test)            lower      Memory
+//	params, non-emb-params               lower      Exact
+//	flops/token, steps                   lower      Exact
+//	loss                                 lower      Exact (seeded)
+//	accuracy, seq-accuracy               higher     Exact (seeded)
+//	anything else                        lower      Exact
 //
 // Unknown units are Exact so that a new metric is held to the strictest
 // tolerance until it is added here.
@@ -45,11 +46,11 @@ func Classify(unit string) (Direction, MetricKind) {
 		return LowerIsBetter, Timing
 	case strings.HasSuffix(unit, "/s"):
 		return HigherIsBetter, Timing
-	case unit == "analytic-B":
+	case unit == "analytic-B", unit == "state-B":
 		return LowerIsBetter, Exact
 	case strings.HasSuffix(unit, "-B"), unit == "B/op", unit == "allocs/op":
 		return LowerIsBetter, Memory
-	case unit == "accuracy":
+	case unit == "accuracy", unit == "seq-accuracy":
 		return HigherIsBetter, Exact
 	}
 	return LowerIsBetter, Exact

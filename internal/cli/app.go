@@ -90,7 +90,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Writer:          stdout,
 		ErrWriter:       stderr,
 		HideHelpCommand: true,
-		Commands:        []*cli.Command{runCommand(), listCommand()},
+		Commands:        []*cli.Command{runCommand(), listCommand(), reportCommand(), mergeCommand(), pointCommand(), compareCommand(), ciCommand()},
 		OnUsageError:    onUsage,
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

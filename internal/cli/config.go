@@ -74,11 +74,13 @@ func applyFlags(c *cli.Context, s *settings) error {
 	if c.IsSet("seed") {
 		s.Train.Seed = c.Uint64("seed")
 	}
-	if c.Float64("temperature") <= 0 {
+	if c.IsSet("temperature") && !(c.Float64("temperature") > 0) {
 		return badInput("--temperature must be > 0, got %g", c.Float64("temperature"))
 	}
-	if c.Int("top-k") < 0 || c.Int("sample") < 0 {
-		return badInput("--top-k and --sample must be ≥ 0")
+	for _, f := range []string{"top-k", "sample"} {
+		if c.IsSet(f) && c.Int(f) < 0 {
+			return badInput("--%s must be an integer ≥ 0, got %d", f, c.Int(f))
+		}
 	}
 	return nil
 }

@@ -1,16 +1,20 @@
 package cli
 
-import "github.com/urfave/cli/v2"
+import (
+	"time"
+
+	"github.com/urfave/cli/v2"
+)
 
 // runFlags are the flags of `bench run`. A flag left unset takes its value
 // from the preset (see presets.go); the defaults shown are the quick
 // preset's for selective copying.
 func runFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "task", Value: "selective-copy", Usage: "task: selective-copy (Gu & Dao 2023 §3.1), char-lm (character-level text, tiny Shakespeare by default)"},
+		&cli.StringFlag{Name: "task", Value: "selective-copy", Usage: "task: selective-copy (Gu & Dao 2023 §3.1), char-lm (character-level text, tiny Shakespeare by default), sweep (training and inference cost against sequence length)"},
 		&cli.StringFlag{Name: "model", Value: "mingru", Usage: "model: mingru, minlstm, gru, lstm, transformer, mamba, a comma-separated list, or all"},
 		&cli.StringFlag{Name: "mode", Usage: "training mode of minGRU/minLSTM: parallel (log-space scan, Heinsen 2023) or sequential (step-by-step recurrence), or all; default parallel"},
-		&cli.StringFlag{Name: "preset", Value: "quick", Usage: "settings to start from: quick (minutes on 2 cores) or paper (the paper's setting; hours to days)"},
+		&cli.StringFlag{Name: "preset", Value: "quick", Usage: "settings to start from: quick (minutes on 2 cores) or paper (the paper's setting; hours to days); for --task sweep: quick (T 64..1024) or full (T 64..4096)"},
 		&cli.IntFlag{Name: "layers", Usage: "L, number of residual blocks (preset: 2)"},
 		&cli.IntFlag{Name: "dim", Usage: "D, model width (preset: 64)"},
 		&cli.IntFlag{Name: "expansion", Usage: "E = expansion·D, hidden width of the RNNs and Mamba (preset: 2)"},
@@ -38,6 +42,12 @@ func runFlags() []cli.Flag {
 		&cli.IntFlag{Name: "sample", Value: 300, Usage: "char-lm: characters to generate from each trained model through the recurrent step API, 0 for none"},
 		&cli.Float64Flag{Name: "temperature", Value: 0.8, Usage: "char-lm: sampling temperature, > 0"},
 		&cli.IntFlag{Name: "top-k", Value: 0, Usage: "char-lm: sample only from the k most likely characters, 0 for all"},
+		&cli.StringFlag{Name: "lengths", Usage: "sweep: comma-separated sequence lengths T to measure, e.g. 64,128,256 (preset: 64..1024 quick, 64..4096 full)"},
+		&cli.StringFlag{Name: "max-mem", Usage: "sweep: skip points whose analytic memory exceeds this: bytes, a size such as 8GiB or 500MB, or a percentage of physical memory (default 75%)"},
+		&cli.DurationFlag{Name: "point-timeout", Value: 10 * time.Minute, Usage: "sweep: kill a point's process after this long and record the point as skipped"},
+		&cli.IntFlag{Name: "repeats", Usage: "sweep: timed training steps (and timed forwards) per point, ≥ 5 (preset: 5)"},
+		&cli.StringFlag{Name: "shard", Usage: "sweep: run only the points with index ≡ i (mod n), given as i/n; default from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shard-count"},
+		&cli.IntFlag{Name: "shard-count", Usage: "sweep: number of shards n when the shard index i comes from a Kubernetes indexed Job's JOB_COMPLETION_INDEX"},
 		&cli.StringFlag{Name: "out", Usage: "output folder (default results/<task>-<model>-<UTC time>); must not be a file"},
 		&cli.BoolFlag{Name: "quiet", Usage: "no progress lines on stderr"},
 	}

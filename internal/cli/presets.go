@@ -11,13 +11,18 @@ type settings struct {
 	SeqLen     int
 	CopyTokens int
 	Train      harness.TrainConfig
+	Lengths    []int // sweep: the lengths T measured
+	Repeats    int   // sweep: timed training steps (and forwards) per point
 }
 
 // Tasks lists the task names `bench run --task` accepts.
-var Tasks = []string{"selective-copy", "char-lm"}
+var Tasks = []string{"selective-copy", "char-lm", "sweep"}
 
 // Presets lists the preset names.
 var Presets = []string{"quick", "paper"}
+
+// SweepPresets lists the preset names of --task sweep.
+var SweepPresets = []string{"quick", "full"}
 
 // preset returns the settings of a named preset for a task; ok is false for
 // an unknown task or preset.
@@ -30,6 +35,7 @@ var Presets = []string{"quick", "paper"}
 // paper/char-lm is nanoGPT's shakespeare_char (3 layers, D = 384, context
 // 256, batch 64, lr 1e-3 cosine to 1e-4, 5000 iterations, warm-up 100,
 // β2 0.99, weight decay 0.1, clip 1.0).
+// sweep/quick and sweep/full are the sequence-length sweep (sweep.go).
 func preset(task, name string) (settings, bool) {
 	s := settings{
 		Arch: models.Config{L: 2, D: 64, Expansion: 2, H: 4, N: 16},
@@ -58,6 +64,17 @@ func preset(task, name string) (settings, bool) {
 		s.Train.Batch, s.Train.Steps = 64, 5000
 		s.Train.LR, s.Train.LRMin, s.Train.Warmup = 1e-3, 1e-4, 100
 		s.Train.EvalEvery, s.Train.EvalBatches = 250, 20
+	case "sweep/quick", "sweep/full":
+		// Small width so every model reaches T = 1024 (quick, under 10
+		// minutes on 2 cores) or 4096 (full) on a CPU; SeqLen is the T of
+		// bench list's FLOPs column.
+		s.Arch = models.Config{L: 1, D: 64, Expansion: 2, H: 4, N: 16}
+		s.Train.Batch, s.Train.Warmup, s.Train.LRMin = 8, 0, s.Train.LR
+		s.Lengths, s.Repeats = []int{64, 128, 256, 512, 1024}, 5
+		if name == "full" {
+			s.Lengths = append(s.Lengths, 2048, 4096)
+		}
+		s.SeqLen = s.Lengths[len(s.Lengths)-1]
 	default:
 		return s, false
 	}

@@ -44,6 +44,12 @@ func runAction(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return badInput("run takes no arguments, got %q (flags start with --)", c.Args().First())
 	}
+	if c.String("task") == "sweep" {
+		return sweepAction(c)
+	}
+	if err := rejectFlags(c, sweepOnlyFlags, "applies to --task sweep only"); err != nil {
+		return err
+	}
 	p, err := makePlan(c)
 	if err != nil {
 		return err

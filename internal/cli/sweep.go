@@ -1,0 +1,271 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"rnnbench/harness"
+	"rnnbench/models"
+	"rnnbench/reports"
+	"rnnbench/tasks"
+)
+
+// A sequence-length sweep (`bench run --task sweep`) measures every model
+// (and every mode of minGRU and minLSTM, unless --mode is given) at every
+// length of --lengths. Each point runs alone in a fresh child process
+// (`bench point`, point.go) whose peak RSS the parent reads from rusage.
+// Points are written as they finish: appended to points.jsonl, and
+// results.json, results.md and the plots are rewritten, so an interrupt
+// keeps every finished point.
+
+// runOnlyFlags apply to training runs only; sweepOnlyFlags to sweeps only.
+var (
+	runOnlyFlags   = []string{"seq-len", "copy-tokens", "steps", "warmup", "eval-every", "eval-batches", "eval-full", "target-acc", "data", "sample", "temperature", "top-k"}
+	sweepOnlyFlags = []string{"lengths", "max-mem", "point-timeout", "repeats", "shard", "shard-count"}
+)
+
+// rejectFlags returns a usageError if any of names was set on the command line.
+func rejectFlags(c *cli.Context, names []string, why string) error {
+	for _, n := range names {
+		if c.IsSet(n) {
+			return badInput("--%s %s", n, why)
+		}
+	}
+	return nil
+}
+
+// sweepPlan is a validated sweep: nothing is written before it exists.
+type sweepPlan struct {
+	cfg     harness.SweepConfig
+	train   harness.TrainConfig
+	out     string
+	timeout time.Duration
+}
+
+// makeSweepPlan validates every flag of a sweep and returns the plan, or a
+// usageError naming the first problem.
+func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
+	if err := rejectFlags(c, runOnlyFlags, "does not apply to --task sweep (it sets the lengths with --lengths and times a fixed number of steps, --repeats)"); err != nil {
+		return nil, err
+	}
+	s, ok := preset("sweep", c.String("preset"))
+	if !ok {
+		return nil, badInput("unknown --preset %q for --task sweep: allowed %s", c.String("preset"), strings.Join(SweepPresets, ", "))
+	}
+	if err := applyFlags(c, &s); err != nil {
+		return nil, err
+	}
+	if c.IsSet("lengths") {
+		ls, err := parseLengths(c.String("lengths"))
+		if err != nil {
+			return nil, err
+		}
+		s.Lengths = ls
+	}
+	if c.IsSet("repeats") {
+		if s.Repeats = c.Int("repeats"); s.Repeats < 5 {
+			return nil, badInput("--repeats must be an integer ≥ 5, got %d", s.Repeats)
+		}
+	}
+	s.Arch.V = tasks.CopyVocab
+	model, mode := "all", "all"
+	if c.IsSet("model") {
+		model = c.String("model")
+	}
+	if c.IsSet("mode") {
+		mode = c.String("mode")
+	}
+	cfgs, err := modelConfigs(model, mode, s.Arch)
+	if err != nil {
+		return nil, err
+	}
+	if c.IsSet("params") {
+		if cfgs, err = sizeToParams(cfgs, c.Int("params")); err != nil {
+			return nil, err
+		}
+	}
+	sortConfigs(cfgs)
+	maxMem := harness.PhysicalMemory() * 3 / 4
+	if c.IsSet("max-mem") {
+		if maxMem, err = parseBytes(c.String("max-mem"), harness.PhysicalMemory()); err != nil {
+			return nil, err
+		}
+	}
+	if maxMem <= 0 {
+		maxMem = 1 << 62 // physical memory unknown and no --max-mem: no limit
+	}
+	timeout := c.Duration("point-timeout")
+	if timeout <= 0 {
+		return nil, badInput("--point-timeout must be positive, got %s", timeout)
+	}
+	shard, shards, err := resolveShard(c.String("shard"), c.Int("shard-count"), os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	p := &sweepPlan{
+		cfg: harness.SweepConfig{
+			Models: cfgs, Lengths: s.Lengths, Batch: s.Train.Batch, WarmupSteps: 2, Repeats: s.Repeats,
+			MaxMemBytes: maxMem, PointTimeoutS: timeout.Seconds(), Shard: shard, Shards: shards,
+		},
+		train:   s.Train,
+		out:     c.String("out"),
+		timeout: timeout,
+	}
+	p.train.Steps = p.cfg.WarmupSteps + p.cfg.Repeats
+	p.train.EvalEvery, p.train.EvalBatches, p.train.TargetAcc = 0, 0, 0
+	if p.out == "" {
+		name := model
+		if strings.Contains(name, ",") {
+			name = "multi"
+		}
+		p.out = filepath.Join("results", fmt.Sprintf("sweep-%s-%s", name, time.Now().UTC().Format("20060102T150405Z")))
+	}
+	if st, err := os.Stat(p.out); err == nil && !st.IsDir() {
+		return nil, badInput("--out %s is a file; give a folder (it is created if missing)", p.out)
+	}
+	return p, nil
+}
+
+// sortConfigs puts configs in point order: mixers in models.MixerNames
+// order, then modes in models.Modes order.
+func sortConfigs(cfgs []models.Config) {
+	rank := func(c models.Config) int {
+		return 100*slices.Index(models.MixerNames, c.Mixer) + slices.Index(models.Modes[c.Mixer], c.Mode)
+	}
+	slices.SortStableFunc(cfgs, func(a, b models.Config) int { return rank(a) - rank(b) })
+}
+
+// sweepAction is `bench run --task sweep`.
+func sweepAction(c *cli.Context) error {
+	p, err := makeSweepPlan(c)
+	if err != nil {
+		return err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("cannot find the bench binary to run each point in: %w", err)
+	}
+	if err := os.MkdirAll(p.out, 0o755); err != nil {
+		return badInput("cannot create --out %s: %v", p.out, err)
+	}
+	progress := c.App.ErrWriter
+	if c.Bool("quiet") {
+		progress = io.Discard
+	}
+	return runSweep(c.Context, p, exe, c.App.Writer, c.App.ErrWriter, progress)
+}
+
+// runSweep measures the plan's points of this shard in index order, each
+// in a child process of exe, writing the outputs after each point. It
+// prints the summary tables to stdout and returns a cli exit error when
+// interrupted (ExitInterrupt) or when a point failed (ExitFailure).
+func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, progress io.Writer) error {
+	rec := &harness.Record{
+		Schema: harness.SchemaVersion, Task: "sweep", Started: time.Now().UTC(),
+		Machine: harness.ThisMachine(), Train: p.train, Sweep: &p.cfg,
+	}
+	jsonl, err := os.OpenFile(filepath.Join(p.out, pointsFile), os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing results to %s: %w", p.out, err)
+	}
+	defer jsonl.Close()
+	if err := writeSweepOutputs(p.out, rec); err != nil {
+		return err
+	}
+	var mine []int
+	for i := 0; i < p.cfg.NumPoints(); i++ {
+		if p.cfg.InShard(i) {
+			mine = append(mine, i)
+		}
+	}
+	fmt.Fprintf(stderr, "bench: sweep of %d model(s) × %d length(s), %d point(s) in shard %d/%d, on %s, writing %s\n",
+		len(p.cfg.Models), len(p.cfg.Lengths), len(mine), p.cfg.Shard, p.cfg.Shards, rec.Machine.CPU, p.out)
+	failed := 0
+	t0 := time.Now()
+	for k, i := range mine {
+		if ctx.Err() != nil {
+			break
+		}
+		spec := p.cfg.Spec(i, p.train)
+		pt, err := measureInChild(ctx, exe, spec, p.cfg.MaxMemBytes, p.timeout)
+		if err != nil {
+			if ctx.Err() != nil {
+				break // interrupted: the unfinished point is not recorded
+			}
+			return err
+		}
+		if pt.Status == harness.PointFailed {
+			failed++
+		}
+		rec.Points = append(rec.Points, pt)
+		if err := appendJSONLine(jsonl, pt); err != nil {
+			return fmt.Errorf("writing results to %s: %w", p.out, err)
+		}
+		if err := writeSweepOutputs(p.out, rec); err != nil {
+			return err
+		}
+		fmt.Fprintf(progress, "[%d/%d %s] %s\n", k+1, len(mine), time.Since(t0).Round(time.Second), pt)
+	}
+	fmt.Fprintln(stdout)
+	if err := reports.SweepSummary(stdout, rec); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "bench: wrote %s (%d point(s) in %s)\n", p.out, len(rec.Points), time.Since(t0).Round(time.Second))
+	switch {
+	case ctx.Err() != nil:
+		return cli.Exit("interrupted; finished points are in "+p.out, ExitInterrupt)
+	case failed > 0:
+		return cli.Exit(fmt.Sprintf("%d point(s) failed; the reasons are in %s", failed, filepath.Join(p.out, "results.md")), ExitFailure)
+	}
+	return nil
+}
+
+// measureInChild checks the point's analytic memory against maxMem and,
+// if it fits, measures the point in a child process. A point over maxMem
+// comes back skipped, with the reason.
+func measureInChild(ctx context.Context, exe string, spec harness.PointSpec, maxMem int64, timeout time.Duration) (harness.Point, error) {
+	est, err := harness.EstimatePointBytes(spec.Model, spec.Train.Batch, spec.T)
+	if err != nil {
+		return harness.Point{}, err
+	}
+	if est > maxMem {
+		pt := harness.NewPoint(spec)
+		pt.Status = harness.PointSkipped
+		pt.Reason = fmt.Sprintf("analytic memory %s exceeds --max-mem %s", reports.HumanBytes(est), reports.HumanBytes(maxMem))
+		return pt, nil
+	}
+	return runPointProcess(ctx, exe, spec, timeout)
+}
+
+// pointsFile is the append-only JSON-lines log of finished points.
+const pointsFile = "points.jsonl"
+
+// appendJSONLine appends v as one JSON line to f and syncs it.
+func appendJSONLine(f *os.File, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+// writeSweepOutputs (re)writes results.json and the views of a sweep in dir.
+func writeSweepOutputs(dir string, rec *harness.Record) error {
+	if err := harness.WriteJSON(filepath.Join(dir, "results.json"), rec); err != nil {
+		return fmt.Errorf("writing results to %s: %w", dir, err)
+	}
+	_, err := writeViews(dir, rec)
+	return err
+}

@@ -1,0 +1,132 @@
+package cli
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// parseLengths reads --lengths: a comma-separated list of positive
+// integers ("64,128, 256"), returned sorted ascending without duplicates.
+// It returns a usageError naming the first malformed entry.
+func parseLengths(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, badInput("--lengths %q: %q is not a positive integer (give a comma-separated list such as 64,128,256)", s, f)
+		}
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// byteUnits are the size suffixes parseBytes accepts (case-insensitive).
+var byteUnits = map[string]float64{
+	"": 1, "b": 1,
+	"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40,
+}
+
+// parseBytes reads --max-mem: a byte count ("1073741824"), a size with a
+// decimal (kB, MB, GB, TB) or binary (KiB, MiB, GiB, TiB) suffix ("8GiB",
+// "1.5 GB", "500MB"), or a percentage of physical memory phys ("75%").
+// It returns a usageError for anything else, for a size that is not
+// positive, and for a percentage when phys is unknown (0).
+func parseBytes(s string, phys int64) (int64, error) {
+	t := strings.TrimSpace(s)
+	if p, ok := strings.CutSuffix(t, "%"); ok {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || !(v > 0) || v > 100 {
+			return 0, badInput("--max-mem %q: a percentage must be in (0, 100]", s)
+		}
+		if phys <= 0 {
+			return 0, badInput("--max-mem %q: physical memory is unknown on this machine; give a size such as 8GiB", s)
+		}
+		return int64(float64(phys) * v / 100), nil
+	}
+	i := strings.IndexFunc(t, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	num, unit := t, ""
+	if i >= 0 {
+		num, unit = t[:i], strings.ToLower(strings.TrimSpace(t[i:]))
+	}
+	mult, known := byteUnits[unit]
+	v, err := strconv.ParseFloat(num, 64)
+	if !known || err != nil || !(v > 0) || v*mult > math.MaxInt64/2 {
+		return 0, badInput("--max-mem %q: want a positive size such as 8GiB, 500MB or 1073741824, or a percentage such as 50%%", s)
+	}
+	return int64(v * mult), nil
+}
+
+// resolveShard returns this run's shard i of n. In order of precedence:
+//
+//  1. --shard i/n (flag);
+//  2. Slurm job arrays: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT,
+//     with i = ID − SLURM_ARRAY_TASK_MIN (0 when unset), so --array=0-3
+//     and --array=1-4 both give shards 0..3 of 4 (the array must be one
+//     contiguous range);
+//  3. Kubernetes indexed Jobs: JOB_COMPLETION_INDEX with n from
+//     shardCount (--shard-count, required then; the Job's completions);
+//  4. otherwise 0 of 1: every point.
+//
+// It returns a usageError for malformed values and i outside [0, n).
+func resolveShard(flag string, shardCount int, getenv func(string) string) (i, n int, err error) {
+	atoi := func(what, v string) (int, error) {
+		x, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return 0, badInput("%s %q is not an integer", what, v)
+		}
+		return x, nil
+	}
+	switch {
+	case flag != "":
+		a, b, ok := strings.Cut(flag, "/")
+		if !ok {
+			return 0, 0, badInput("--shard %q: want i/n, e.g. 0/4", flag)
+		}
+		if i, err = atoi("--shard index", a); err != nil {
+			return 0, 0, err
+		}
+		if n, err = atoi("--shard count", b); err != nil {
+			return 0, 0, err
+		}
+	case getenv("SLURM_ARRAY_TASK_ID") != "":
+		id, err := atoi("SLURM_ARRAY_TASK_ID", getenv("SLURM_ARRAY_TASK_ID"))
+		if err != nil {
+			return 0, 0, err
+		}
+		if getenv("SLURM_ARRAY_TASK_COUNT") == "" {
+			return 0, 0, badInput("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; pass --shard i/n")
+		}
+		if n, err = atoi("SLURM_ARRAY_TASK_COUNT", getenv("SLURM_ARRAY_TASK_COUNT")); err != nil {
+			return 0, 0, err
+		}
+		lo := 0
+		if v := getenv("SLURM_ARRAY_TASK_MIN"); v != "" {
+			if lo, err = atoi("SLURM_ARRAY_TASK_MIN", v); err != nil {
+				return 0, 0, err
+			}
+		}
+		i = id - lo
+	case getenv("JOB_COMPLETION_INDEX") != "":
+		if i, err = atoi("JOB_COMPLETION_INDEX", getenv("JOB_COMPLETION_INDEX")); err != nil {
+			return 0, 0, err
+		}
+		if shardCount < 1 {
+			return 0, 0, badInput("JOB_COMPLETION_INDEX is set: pass --shard-count N (the Job's completions) or --shard i/n")
+		}
+		n = shardCount
+	default:
+		if shardCount > 0 {
+			return 0, 0, badInput("--shard-count needs JOB_COMPLETION_INDEX in the environment; use --shard i/n otherwise")
+		}
+		return 0, 1, nil
+	}
+	if n < 1 || i < 0 || i >= n {
+		return 0, 0, badInput("shard %d/%d: want 0 ≤ i < n", i, n)
+	}
+	return i, n, nil
+}

@@ -1,0 +1,259 @@
+package reports
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"rnnbench/harness"
+)
+
+// rnnbench's benchmark files (results.bench, the CI baseline) are Go
+// benchmark-format files that start with a schema line and end with a
+// count line:
+//
+//	rnnbench-schema: 1
+//	goos: linux
+//	...
+//	BenchmarkTrain/task=selective-copy/model=mingru/mode=parallel/T=64	30	1.2e+07 ns/step	...
+//	...
+//	rnnbench-results: 42
+//
+// benchstat reads them as they are; ReadBenchFile uses the two extra lines
+// to refuse another schema and to detect a truncated file.
+const (
+	SchemaKey   = "rnnbench-schema"  // first config line: the version of result names and units
+	BenchSchema = "1"                // the version this code writes and reads
+	CountKey    = "rnnbench-results" // last line: the number of result lines written
+)
+
+// CalibrationName is the result whose ns/op measures machine speed; pass it
+// as CompareOptions.Calibration. Its value is the geometric mean of the two
+// calibration kernels (harness.Calibration.GeoMeanNs).
+const CalibrationName = "BenchmarkCalibrate/kernel=geomean"
+
+// CalibrationPrefix starts the name of every calibration result.
+const CalibrationPrefix = "BenchmarkCalibrate/"
+
+var (
+	// ErrSchema: the file is an rnnbench benchmark file of another schema.
+	ErrSchema = errors.New("reports: rnnbench benchmark file of another schema")
+	// ErrTruncated: the count line is missing or disagrees with the results.
+	ErrTruncated = errors.New("reports: truncated rnnbench benchmark file")
+	// ErrNoResults: the input has no benchmark result lines at all.
+	ErrNoResults = errors.New("reports: no benchmark result lines")
+)
+
+// MachineConfig returns the config lines describing where results were
+// measured: goos, goarch, cpu, cores, gomaxprocs, go, matmul (backend) and
+// commit. Newlines and surrounding spaces in values are removed.
+func MachineConfig(m harness.Machine) []Config {
+	goos, goarch, _ := strings.Cut(m.OS, "/")
+	clean := func(s string) string {
+		return strings.TrimSpace(strings.NewReplacer("\n", " ", "\r", " ").Replace(s))
+	}
+	return []Config{
+		{"goos", clean(goos)}, {"goarch", clean(goarch)}, {"cpu", clean(m.CPU)},
+		{"cores", strconv.Itoa(m.Cores)}, {"gomaxprocs", strconv.Itoa(m.GOMAXPROCS)},
+		{"go", clean(m.GoVersion)}, {"matmul", clean(m.Backend)}, {"commit", clean(m.Commit)},
+	}
+}
+
+// RecordResults converts a run record into benchmark results, in record
+// order. Each training result (rec.Results) gives one line named
+// BenchmarkTrain/task=<task>/model=<mixer>[/mode=<mode>]/T=<T> with b.N the
+// steps taken and the units
+//
+//	ns/step, tokens/s, GFLOP/s   median training step; B·T and 3·FLOPs/token·B·T per median step (if any step ran)
+//	analytic-B                   analytic training memory (models.Memory.Total)
+//	state-B                      inference state per sequence (a KV cache: per token of context)
+//	params, non-emb-params       parameter counts
+//	flops/token                  analytic forward FLOPs per token at T
+//	steps                        optimiser steps taken
+//	loss, accuracy               last held-out evaluation (if any), nats/token and fraction
+//	seq-accuracy                 last exact-sequence accuracy (task selective-copy)
+//
+// Each sweep point (rec.Points) with status ok gives
+// BenchmarkTrain/task=sweep/model=...[/mode=...]/T=<T> (b.N timed steps:
+// ns/step, tokens/s, GFLOP/s, analytic-B, peak-B when measured, params,
+// flops/token) and BenchmarkInfer/task=sweep/... (b.N timed tokens: ns/token
+// through the step API, ns/forward for a whole [B, T] forward, state-B).
+// Skipped and failed points give no lines, so a baseline that had them
+// shows them as missing.
+func RecordResults(rec *harness.Record) []Result {
+	var out []Result
+	for _, r := range rec.Results {
+		out = append(out, trainResult(rec, r))
+	}
+	for _, p := range rec.Points {
+		if p.Status == harness.PointOK {
+			out = append(out, pointResults(p)...)
+		}
+	}
+	return out
+}
+
+func trainResult(rec *harness.Record, r harness.Result) Result {
+	T := seqLen(rec, r)
+	res := Result{Name: benchName("Train", rec.Task, r.Model.Mixer, r.Model.Mode, T), Iters: max(r.Steps, 1)}
+	add := func(v float64, unit string) { res.Metrics = append(res.Metrics, Metric{v, unit}) }
+	if r.StepMs.N > 0 && r.StepMs.Median > 0 {
+		stepS := r.StepMs.Median / 1e3
+		tokens := float64(rec.Train.Batch * T)
+		add(r.StepMs.Median*1e6, "ns/step")
+		add(tokens/stepS, "tokens/s")
+		add(3*float64(r.FLOPsPerToken)*tokens/stepS/1e9, "GFLOP/s")
+	}
+	add(float64(r.Memory.Total()), "analytic-B")
+	add(float64(r.StateBytes), "state-B")
+	add(float64(r.Params), "params")
+	add(float64(r.NonEmbedding), "non-emb-params")
+	add(float64(r.FLOPsPerToken), "flops/token")
+	add(float64(r.Steps), "steps")
+	if n := len(r.Evals); n > 0 {
+		ev := r.Evals[n-1]
+		add(ev.Loss, "loss")
+		add(ev.Accuracy, "accuracy")
+		if rec.Task == "selective-copy" {
+			add(ev.SeqAccuracy, "seq-accuracy")
+		}
+	}
+	return res
+}
+
+func pointResults(p harness.Point) []Result {
+	train := Result{Name: benchName("Train", "sweep", p.Model.Mixer, p.Model.Mode, p.T), Iters: max(p.StepMs.N, 1)}
+	train.Metrics = []Metric{
+		{p.StepMs.Median * 1e6, "ns/step"}, {p.TokensPerSec, "tokens/s"}, {p.GFLOPs, "GFLOP/s"},
+		{float64(p.Memory.Total()), "analytic-B"},
+	}
+	if p.PeakRSSBytes > 0 {
+		train.Metrics = append(train.Metrics, Metric{float64(p.PeakRSSBytes), "peak-B"})
+	}
+	train.Metrics = append(train.Metrics, Metric{float64(p.Params), "params"}, Metric{float64(p.FLOPsPerToken), "flops/token"})
+	infer := Result{Name: benchName("Infer", "sweep", p.Model.Mixer, p.Model.Mode, p.T), Iters: max(p.TokenMs.N, 1)}
+	infer.Metrics = []Metric{
+		{p.TokenMs.Median * 1e6, "ns/token"}, {p.ForwardMs.Median * 1e6, "ns/forward"}, {float64(p.StateBytes), "state-B"},
+	}
+	return []Result{train, infer}
+}
+
+// benchName is Benchmark<kind>/task=<task>/model=<mixer>[/mode=<mode>]/T=<T>.
+func benchName(kind, task, mixer, mode string, T int) string {
+	name := "Benchmark" + kind + "/task=" + task + "/model=" + mixer
+	if mode != "" {
+		name += "/mode=" + mode
+	}
+	return name + "/T=" + strconv.Itoa(T)
+}
+
+// seqLen is the record's sequence length: task_config.seq_len (an int in
+// memory, a float64 after JSON), else tokens/(steps·B).
+func seqLen(rec *harness.Record, r harness.Result) int {
+	switch v := rec.TaskCfg["seq_len"].(type) {
+	case int:
+		return v
+	case float64:
+		return int(v)
+	}
+	if r.Steps > 0 && rec.Train.Batch > 0 {
+		return int(r.Tokens / int64(r.Steps*rec.Train.Batch))
+	}
+	return 0
+}
+
+// CalibrationResults returns, for each calibration, the lines
+// BenchmarkCalibrate/kernel=sgemm, kernel=scan and kernel=geomean
+// (CalibrationName), each with b.N the repetitions and ns/op the median.
+// Several calibrations of one run are repetitions: Compare and benchstat
+// take their median.
+func CalibrationResults(cals ...harness.Calibration) []Result {
+	var out []Result
+	for _, c := range cals {
+		n := max(c.Reps, 1)
+		out = append(out,
+			Result{CalibrationPrefix + "kernel=sgemm", n, []Metric{{c.SgemmNs, "ns/op"}}},
+			Result{CalibrationPrefix + "kernel=scan", n, []Metric{{c.ScanNs, "ns/op"}}},
+			Result{CalibrationName, n, []Metric{{c.GeoMeanNs(), "ns/op"}}})
+	}
+	return out
+}
+
+// WriteRecordBench writes rec as an rnnbench benchmark file: the machine's
+// config lines, RecordResults(rec) and CalibrationResults(cals...). Errors
+// are WriteBenchFile's.
+func WriteRecordBench(w io.Writer, rec *harness.Record, cals ...harness.Calibration) error {
+	return WriteBenchFile(w, MachineConfig(rec.Machine), append(RecordResults(rec), CalibrationResults(cals...)...))
+}
+
+// WriteBenchFile writes an rnnbench benchmark file: the schema line, config,
+// results, and the count line. It returns an error wrapping ErrSyntax for
+// invalid config or results (config may not use SchemaKey or CountKey), or
+// w's error.
+func WriteBenchFile(w io.Writer, config []Config, results []Result) error {
+	for _, c := range config {
+		if c.Key == SchemaKey || c.Key == CountKey {
+			return fmt.Errorf("%w: config key %s is reserved", ErrSyntax, c.Key)
+		}
+	}
+	head := append([]Config{{SchemaKey, BenchSchema}}, config...)
+	if err := WriteBench(w, head, results); err != nil {
+		return err
+	}
+	return WriteBench(w, []Config{{CountKey, strconv.Itoa(len(results))}}, nil)
+}
+
+// ReadBenchFile parses a benchmark file. An rnnbench file (one with a
+// SchemaKey line) must have schema BenchSchema (else ErrSchema) and as many
+// results as its count lines say, the last config line being a count line
+// (else ErrTruncated); concatenated rnnbench files are accepted. A file
+// without a schema line is read as plain Go benchmark output (go test
+// -bench). Input without any result line returns ErrNoResults; syntax
+// errors wrap ErrSyntax and read errors are returned as is.
+func ReadBenchFile(r io.Reader) ([]Config, []Result, error) {
+	config, results, err := ParseBench(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	schemas, counts, counted := 0, 0, 0
+	for _, c := range config {
+		switch c.Key {
+		case SchemaKey:
+			if c.Value != BenchSchema {
+				return nil, nil, fmt.Errorf("%w: schema %q, this bench reads schema %s", ErrSchema, c.Value, BenchSchema)
+			}
+			schemas++
+		case CountKey:
+			n, err := strconv.Atoi(c.Value)
+			if err != nil || n < 0 {
+				return nil, nil, fmt.Errorf("%w: bad %s line %q", ErrTruncated, CountKey, c.Value)
+			}
+			counts++
+			counted += n
+		}
+	}
+	if schemas > 0 {
+		last := config[len(config)-1]
+		if counts != schemas || last.Key != CountKey || counted != len(results) {
+			return nil, nil, fmt.Errorf("%w: %d result lines, but its %s lines say %d (%d of %d files complete)",
+				ErrTruncated, len(results), CountKey, counted, counts, schemas)
+		}
+	}
+	if len(results) == 0 {
+		return nil, nil, ErrNoResults
+	}
+	return config, results, nil
+}
+
+// ConfigValue returns the value of the last config line with key, or "".
+func ConfigValue(config []Config, key string) string {
+	v := ""
+	for _, c := range config {
+		if c.Key == key {
+			v = c.Value
+		}
+	}
+	return v
+}

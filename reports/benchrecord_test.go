@@ -1,0 +1,294 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"rnnbench/harness"
+	"rnnbench/models"
+)
+
+// benchRecord is a record with two training results and three sweep
+// points (one skipped), with values chosen so every formula is checkable.
+func benchRecord() *harness.Record {
+	mingru := models.Config{Mixer: "mingru", Mode: "parallel", V: 16, L: 2, D: 32, Expansion: 2}
+	gru := models.Config{Mixer: "gru", V: 16, L: 2, D: 32, Expansion: 2}
+	return &harness.Record{
+		Schema: harness.SchemaVersion, Task: "selective-copy",
+		Machine: harness.Machine{CPU: "Test CPU @ 2GHz ", Cores: 2, GOMAXPROCS: 2, GoVersion: "go1.26.8", OS: "linux/amd64", Backend: "gonum (pure Go)", Commit: "abc123+dirty"},
+		Train:   harness.TrainConfig{Batch: 16, Steps: 30},
+		TaskCfg: map[string]any{"seq_len": 64, "copy_tokens": 8},
+		Results: []harness.Result{
+			{Model: mingru, Params: 13000, NonEmbedding: 12640, StateBytes: 512, FLOPsPerToken: 50000,
+				Memory: models.Memory{Params: 1, Grads: 2, Optimizer: 3, Activations: 4, Scratch: 5},
+				Steps:  30, Tokens: 30 * 16 * 64, StepMs: harness.Stats{Median: 2, Min: 1, Max: 9, N: 30},
+				Evals: []harness.Eval{{Step: 15, Loss: 2.7, Accuracy: 0.05}, {Step: 30, Loss: 2.5, Accuracy: 0.125, SeqAccuracy: 0.0625}}},
+			{Model: gru, Params: 42000, NonEmbedding: 41824, StateBytes: 512, FLOPsPerToken: 90000,
+				Memory: models.Memory{Params: 10}, Steps: 3, Status: "diverged"}, // no timed step, no evaluation
+		},
+		Points: []harness.Point{
+			{Name: "mingru/parallel", Model: mingru, T: 1024, B: 8, Status: harness.PointOK, Params: 13000, FLOPsPerToken: 60000,
+				StepMs: harness.Stats{Median: 4, N: 5}, TokensPerSec: 2048e3, GFLOPs: 1.5, TokenMs: harness.Stats{Median: 0.25, N: 16},
+				ForwardMs: harness.Stats{Median: 1.5, N: 5}, Memory: models.Memory{Activations: 1 << 20}, StateBytes: 512, PeakRSSBytes: 3 << 20},
+			{Name: "gru", Model: gru, T: 1024, B: 8, Status: harness.PointOK, StepMs: harness.Stats{Median: 8, N: 5}, TokenMs: harness.Stats{Median: 0.5, N: 16}},
+			{Name: "gru", Model: gru, T: 4096, B: 8, Status: harness.PointSkipped, Reason: "analytic memory above --max-mem"},
+		},
+	}
+}
+
+func TestRecordResults(t *testing.T) {
+	got := RecordResults(benchRecord())
+	want := []Result{
+		{"BenchmarkTrain/task=selective-copy/model=mingru/mode=parallel/T=64", 30, []Metric{
+			{2e6, "ns/step"}, {16 * 64 / 2e-3, "tokens/s"}, {3 * 50000 * 16 * 64 / 2e-3 / 1e9, "GFLOP/s"},
+			{15, "analytic-B"}, {512, "state-B"}, {13000, "params"}, {12640, "non-emb-params"}, {50000, "flops/token"},
+			{30, "steps"}, {2.5, "loss"}, {0.125, "accuracy"}, {0.0625, "seq-accuracy"}}},
+		{"BenchmarkTrain/task=selective-copy/model=gru/T=64", 3, []Metric{
+			{10, "analytic-B"}, {512, "state-B"}, {42000, "params"}, {41824, "non-emb-params"}, {90000, "flops/token"}, {3, "steps"}}},
+		{"BenchmarkTrain/task=sweep/model=mingru/mode=parallel/T=1024", 5, []Metric{
+			{4e6, "ns/step"}, {2048e3, "tokens/s"}, {1.5, "GFLOP/s"}, {1 << 20, "analytic-B"}, {3 << 20, "peak-B"}, {13000, "params"}, {60000, "flops/token"}}},
+		{"BenchmarkInfer/task=sweep/model=mingru/mode=parallel/T=1024", 16, []Metric{
+			{0.25e6, "ns/token"}, {1.5e6, "ns/forward"}, {512, "state-B"}}},
+		{"BenchmarkTrain/task=sweep/model=gru/T=1024", 5, []Metric{
+			{8e6, "ns/step"}, {0, "tokens/s"}, {0, "GFLOP/s"}, {0, "analytic-B"}, {0, "params"}, {0, "flops/token"}}},
+		{"BenchmarkInfer/task=sweep/model=gru/T=1024", 16, []Metric{{0.5e6, "ns/token"}, {0, "ns/forward"}, {0, "state-B"}}},
+	}
+	checkResults(t, got, want)
+}
+
+func checkResults(t *testing.T, got, want []Result) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d results, want %d:\n%+v", len(got), len(want), got)
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Name != w.Name || g.Iters != w.Iters || len(g.Metrics) != len(w.Metrics) {
+			t.Fatalf("result %d = %s %d %v\nwant %s %d %v", i, g.Name, g.Iters, g.Metrics, w.Name, w.Iters, w.Metrics)
+		}
+		for j, m := range w.Metrics {
+			if gm := g.Metrics[j]; gm.Unit != m.Unit || math.Abs(gm.Value-m.Value) > 1e-12*math.Abs(m.Value) {
+				t.Errorf("%s metric %d = %v, want %v", w.Name, j, gm, m)
+			}
+		}
+	}
+}
+
+// A record read back from results.json (seq_len is then a float64) gives
+// the same results bit for bit.
+func TestRecordResultsAfterJSON(t *testing.T) {
+	rec := benchRecord()
+	b, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back harness.Record
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := back.TaskCfg["seq_len"].(float64); !ok {
+		t.Fatalf("seq_len after JSON is %T, the case this test covers is float64", back.TaskCfg["seq_len"])
+	}
+	checkResults(t, RecordResults(&back), RecordResults(rec))
+	// Without seq_len, T comes from tokens/(steps·B).
+	back.TaskCfg = nil
+	if got := RecordResults(&back)[0].Name; got != "BenchmarkTrain/task=selective-copy/model=mingru/mode=parallel/T=64" {
+		t.Fatalf("name without seq_len: %s", got)
+	}
+}
+
+// Every unit rnnbench writes has the direction and kind its meaning
+// demands; a new unit fails here until it is added to this table and to
+// Classify.
+func TestRecordUnitsClassified(t *testing.T) {
+	want := map[string]struct {
+		dir  Direction
+		kind MetricKind
+	}{
+		"ns/step": {LowerIsBetter, Timing}, "ns/token": {LowerIsBetter, Timing}, "ns/forward": {LowerIsBetter, Timing},
+		"ns/op": {LowerIsBetter, Timing}, "tokens/s": {HigherIsBetter, Timing}, "GFLOP/s": {HigherIsBetter, Timing},
+		"analytic-B": {LowerIsBetter, Exact}, "state-B": {LowerIsBetter, Exact}, "peak-B": {LowerIsBetter, Memory},
+		"params": {LowerIsBetter, Exact}, "non-emb-params": {LowerIsBetter, Exact}, "flops/token": {LowerIsBetter, Exact},
+		"steps": {LowerIsBetter, Exact}, "loss": {LowerIsBetter, Exact}, "accuracy": {HigherIsBetter, Exact},
+		"seq-accuracy": {HigherIsBetter, Exact},
+	}
+	seen := map[string]bool{}
+	all := append(RecordResults(benchRecord()), CalibrationResults(harness.Calibration{SgemmNs: 1, ScanNs: 1, Reps: 1})...)
+	for _, r := range all {
+		for _, m := range r.Metrics {
+			seen[m.Unit] = true
+			w, ok := want[m.Unit]
+			if !ok {
+				t.Errorf("unit %q (in %s) has no expected classification", m.Unit, r.Name)
+				continue
+			}
+			if d, k := Classify(m.Unit); d != w.dir || k != w.kind {
+				t.Errorf("Classify(%q) = %d, %d; want %d, %d", m.Unit, d, k, w.dir, w.kind)
+			}
+		}
+	}
+	for u := range want {
+		if !seen[u] {
+			t.Errorf("unit %q is expected but never written", u)
+		}
+	}
+}
+
+func TestCalibrationResults(t *testing.T) {
+	got := CalibrationResults(harness.Calibration{SgemmNs: 4e6, ScanNs: 1e6, Reps: 15}, harness.Calibration{SgemmNs: 9, ScanNs: 4, Reps: 0})
+	checkResults(t, got, []Result{
+		{"BenchmarkCalibrate/kernel=sgemm", 15, []Metric{{4e6, "ns/op"}}},
+		{"BenchmarkCalibrate/kernel=scan", 15, []Metric{{1e6, "ns/op"}}},
+		{CalibrationName, 15, []Metric{{2e6, "ns/op"}}},
+		{"BenchmarkCalibrate/kernel=sgemm", 1, []Metric{{9, "ns/op"}}},
+		{"BenchmarkCalibrate/kernel=scan", 1, []Metric{{4, "ns/op"}}},
+		{CalibrationName, 1, []Metric{{6, "ns/op"}}},
+	})
+}
+
+func TestMachineConfig(t *testing.T) {
+	got := MachineConfig(benchRecord().Machine)
+	want := []Config{{"goos", "linux"}, {"goarch", "amd64"}, {"cpu", "Test CPU @ 2GHz"}, {"cores", "2"}, {"gomaxprocs", "2"},
+		{"go", "go1.26.8"}, {"matmul", "gonum (pure Go)"}, {"commit", "abc123+dirty"}}
+	if len(got) != len(want) {
+		t.Fatalf("got %v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("config %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if v := ConfigValue(append(got, Config{"cpu", "later"}), "cpu"); v != "later" {
+		t.Errorf("ConfigValue takes the last line: got %q", v)
+	}
+	if v := ConfigValue(got, "absent"); v != "" {
+		t.Errorf("ConfigValue of an absent key: %q", v)
+	}
+}
+
+func writeRecordBench(t *testing.T) string {
+	t.Helper()
+	var b strings.Builder
+	if err := WriteRecordBench(&b, benchRecord(), harness.Calibration{SgemmNs: 3e6, ScanNs: 2e6, Reps: 15}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestWriteRecordBenchRoundTrip(t *testing.T) {
+	text := writeRecordBench(t)
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	if lines[0] != "rnnbench-schema: 1" || lines[len(lines)-1] != "rnnbench-results: 9" {
+		t.Fatalf("first line %q, last line %q", lines[0], lines[len(lines)-1])
+	}
+	config, results, err := ReadBenchFile(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := append(RecordResults(benchRecord()), CalibrationResults(harness.Calibration{SgemmNs: 3e6, ScanNs: 2e6, Reps: 15})...)
+	checkResults(t, results, want)
+	for i := range want { // bit for bit, not within a tolerance
+		for j := range want[i].Metrics {
+			if results[i].Metrics[j] != want[i].Metrics[j] {
+				t.Fatalf("%s: %v read back as %v", want[i].Name, want[i].Metrics[j], results[i].Metrics[j])
+			}
+		}
+	}
+	if ConfigValue(config, "commit") != "abc123+dirty" || ConfigValue(config, SchemaKey) != "1" {
+		t.Fatalf("config read back: %v", config)
+	}
+	// Concatenated files (repetitions) read as one.
+	_, twice, err := ReadBenchFile(strings.NewReader(text + text))
+	if err != nil || len(twice) != 2*len(want) {
+		t.Fatalf("concatenated: %d results, %v", len(twice), err)
+	}
+}
+
+func TestReadBenchFileRefuses(t *testing.T) {
+	text := writeRecordBench(t)
+	cases := []struct {
+		name, input string
+		want        error
+	}{
+		{"other schema", strings.Replace(text, "rnnbench-schema: 1", "rnnbench-schema: 2", 1), ErrSchema},
+		{"count line missing", text[:strings.LastIndex(text, "rnnbench-results")], ErrTruncated},
+		{"cut inside the count line", strings.TrimSuffix(text, "9\n"), ErrTruncated},
+		{"wrong count", strings.Replace(text, "rnnbench-results: 9", "rnnbench-results: 10", 1), ErrTruncated},
+		{"bad count", strings.Replace(text, "rnnbench-results: 9", "rnnbench-results: nine", 1), ErrTruncated},
+		{"second file truncated", text + text[:len(text)/2], ErrTruncated},
+		{"empty", "", ErrNoResults},
+		{"foreign text", "hello\nworld\n", ErrNoResults},
+		{"header only", "rnnbench-schema: 1\ngoos: linux\n", ErrTruncated},
+		{"bad line", "BenchmarkX 1 2\n", ErrSyntax},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, _, err := ReadBenchFile(strings.NewReader(tc.input)); !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	// A cut at any line boundary is detected.
+	for i := 0; i < len(text)-1; i++ {
+		if text[i] == '\n' {
+			if _, _, err := ReadBenchFile(strings.NewReader(text[:i+1])); !errors.Is(err, ErrTruncated) {
+				t.Fatalf("cut after byte %d: err = %v, want ErrTruncated", i, err)
+			}
+		}
+	}
+}
+
+// Plain `go test -bench` output has no schema line and is read as is.
+func TestReadBenchFileGoTest(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "gotest_bench.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	config, results, err := ReadBenchFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 6 || ConfigValue(config, "pkg") != "example.com/benchsample" {
+		t.Fatalf("%d results, config %v", len(results), config)
+	}
+}
+
+func TestWriteBenchFileReservedKeys(t *testing.T) {
+	res := []Result{{"BenchmarkX", 1, []Metric{{1, "ns/op"}}}}
+	for _, key := range []string{SchemaKey, CountKey} {
+		if err := WriteBenchFile(&bytes.Buffer{}, []Config{{key, "1"}}, res); !errors.Is(err, ErrSyntax) {
+			t.Errorf("config key %s: err = %v, want ErrSyntax", key, err)
+		}
+	}
+}
+
+// benchstat reads a whole rnnbench file without complaint.
+func TestBenchstatReadsRecordBench(t *testing.T) {
+	bin, err := exec.LookPath("benchstat")
+	if err != nil {
+		t.Skip("benchstat not on PATH; `make benchstat` installs it")
+	}
+	path := filepath.Join(t.TempDir(), "results.bench")
+	if err := os.WriteFile(path, []byte(writeRecordBench(t)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(bin, path)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil || stderr.Len() != 0 {
+		t.Fatalf("benchstat: %v\n%s", err, stderr.String())
+	}
+	for _, s := range []string{"Train/task=selective-copy/model=mingru/mode=parallel/T=64", "Infer/task=sweep/model=gru/T=1024", "Calibrate/kernel=geomean", "seq-accuracy", "sec/forward"} {
+		if !strings.Contains(stdout.String(), s) {
+			t.Errorf("benchstat output lacks %q:\n%s", s, stdout.String())
+		}
+	}
+}
