@@ -1,7 +1,7 @@
 # rnnbench — see README.md.
 GO ?= go
 
-.PHONY: run test bench sweep fixtures vet
+.PHONY: run test bench sweep fixtures vet ci baseline benchstat
 
 # The main job: minGRU learns selective copying (quick preset, minutes on 2 cores).
 run:
@@ -21,3 +21,26 @@ vet:
 # Regenerate the PyTorch reference fixtures in testdata/torch (needs python3-torch).
 fixtures:
 	for f in scripts/torch/[a-z]*.py; do [ "$$(basename $$f)" = common.py ] || /usr/bin/python3 $$f || exit 1; done
+
+# Regression check: the quick suite against the committed baseline
+# (testdata/ci/baseline.txt, see docs/ci.md). Only exact metrics fail; timings warn.
+ci:
+	$(GO) run ./cmd/bench ci --timing warn
+
+# Rewrite the baseline after an intended change of the models' numerics or sizes; commit it.
+baseline:
+	$(GO) run ./cmd/bench ci --update-baseline
+
+# Show that benchstat reads rnnbench's benchmark-format output as it is: the results.bench of a
+# tiny run and the CI baseline. Fails if benchstat exits non-zero or reports anything on stderr.
+BENCHSTAT_VERSION = v0.0.0-20260908200009-22c9c6c9d4da
+benchstat:
+	$(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
+	@set -e; bin="$$($(GO) env GOBIN)"; [ -n "$$bin" ] || bin="$$($(GO) env GOPATH)/bin"; \
+	tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
+	$(GO) run ./cmd/bench run --quiet --seq-len 16 --copy-tokens 2 --dim 8 --layers 1 --batch 4 --steps 6 \
+		--eval-every 3 --eval-batches 2 --out "$$tmp/run" >/dev/null 2>&1; \
+	for f in "$$tmp/run/results.bench" testdata/ci/baseline.txt; do \
+		echo "== benchstat $$f"; "$$bin/benchstat" "$$f" 2>"$$tmp/err"; \
+		if [ -s "$$tmp/err" ]; then cat "$$tmp/err"; exit 1; fi; \
+	done

@@ -31,7 +31,7 @@ type ciSuite struct {
 	Train  harness.TrainConfig          // TargetAcc 0: every model takes exactly Train.Steps steps
 	Points []int                        // sequence lengths of the in-process sweep points of every model
 	Point  harness.PointSpec            // B (Train.Batch), warm-up and timed steps of those points
-	Calib  int                          // repetitions of each calibration kernel, measured before and after the suite
+	Calib  int                          // repetitions of each calibration kernel, measured before the suite, after each model and at the end
 	Eval   uint64                       // seed of the held-out batches
 	wrap   func(*models.Model[float32]) // test only: applied to each trained model before Alloc; nil in bench ci
 }
@@ -40,7 +40,8 @@ type ciSuite struct {
 // minLSTM parallel) at L = 2, D = 32 trained for 30 steps of B = 16
 // sequences of selective copying with T = 64, evaluated at steps 15 and 30
 // on 2 held-out batches, then one sweep point per model at T = 256 (B = 4,
-// 1 + 5 steps, 16 generated tokens), and the calibration before and after.
+// 1 + 5 steps, 16 generated tokens), and the calibration before, between
+// and after (so that its median follows a machine whose load changes).
 // About 20 s on 2 cores. Tests replace it with a smaller suite.
 var quickSuite = ciSuite{
 	Copy:   tasks.SelectiveCopy{T: 64, K: 8},
@@ -112,8 +113,10 @@ func ciAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	var sw io.Writer // nil without --summary (not a nil *os.File)
 	if summary != nil {
 		defer summary.Close()
+		sw = summary
 	}
 	progress := c.App.ErrWriter
 	if c.Bool("quiet") {
@@ -147,7 +150,7 @@ func ciAction(c *cli.Context) error {
 	}
 	if update {
 		if base != nil {
-			_ = report(c.App.Writer, nil, "bench ci --update-baseline: changes from the old baseline", base, cur, opt)
+			_ = writeComparison(c.App.Writer, nil, "bench ci --update-baseline: changes from the old baseline", base, cur, opt)
 		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return fmt.Errorf("writing the baseline: %w", err)
@@ -158,12 +161,12 @@ func ciAction(c *cli.Context) error {
 		fmt.Fprintf(c.App.ErrWriter, "bench ci: wrote baseline %s (%d results); commit it\n", path, len(cur.results))
 		return nil
 	}
-	return report(c.App.Writer, summary, "bench ci", base, cur, opt)
+	return writeComparison(c.App.Writer, sw, "bench ci", base, cur, opt)
 }
 
 // runSuite trains and measures every model of s in this process and
 // returns the record (training results and sweep points) and the
-// calibrations measured before and after. Progress lines go to progress.
+// calibrations measured before the first model, after each and at the end. Progress lines go to progress.
 // It returns an error if a model cannot be built or a point fails, or
 // ctx.Err() when cancelled.
 func runSuite(ctx context.Context, s ciSuite, progress io.Writer) (*harness.Record, []harness.Calibration, error) {
@@ -187,6 +190,7 @@ func runSuite(ctx context.Context, s ciSuite, progress io.Writer) (*harness.Reco
 			return nil, nil, err
 		}
 		rec.Results = append(rec.Results, res)
+		cals = append(cals, harness.Calibrate(s.Calib))
 		fmt.Fprintf(progress, "bench ci: train %-18s %8.2f ms/step  %s\n", res.Name, res.StepMs.Median, lastEval(res))
 	}
 	for _, cfg := range s.Models {
@@ -202,6 +206,9 @@ func runSuite(ctx context.Context, s ciSuite, progress io.Writer) (*harness.Reco
 				}
 				return nil, nil, fmt.Errorf("ci point %s T=%d: %w", p.Name, T, err)
 			}
+			// The process's peak RSS so far is not this point's: only a sweep's
+			// child processes measure one per point.
+			p.PeakRSSBytes = 0
 			rec.Points = append(rec.Points, p)
 			fmt.Fprintf(progress, "bench ci: point %s\n", p)
 		}

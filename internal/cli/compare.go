@@ -67,10 +67,12 @@ func compareAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	var sw io.Writer // nil without --summary (not a nil *os.File)
 	if summary != nil {
 		defer summary.Close()
+		sw = summary
 	}
-	return report(c.App.Writer, summary, "bench compare", base, cur, opt)
+	return writeComparison(c.App.Writer, sw, "bench compare", base, cur, opt)
 }
 
 // compareOptions reads the threshold and timing flags. A tolerance of 0 is
@@ -170,10 +172,11 @@ func openSummary(path string) (*os.File, error) {
 	return f, nil
 }
 
-// report compares cur with base, writes the Markdown report to w and to
-// summary (if not nil), and returns a cli exit error with ExitFailure when
+// writeComparison compares cur with base, writes the Markdown report (a
+// heading, the two sides, the tolerances and the table) to w and, if not
+// nil, to summary, and returns a cli exit error with ExitFailure when
 // anything regressed.
-func report(w io.Writer, summary io.Writer, title string, base, cur *resultSet, opt reports.CompareOptions) error {
+func writeComparison(w io.Writer, summary io.Writer, title string, base, cur *resultSet, opt reports.CompareOptions) error {
 	rows, regressed := compareSets(base.results, cur.results, &opt)
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "### rnnbench: %s\n\n", title)
