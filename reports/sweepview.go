@@ -13,7 +13,7 @@ import (
 
 // Sweep report files written by SweepPlots, in dir.
 const (
-	SweepTrainPNG     = "sweep_train.png"     // training step time and achieved GFLOP/s against T
+	SweepTrainPNG     = "sweep_train.png"     // training step time against T
 	SweepInferencePNG = "sweep_inference.png" // time per generated token and whole-sequence forward time against T
 	SweepMemoryPNG    = "sweep_memory.png"    // analytic and measured peak memory against T
 )
@@ -85,7 +85,6 @@ var (
 	forwardMs  = func(p harness.Point) float64 { return p.ForwardMs.Median }
 	trainBytes = func(p harness.Point) float64 { return float64(p.Memory.Total()) }
 	rssBytes   = func(p harness.Point) float64 { return float64(p.PeakRSSBytes) }
-	gflops     = func(p harness.Point) float64 { return p.GFLOPs }
 )
 
 // SweepFit holds one model/mode's fitted scaling exponents: the
@@ -363,8 +362,7 @@ func SweepPlots(dir string, rec *harness.Record) ([]string, error) {
 		panels []Panel
 	}{
 		{SweepTrainPNG, []Panel{
-			panel("training step time", "ms per step (median)", stepMs, 1),
-			panel("achieved throughput", "GFLOP/s (analytic)", gflops, 1)}},
+			panel("training step time", "ms per step (median)", stepMs, 1)}},
 		{SweepInferencePNG, []Panel{
 			panel("inference: time per generated token at context T", "ms per token (B = 1)", tokenMs, 1),
 			panel("inference: whole-sequence forward", "ms per forward [B, T]", forwardMs, 1)}},
