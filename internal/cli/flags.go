@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"regexp"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -10,7 +11,7 @@ import (
 // from the preset (see presets.go); the defaults shown are the quick
 // preset's for selective copying.
 func runFlags() []cli.Flag {
-	return []cli.Flag{
+	return withPresetDefaults([]cli.Flag{
 		&cli.StringFlag{Name: "task", Value: "selective-copy", Usage: "task: selective-copy (Gu & Dao 2023 §3.1), char-lm (character-level text, tiny Shakespeare by default), sweep (training and inference cost against sequence length)"},
 		&cli.StringFlag{Name: "model", Value: "mingru", Usage: "model: mingru, minlstm, gru, lstm, transformer, mamba, a comma-separated list, or all (--task sweep: default all)"},
 		&cli.StringFlag{Name: "mode", Usage: "training mode of minGRU/minLSTM: parallel (log-space scan, Heinsen 2023) or sequential (step-by-step recurrence), or all; default parallel (--task sweep: default all)"},
@@ -21,7 +22,7 @@ func runFlags() []cli.Flag {
 		&cli.IntFlag{Name: "heads", Usage: "H, attention heads of the transformer; must divide D (preset: 4)"},
 		&cli.IntFlag{Name: "state", Usage: "N, state size per channel of Mamba's S6 (preset: 16)"},
 		&cli.IntFlag{Name: "mlp", Usage: "MLP hidden width as a multiple of D after each mixer, 0 for none (preset: 0 for selective-copy, 4 for char-lm)"},
-		&cli.IntFlag{Name: "params", Usage: "size each model's width D so that its non-embedding parameters land within 10% of this count (Long Range Arena rule); overrides --dim"},
+		&cli.IntFlag{Name: "params", Usage: "size each model's width D so that its non-embedding parameters land within 10% of this count (Long Range Arena rule); overrides --dim (preset: off)"},
 		&cli.IntFlag{Name: "seq-len", Usage: "T, tokens per sequence fed to the model, including the copy markers (preset: 64 selective-copy, 128 char-lm)"},
 		&cli.IntFlag{Name: "copy-tokens", Usage: "K, data tokens to copy in selective-copy; 1 ≤ K ≤ T/2 (preset: 8)"},
 		&cli.IntFlag{Name: "batch", Usage: "B, sequences per training step (preset: 32)"},
@@ -50,5 +51,31 @@ func runFlags() []cli.Flag {
 		&cli.IntFlag{Name: "shard-count", Usage: "sweep: number of shards n when the shard index i comes from a Kubernetes indexed Job's JOB_COMPLETION_INDEX"},
 		&cli.StringFlag{Name: "out", Usage: "output folder (default results/<task>-<model>-<UTC time>); must not be a file"},
 		&cli.BoolFlag{Name: "quiet", Usage: "no progress lines on stderr"},
+	})
+}
+
+// presetNote matches the "(preset: …)" at the end of a flag's usage.
+var presetNote = regexp.MustCompile(`\s*\(preset: (.*)\)$`)
+
+// withPresetDefaults moves each "(preset: …)" note of a numeric flag into
+// its DefaultText, so --help shows the preset's value rather than the zero
+// that means "take it from the preset".
+func withPresetDefaults(flags []cli.Flag) []cli.Flag {
+	for _, f := range flags {
+		switch f := f.(type) {
+		case *cli.IntFlag:
+			if m := presetNote.FindStringSubmatch(f.Usage); m != nil {
+				f.Usage, f.DefaultText = presetNote.ReplaceAllString(f.Usage, ""), m[1]
+			}
+		case *cli.Float64Flag:
+			if m := presetNote.FindStringSubmatch(f.Usage); m != nil {
+				f.Usage, f.DefaultText = presetNote.ReplaceAllString(f.Usage, ""), m[1]
+			}
+		case *cli.StringFlag:
+			if m := presetNote.FindStringSubmatch(f.Usage); m != nil {
+				f.Usage, f.DefaultText = presetNote.ReplaceAllString(f.Usage, ""), m[1]
+			}
+		}
 	}
+	return flags
 }
