@@ -53,22 +53,22 @@ func taskSummary(rec *harness.Record) string {
 // ResultsTable writes the per-model results table of a training run.
 func ResultsTable(w io.Writer, rec *harness.Record) error {
 	if rec.Task == "char-lm" {
-		header := []string{"model", "non-emb params", "state B/seq", "steps", "tokens seen", "best val loss (nats/char)", "bits/char", "at step", "wall s", "ms/step", "tokens/s", "status"}
+		header := []string{"model", "non-emb params", "state B/seq (KV B/token)", "FLOPs/token", "steps", "tokens seen", "best val loss (nats/char)", "bits/char", "at step", "wall s", "ms/step", "tokens/s", "status"}
 		var rows [][]string
 		for _, r := range rec.Results {
-			rows = append(rows, []string{r.Name, fmt.Sprint(r.NonEmbedding), fmt.Sprint(r.StateBytes), fmt.Sprint(r.Steps), fmt.Sprint(r.Tokens),
+			rows = append(rows, []string{r.Name, fmt.Sprint(r.NonEmbedding), fmt.Sprint(r.StateBytes), fmt.Sprint(r.FLOPsPerToken), fmt.Sprint(r.Steps), fmt.Sprint(r.Tokens),
 				f4(r.Best.Loss), f4(r.Best.Loss / math.Ln2), fmt.Sprint(r.Best.Step), f1(r.WallSeconds), f2(r.StepMs.Median), f0(r.TokensPerSec), r.Status})
 		}
 		return Markdown(w, header, rows)
 	}
-	header := []string{"model", "non-emb params", "state B/seq", "steps", "wall s", "ms/step", "tokens/s", "eval loss", "accuracy %", "exact seq %", "status"}
+	header := []string{"model", "non-emb params", "state B/seq (KV B/token)", "FLOPs/token", "steps", "wall s", "ms/step", "tokens/s", "eval loss", "accuracy %", "exact seq %", "status"}
 	var rows [][]string
 	for _, r := range rec.Results {
 		last := harness.Eval{}
 		if n := len(r.Evals); n > 0 {
 			last = r.Evals[n-1]
 		}
-		rows = append(rows, []string{r.Name, fmt.Sprint(r.NonEmbedding), fmt.Sprint(r.StateBytes), fmt.Sprint(r.Steps), f1(r.WallSeconds), f2(r.StepMs.Median),
+		rows = append(rows, []string{r.Name, fmt.Sprint(r.NonEmbedding), fmt.Sprint(r.StateBytes), fmt.Sprint(r.FLOPsPerToken), fmt.Sprint(r.Steps), f1(r.WallSeconds), f2(r.StepMs.Median),
 			f0(r.TokensPerSec), f4(last.Loss), f1(100 * last.Accuracy), f1(100 * last.SeqAccuracy), r.Status})
 	}
 	return Markdown(w, header, rows)
