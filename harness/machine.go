@@ -50,8 +50,11 @@ func cpuModel() string {
 }
 
 // PhysicalMemory returns the machine's memory in bytes (0 if unknown).
-func PhysicalMemory() int64 {
-	f, err := os.Open("/proc/meminfo")
+func PhysicalMemory() int64 { return procKB("/proc/meminfo", "MemTotal") }
+
+// procKB reads the "key: N kB" line of a /proc file, in bytes (0 if absent).
+func procKB(path, key string) int64 {
+	f, err := os.Open(path)
 	if err != nil {
 		return 0
 	}
@@ -59,7 +62,7 @@ func PhysicalMemory() int64 {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		var kb int64
-		if n, _ := fmt.Sscanf(sc.Text(), "MemTotal: %d kB", &kb); n == 1 {
+		if n, _ := fmt.Sscanf(sc.Text(), key+": %d kB", &kb); n == 1 {
 			return kb * 1024
 		}
 	}

@@ -1,11 +1,5 @@
 package harness
 
-import (
-	"bufio"
-	"fmt"
-	"os"
-)
-
 // SelfPeakRSS returns this process's peak resident set in bytes: VmHWM
 // from /proc/self/status (Linux), or 0 where that is not available.
 //
@@ -17,18 +11,4 @@ import (
 // least the parent's peak (about 30 MiB once plots are drawn), however
 // little the point itself uses. VmHWM belongs to the address space made
 // at exec, so it counts the point alone.
-func SelfPeakRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var kb int64
-		if n, _ := fmt.Sscanf(sc.Text(), "VmHWM: %d kB", &kb); n == 1 {
-			return kb * 1024
-		}
-	}
-	return 0
-}
+func SelfPeakRSS() int64 { return procKB("/proc/self/status", "VmHWM") }
