@@ -1,7 +1,9 @@
-"""Shared fixture writer for rnnbench's PyTorch references of the classic
-RNN mixers (scripts/torch/gru.py, scripts/torch/lstm.py).
+"""Shared harness for rnnbench's PyTorch fixture scripts (scripts/torch/*.py).
 
-A fixture (read by models/modeltest.CheckTorchFixture) is one JSON object:
+Each script defines only its model: a build() that creates the parameters
+under the names the Go mixer registers them (prefix "mixer") and returns
+them with the forward function; make_fixture() does the rest. A fixture
+(read by models/modeltest.CheckTorchFixture) is one JSON object:
 
     {"config": {...models.Config...}, "B": B, "T": T,
      "params": {go_name: flat row-major values},
@@ -9,6 +11,13 @@ A fixture (read by models/modeltest.CheckTorchFixture) is one JSON object:
      "grads": {go_name: flat values}}
 
 where dx and grads are the gradients of sum(y * dy), all in float64.
+
+The random stream is consumed in a fixed order, which the fixtures depend
+on: torch.manual_seed(seed), then whatever build() draws (parameter init),
+then x, then dy. The forward pass draws nothing (no dropout).
+
+This module is not a script (the Makefile skips it); run the others with
+/usr/bin/python3 from the repository root.
 """
 
 import json
@@ -17,6 +26,7 @@ import os
 import torch
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+F64 = torch.float64
 
 
 def flat(t):
@@ -24,41 +34,33 @@ def flat(t):
     return t.detach().reshape(-1).tolist()
 
 
-def rnn_fixture(mixer, rnn_cls, D, expansion, B, T, seed):
-    """Runs rnn_cls (nn.GRU or nn.LSTM, single layer, batch_first) followed by
-    nn.Linear(E, D, bias=False) in float64 with PyTorch's default init, and
-    returns the fixture dict with parameters named as the Go mixer registers
-    them under prefix "mixer"."""
+def config(mixer, D, mode="", expansion=1, H=0, N=0):
+    """The fixture's models.Config: one layer, no vocabulary, MLP or dropout."""
+    return {"mixer": mixer, "mode": mode, "V": 0, "L": 1, "D": D,
+            "expansion": expansion, "H": H, "N": N, "mlp": 0, "dropout": 0}
+
+
+def make_fixture(name, cfg, B, T, seed, build):
+    """Seeds torch, calls build() -> (params, forward) with params a dict
+    {go_name: tensor} in fixture order and forward(x [B, T, D]) -> y [B, T, D],
+    draws x and dy, backpropagates sum(y * dy) and writes
+    testdata/torch/<name>.json."""
     torch.manual_seed(seed)
-    f64 = torch.float64
-    E = expansion * D
-    rnn = rnn_cls(D, E, num_layers=1, batch_first=True, dtype=f64)
-    out = torch.nn.Linear(E, D, bias=False, dtype=f64)
-    # torch name -> Go name; the out projection is the identity when E == D.
-    names = {
-        "weight_ih_l0": "mixer.weight_ih",
-        "weight_hh_l0": "mixer.weight_hh",
-        "bias_ih_l0": "mixer.bias_ih",
-        "bias_hh_l0": "mixer.bias_hh",
-    }
-    params = {names[k]: p for k, p in rnn.named_parameters()}
-    if E != D:
-        params["mixer.out.weight"] = out.weight
-
-    x = torch.randn(B, T, D, dtype=f64, requires_grad=True)    # [B, T, D]
-    h, _ = rnn(x)                                               # [B, T, E], h_0 = c_0 = 0
-    y = out(h) if E != D else h                                 # [B, T, D]
-    dy = torch.randn(B, T, D, dtype=f64)
+    params, forward = build()
+    for p in params.values():
+        p.requires_grad_()
+    D = cfg["D"]
+    x = torch.randn(B, T, D, dtype=F64, requires_grad=True)     # [B, T, D]
+    y = forward(x)                                              # [B, T, D]
+    dy = torch.randn(B, T, D, dtype=F64)
     (y * dy).sum().backward()
-
-    return {
-        "config": {"mixer": mixer, "mode": "", "V": 0, "L": 1, "D": D,
-                   "expansion": expansion, "H": 0, "N": 0, "mlp": 0, "dropout": 0},
+    write_fixture(name, {
+        "config": cfg,
         "B": B, "T": T,
         "params": {k: flat(p) for k, p in params.items()},
         "x": flat(x), "y": flat(y), "dy": flat(dy), "dx": flat(x.grad),
         "grads": {k: flat(p.grad) for k, p in params.items()},
-    }
+    })
 
 
 def write_fixture(name, fixture):
@@ -68,3 +70,28 @@ def write_fixture(name, fixture):
         json.dump(fixture, fh)
         fh.write("\n")
     print("wrote", os.path.normpath(path))
+
+
+def torch_rnn(rnn_cls, D, E):
+    """build() for nn.GRU / nn.LSTM (single layer, batch_first, float64,
+    default init, h_0 = c_0 = 0) followed by nn.Linear(E, D, bias=False),
+    which is the identity (and has no parameter) when E == D."""
+    def build():
+        rnn = rnn_cls(D, E, num_layers=1, batch_first=True, dtype=F64)
+        out = torch.nn.Linear(E, D, bias=False, dtype=F64)
+        # torch name -> Go name
+        names = {
+            "weight_ih_l0": "mixer.weight_ih",
+            "weight_hh_l0": "mixer.weight_hh",
+            "bias_ih_l0": "mixer.bias_ih",
+            "bias_hh_l0": "mixer.bias_hh",
+        }
+        params = {names[k]: p for k, p in rnn.named_parameters()}
+        if E != D:
+            params["mixer.out.weight"] = out.weight
+
+        def forward(x):
+            h, _ = rnn(x)                                       # [B, T, E]
+            return out(h) if E != D else h
+        return params, forward
+    return build

@@ -19,38 +19,34 @@ N=3, R=ceil(D/16)=1, K=4, B=2, T=6:
 Parameters follow the official initialisation, except that Delta_0 is drawn
 from [0.1, 1] instead of [1e-3, 0.1], and A_log and D are perturbed, so
 that no gradient is a special case or vanishingly small. dx and grads are
-the gradients of sum(out * dy). Run: /usr/bin/python3 scripts/torch/mamba.py
+the gradients of sum(out * dy).
+
+Regenerate from the repository root with Debian's PyTorch (torch 1.13):
+    /usr/bin/python3 scripts/torch/mamba.py
 """
 
-import json
 import math
-import os
 
 import torch
 import torch.nn.functional as F
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+from common import F64, config, make_fixture
+
 D, EXPANSION, N, B, T, K, SEED = 4, 2, 3, 2, 6, 4, 20231201
 E, R = EXPANSION * D, math.ceil(D / 16)
-f64 = torch.float64
 # The official Delta range is [1e-3, 0.1]; the fixture uses [0.1, 1] so that
 # the decay exp(Delta A) is far from 1 and the A_log gradients are not tiny.
 DT_MIN, DT_MAX = 0.1, 1.0
 
 
-def flat(t):
-    """Detached row-major values of t as a list of floats."""
-    return t.detach().reshape(-1).tolist()
-
-
 def init_params():
     """Official-style init; names and shapes as the Go mixer registers them."""
     def uniform(shape, bound):
-        return (torch.rand(*shape, dtype=f64) * 2 - 1) * bound
+        return (torch.rand(*shape, dtype=F64) * 2 - 1) * bound
 
-    dt = torch.exp(torch.rand(E, dtype=f64) * (math.log(DT_MAX) - math.log(DT_MIN)) + math.log(DT_MIN))
+    dt = torch.exp(torch.rand(E, dtype=F64) * (math.log(DT_MAX) - math.log(DT_MIN)) + math.log(DT_MIN))
     dt = dt.clamp(min=1e-4)
-    a_log = torch.log(torch.arange(1, N + 1, dtype=f64)).repeat(E, 1)
+    a_log = torch.log(torch.arange(1, N + 1, dtype=F64)).repeat(E, 1)
     return {
         "mixer.in_proj.weight": uniform((2 * E, D), D ** -0.5),          # [2E, D]
         "mixer.conv.weight": uniform((E, K), K ** -0.5),                 # [E, K]
@@ -58,8 +54,8 @@ def init_params():
         "mixer.x_proj.weight": uniform((R + 2 * N, E), E ** -0.5),       # [R+2N, E]
         "mixer.dt_proj.weight": uniform((E, R), R ** -0.5),              # [E, R]
         "mixer.dt_proj.bias": dt + torch.log(-torch.expm1(-dt)),         # [E] softplus^-1(dt)
-        "mixer.A_log": a_log + 0.1 * torch.randn(E, N, dtype=f64),       # [E, N]
-        "mixer.D": 1 + 0.1 * torch.randn(E, dtype=f64),                  # [E]
+        "mixer.A_log": a_log + 0.1 * torch.randn(E, N, dtype=F64),       # [E, N]
+        "mixer.D": 1 + 0.1 * torch.randn(E, dtype=F64),                  # [E]
         "mixer.out_proj.weight": uniform((D, E), E ** -0.5),             # [D, E]
     }
 
@@ -75,7 +71,7 @@ def mamba(p, x):
     dr, Bm, Cm = xdbl[..., :R], xdbl[..., R:R + N], xdbl[..., R + N:]
     delta = F.softplus(dr @ p["mixer.dt_proj.weight"].T + p["mixer.dt_proj.bias"])  # [B, T, E]
     A = -torch.exp(p["mixer.A_log"])                                     # [E, N]
-    h = torch.zeros(B, E, N, dtype=f64)                                  # [B, E, N]
+    h = torch.zeros(B, E, N, dtype=F64)                                  # [B, E, N]
     ys = []
     for t in range(T):
         dA = torch.exp(delta[:, t, :, None] * A)                         # [B, E, N]
@@ -86,27 +82,10 @@ def mamba(p, x):
     return (y * F.silu(z)) @ p["mixer.out_proj.weight"].T                # [B, T, D]
 
 
-def main():
-    torch.manual_seed(SEED)
-    params = {k: v.requires_grad_() for k, v in init_params().items()}
-    x = torch.randn(B, T, D, dtype=f64, requires_grad=True)             # [B, T, D]
-    y = mamba(params, x)
-    dy = torch.randn(B, T, D, dtype=f64)
-    (y * dy).sum().backward()
-    fixture = {
-        "config": {"mixer": "mamba", "mode": "", "V": 0, "L": 1, "D": D, "expansion": EXPANSION,
-                   "H": 0, "N": N, "mlp": 0, "dropout": 0},
-        "B": B, "T": T,
-        "params": {k: flat(v) for k, v in params.items()},
-        "x": flat(x), "y": flat(y), "dy": flat(dy), "dx": flat(x.grad),
-        "grads": {k: flat(v.grad) for k, v in params.items()},
-    }
-    path = os.path.join(ROOT, "testdata", "torch", "mamba.json")
-    with open(path, "w") as fh:
-        json.dump(fixture, fh)
-        fh.write("\n")
-    print("wrote", os.path.normpath(path))
+def build():
+    p = init_params()
+    return p, lambda x: mamba(p, x)
 
 
 if __name__ == "__main__":
-    main()
+    make_fixture("mamba", config("mamba", D, expansion=EXPANSION, N=N), B, T, SEED, build)

@@ -14,22 +14,16 @@ float64, in the sequential form, and writes testdata/torch/mingru.json
 dx and the parameter gradients are those of sum(y * dy) for a random dy.
 The Go test (models/mingru_test.go) checks every mode against it.
 
-Regenerate with Debian's PyTorch (from anywhere):
+Regenerate from the repository root with Debian's PyTorch (torch 1.13):
     /usr/bin/python3 scripts/torch/mingru.py
 """
 
-import json
-import os
-
 import torch
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+from common import F64, config, make_fixture
+
 D, EXPANSION, B, T, SEED = 4, 2, 2, 5, 20241002
-
-
-def flat(t):
-    """Detached row-major values of t as a list of floats."""
-    return t.detach().reshape(-1).tolist()
+E = EXPANSION * D
 
 
 def g(x):
@@ -37,42 +31,25 @@ def g(x):
     return torch.where(x >= 0, x + 0.5, torch.sigmoid(x))
 
 
-def main():
-    torch.manual_seed(SEED)
-    f64 = torch.float64
-    E = EXPANSION * D
-    lin_in = torch.nn.Linear(D, 2 * E, dtype=f64)            # rows k_z | k_h
-    lin_out = torch.nn.Linear(E, D, bias=False, dtype=f64)
+def build():
+    lin_in = torch.nn.Linear(D, 2 * E, dtype=F64)            # rows k_z | k_h
+    lin_out = torch.nn.Linear(E, D, bias=False, dtype=F64)
     params = {"mixer.in.weight": lin_in.weight, "mixer.in.bias": lin_in.bias,
               "mixer.out.weight": lin_out.weight}
 
-    x = torch.randn(B, T, D, dtype=f64, requires_grad=True)   # [B, T, D]
-    k = lin_in(x)                                             # [B, T, 2E]
-    kz, kh = k[..., :E], k[..., E:]
-    z, ht = torch.sigmoid(kz), g(kh)
-    h = torch.zeros(B, E, dtype=f64)
-    hs = []
-    for t in range(T):
-        h = (1 - z[:, t]) * h + z[:, t] * ht[:, t]
-        hs.append(h)
-    y = lin_out(torch.stack(hs, dim=1))                       # [B, T, D]
-    dy = torch.randn(B, T, D, dtype=f64)
-    (y * dy).sum().backward()
-
-    fixture = {
-        "config": {"mixer": "mingru", "mode": "parallel", "V": 0, "L": 1, "D": D,
-                   "expansion": EXPANSION, "H": 0, "N": 0, "mlp": 0, "dropout": 0},
-        "B": B, "T": T,
-        "params": {n: flat(p) for n, p in params.items()},
-        "x": flat(x), "y": flat(y), "dy": flat(dy), "dx": flat(x.grad),
-        "grads": {n: flat(p.grad) for n, p in params.items()},
-    }
-    path = os.path.join(ROOT, "testdata", "torch", "mingru.json")
-    with open(path, "w") as fh:
-        json.dump(fixture, fh)
-        fh.write("\n")
-    print("wrote", os.path.normpath(path))
+    def forward(x):
+        k = lin_in(x)                                         # [B, T, 2E]
+        kz, kh = k[..., :E], k[..., E:]
+        z, ht = torch.sigmoid(kz), g(kh)
+        h = torch.zeros(B, E, dtype=F64)
+        hs = []
+        for t in range(T):
+            h = (1 - z[:, t]) * h + z[:, t] * ht[:, t]
+            hs.append(h)
+        return lin_out(torch.stack(hs, dim=1))                # [B, T, D]
+    return params, forward
 
 
 if __name__ == "__main__":
-    main()
+    make_fixture("mingru", config("mingru", D, mode="parallel", expansion=EXPANSION),
+                 B, T, SEED, build)

@@ -17,22 +17,16 @@ i' through d = softplus(-k_f) - softplus(-k_i); this script uses the
 paper's direct ratio, so the fixture also checks that rewriting. dx and the
 parameter gradients are those of sum(y * dy) for a random dy.
 
-Regenerate with Debian's PyTorch (from anywhere):
+Regenerate from the repository root with Debian's PyTorch (torch 1.13):
     /usr/bin/python3 scripts/torch/minlstm.py
 """
 
-import json
-import os
-
 import torch
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+from common import F64, config, make_fixture
+
 D, EXPANSION, B, T, SEED = 4, 2, 2, 5, 20241003
-
-
-def flat(t):
-    """Detached row-major values of t as a list of floats."""
-    return t.detach().reshape(-1).tolist()
+E = EXPANSION * D
 
 
 def g(x):
@@ -40,42 +34,25 @@ def g(x):
     return torch.where(x >= 0, x + 0.5, torch.sigmoid(x))
 
 
-def main():
-    torch.manual_seed(SEED)
-    f64 = torch.float64
-    E = EXPANSION * D
-    lin_in = torch.nn.Linear(D, 3 * E, dtype=f64)            # rows k_f | k_i | k_h
-    lin_out = torch.nn.Linear(E, D, bias=False, dtype=f64)
+def build():
+    lin_in = torch.nn.Linear(D, 3 * E, dtype=F64)            # rows k_f | k_i | k_h
+    lin_out = torch.nn.Linear(E, D, bias=False, dtype=F64)
     params = {"mixer.in.weight": lin_in.weight, "mixer.in.bias": lin_in.bias,
               "mixer.out.weight": lin_out.weight}
 
-    x = torch.randn(B, T, D, dtype=f64, requires_grad=True)   # [B, T, D]
-    k = lin_in(x)                                             # [B, T, 3E]
-    f, i, ht = torch.sigmoid(k[..., :E]), torch.sigmoid(k[..., E:2 * E]), g(k[..., 2 * E:])
-    fp, ip = f / (f + i), i / (f + i)
-    h = torch.zeros(B, E, dtype=f64)
-    hs = []
-    for t in range(T):
-        h = fp[:, t] * h + ip[:, t] * ht[:, t]
-        hs.append(h)
-    y = lin_out(torch.stack(hs, dim=1))                       # [B, T, D]
-    dy = torch.randn(B, T, D, dtype=f64)
-    (y * dy).sum().backward()
-
-    fixture = {
-        "config": {"mixer": "minlstm", "mode": "parallel", "V": 0, "L": 1, "D": D,
-                   "expansion": EXPANSION, "H": 0, "N": 0, "mlp": 0, "dropout": 0},
-        "B": B, "T": T,
-        "params": {n: flat(p) for n, p in params.items()},
-        "x": flat(x), "y": flat(y), "dy": flat(dy), "dx": flat(x.grad),
-        "grads": {n: flat(p.grad) for n, p in params.items()},
-    }
-    path = os.path.join(ROOT, "testdata", "torch", "minlstm.json")
-    with open(path, "w") as fh:
-        json.dump(fixture, fh)
-        fh.write("\n")
-    print("wrote", os.path.normpath(path))
+    def forward(x):
+        k = lin_in(x)                                         # [B, T, 3E]
+        f, i, ht = torch.sigmoid(k[..., :E]), torch.sigmoid(k[..., E:2 * E]), g(k[..., 2 * E:])
+        fp, ip = f / (f + i), i / (f + i)
+        h = torch.zeros(B, E, dtype=F64)
+        hs = []
+        for t in range(T):
+            h = fp[:, t] * h + ip[:, t] * ht[:, t]
+            hs.append(h)
+        return lin_out(torch.stack(hs, dim=1))                # [B, T, D]
+    return params, forward
 
 
 if __name__ == "__main__":
-    main()
+    make_fixture("minlstm", config("minlstm", D, mode="parallel", expansion=EXPANSION),
+                 B, T, SEED, build)

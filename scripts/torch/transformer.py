@@ -12,26 +12,26 @@ from the equations alone (no nn.MultiheadAttention):
     P = softmax(q~ k~^T / sqrt(Dh) + causal mask)  per (b, h): [T, T]
     y = concat_h(P v) @ W_proj^T                  W_proj: [D, D]
 
-Run with Debian's PyTorch:  /usr/bin/python3 scripts/torch/transformer.py
-(from the repository root).
+Regenerate from the repository root with Debian's PyTorch (torch 1.13):
+    /usr/bin/python3 scripts/torch/transformer.py
 """
 
-import json
 import math
-import os
 
 import torch
 
-D, H, B, T = 8, 2, 2, 5
+from common import F64, config, make_fixture
+
+D, H, B, T, SEED = 8, 2, 2, 5, 1234
 Dh = D // H
 BASE = 10000.0
 
 
 def rope(x):
     """x: [B, H, T, Dh] -> rotated, pairs (x[2i], x[2i+1]) by angle t*theta_i."""
-    i = torch.arange(Dh // 2, dtype=torch.float64)
+    i = torch.arange(Dh // 2, dtype=F64)
     theta = BASE ** (-2.0 * i / Dh)                                  # [Dh/2]
-    ang = torch.arange(T, dtype=torch.float64)[:, None] * theta      # [T, Dh/2]
+    ang = torch.arange(T, dtype=F64)[:, None] * theta                # [T, Dh/2]
     cos, sin = torch.cos(ang), torch.sin(ang)
     x0, x1 = x[..., 0::2], x[..., 1::2]                              # [B, H, T, Dh/2]
     y0 = x0 * cos - x1 * sin
@@ -53,39 +53,16 @@ def mixer(x, w_qkv, w_proj):
     return o @ w_proj.T
 
 
-def flat(t):
-    return t.detach().reshape(-1).tolist()
-
-
-def main():
-    torch.manual_seed(1234)
-    f64 = torch.float64
+def build():
     # nn.Linear's default U(-1/sqrt(D), 1/sqrt(D)); W_qkv twice as wide so
     # that the attention is far from uniform and the softmax is exercised.
     bound = 1 / math.sqrt(D)
-    w_qkv = ((torch.rand(3 * D, D, dtype=f64) * 2 - 1) * 2 * bound).requires_grad_()
-    w_proj = ((torch.rand(D, D, dtype=f64) * 2 - 1) * bound).requires_grad_()
-    x = torch.randn(B, T, D, dtype=f64, requires_grad=True)
-    dy = torch.randn(B, T, D, dtype=f64)
-
-    y = mixer(x, w_qkv, w_proj)
-    (y * dy).sum().backward()
-
-    out = {
-        "config": {"mixer": "transformer", "mode": "", "V": 0, "L": 1, "D": D,
-                   "expansion": 1, "H": H, "N": 0, "mlp": 0, "dropout": 0},
-        "B": B, "T": T,
-        "params": {"mixer.qkv.weight": flat(w_qkv), "mixer.proj.weight": flat(w_proj)},
-        "x": flat(x), "y": flat(y), "dy": flat(dy), "dx": flat(x.grad),
-        "grads": {"mixer.qkv.weight": flat(w_qkv.grad), "mixer.proj.weight": flat(w_proj.grad)},
+    params = {
+        "mixer.qkv.weight": (torch.rand(3 * D, D, dtype=F64) * 2 - 1) * 2 * bound,   # [3D, D]
+        "mixer.proj.weight": (torch.rand(D, D, dtype=F64) * 2 - 1) * bound,          # [D, D]
     }
-    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-    path = os.path.join(root, "testdata", "torch", "transformer.json")
-    with open(path, "w") as fh:
-        json.dump(out, fh)
-        fh.write("\n")
-    print("wrote", os.path.normpath(path))
+    return params, lambda x: mixer(x, params["mixer.qkv.weight"], params["mixer.proj.weight"])
 
 
 if __name__ == "__main__":
-    main()
+    make_fixture("transformer", config("transformer", D, H=H), B, T, SEED, build)
