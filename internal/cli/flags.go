@@ -26,7 +26,7 @@ func runFlags() []cli.Flag {
 		&cli.IntFlag{Name: "seq-len", Usage: "T, tokens per sequence fed to the model, including the copy markers (preset: 64 selective-copy, 128 char-lm)"},
 		&cli.IntFlag{Name: "copy-tokens", Usage: "K, data tokens to copy in selective-copy; 1 ≤ K ≤ T/2 (preset: 8)"},
 		&cli.IntFlag{Name: "batch", Usage: "B, sequences per training step (preset: 32)"},
-		&cli.IntFlag{Name: "steps", Usage: "maximum training steps (preset: 3000 selective-copy, 1500 char-lm)"},
+		&cli.IntFlag{Name: "steps", Usage: "maximum training steps (preset: 3000 selective-copy, 1000 char-lm)"},
 		&cli.Float64Flag{Name: "lr", Usage: "peak learning rate of AdamW (preset: 3e-3)"},
 		&cli.Float64Flag{Name: "lr-min", Usage: "learning rate at the end of the cosine decay (preset: lr/10)"},
 		&cli.IntFlag{Name: "warmup", Usage: "linear warm-up steps (preset: 100)"},

@@ -55,9 +55,9 @@ func preset(task, name string) (settings, bool) {
 		s.Train.LR, s.Train.LRMin, s.Train.Warmup = 1e-4, 1e-4, 0
 		s.Train.EvalEvery = 1000
 	case "char-lm/quick":
-		s.Arch.D, s.Arch.MLP = 128, 4
+		s.Arch.MLP = 4
 		s.SeqLen = 128
-		s.Train.Steps, s.Train.LR, s.Train.LRMin = 1500, 3e-3, 3e-4
+		s.Train.Steps, s.Train.LR, s.Train.LRMin = 1000, 3e-3, 3e-4
 	case "char-lm/paper":
 		s.Arch = models.Config{L: 3, D: 384, Expansion: 2, H: 6, N: 16, MLP: 4}
 		s.SeqLen = 256
