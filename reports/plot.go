@@ -3,6 +3,7 @@ package reports
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
@@ -111,9 +112,9 @@ func newPlot(pn Panel) (*plot.Plot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("series %q: %w", s.Name, err)
 		}
-		line.Color = plotutil.Color(i)
+		line.Color = seriesColor(i)
 		line.Width = vg.Points(1.5)
-		points.Color = plotutil.Color(i)
+		points.Color = seriesColor(i)
 		points.Shape = plotutil.Shape(i)
 		points.Radius = vg.Points(3)
 		p.Add(line, points)
@@ -228,3 +229,13 @@ func writeAtomic(path string, write func(*os.File) error) error {
 	}
 	return nil
 }
+
+// palette has ten distinguishable colours (Tableau 10), so the eight
+// model/mode lines of a sweep never share one.
+var palette = []color.RGBA{
+	{0x1f, 0x77, 0xb4, 0xff}, {0xff, 0x7f, 0x0e, 0xff}, {0x2c, 0xa0, 0x2c, 0xff}, {0xd6, 0x27, 0x28, 0xff},
+	{0x94, 0x67, 0xbd, 0xff}, {0x8c, 0x56, 0x4b, 0xff}, {0xe3, 0x77, 0xc2, 0xff}, {0x7f, 0x7f, 0x7f, 0xff},
+	{0xbc, 0xbd, 0x22, 0xff}, {0x17, 0xbe, 0xcf, 0xff},
+}
+
+func seriesColor(i int) color.Color { return palette[i%len(palette)] }
