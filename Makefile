@@ -15,6 +15,10 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# The quick sequence-length sweep (all models, T 64..1024; about a minute on 2 cores).
+sweep:
+	$(GO) run ./cmd/bench run --task sweep --preset quick
+
 vet:
 	$(GO) vet ./...
 
