@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -102,23 +103,23 @@ func msSince(t0 time.Time) float64 { return float64(time.Since(t0).Nanoseconds()
 // EstimatePointBytes returns the analytic bytes a point holds at its peak
 // without allocating them: the training memory of c at [B, T]
 // (models.EstimateMemory) plus the inference state of one sequence after
-// T tokens. The state grows at most linearly in T (a KV cache), so it is
-// measured after 1 and 2 tokens and extrapolated exactly.
+// T tokens (MemoryFit.Point), capped at math.MaxInt64. It builds c three
+// times at T ≤ 3; use FitMemory with a limit to refuse absurd
+// parameter counts before anything is built.
 func EstimatePointBytes(c models.Config, B, T int) (int64, error) {
-	mem, err := models.EstimateMemory(c, B, T)
+	f, err := FitMemory(c, B, math.Inf(1))
 	if err != nil {
 		return 0, err
 	}
-	m, err := models.New[float32](c, 1)
-	if err != nil {
-		return 0, err
+	return clampInt64(f.Point(T)), nil
+}
+
+// clampInt64 converts x to int64, saturating at math.MaxInt64.
+func clampInt64(x float64) int64 {
+	if x >= math.MaxInt64 {
+		return math.MaxInt64
 	}
-	st := m.NewState(1, 2)
-	m.Step(st, []int32{0})
-	one := st.Bytes()
-	m.Step(st, []int32{0})
-	perToken := st.Bytes() - one
-	return mem.Total() + one + perToken*int64(T-1), nil
+	return int64(x)
 }
 
 // String is a one-line progress summary of a finished point.

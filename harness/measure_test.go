@@ -115,7 +115,7 @@ func TestStepperNonFinite(t *testing.T) {
 	before := append([]float32(nil), m.PS.Data...)
 	tok := make([]int32, 8)
 	_, err = st.Step(7, tok, tok)
-	if err == nil || err.Error() != "non-finite loss at step 7" {
+	if err == nil || err.Error() != "non-finite loss at step 8: parameter head.weight is not finite" {
 		t.Fatalf("err = %v", err)
 	}
 	for i := range before {

@@ -2,7 +2,9 @@ package harness
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -16,15 +18,16 @@ const SchemaVersion = 1
 // Record is a whole run: what was asked, where it ran, and one Result per
 // model. It is written to results.json.
 type Record struct {
-	Schema  int            `json:"schema"`
-	Task    string         `json:"task"`
-	Started time.Time      `json:"started"`
-	Machine Machine        `json:"machine"`
-	Train   TrainConfig    `json:"train"`
-	TaskCfg map[string]any `json:"task_config"` // task-specific settings (seq-len, copy tokens, data file, vocabulary…)
-	Results []Result       `json:"results"`
-	Sweep   *SweepConfig   `json:"sweep,omitempty"`  // task "sweep": what was swept (harness/sweep.go)
-	Points  []Point        `json:"points,omitempty"` // task "sweep": one per measured or skipped point, in the order finished
+	Schema  int             `json:"schema"`
+	Task    string          `json:"task"`
+	Started time.Time       `json:"started"`
+	Machine Machine         `json:"machine"`
+	Train   TrainConfig     `json:"train"`
+	TaskCfg map[string]any  `json:"task_config"`       // task-specific settings (seq-len, copy tokens, data file, vocabulary…)
+	Planned []models.Config `json:"planned,omitempty"` // a training run's models, in the order trained (--resume checks them)
+	Results []Result        `json:"results"`
+	Sweep   *SweepConfig    `json:"sweep,omitempty"`  // task "sweep": what was swept (harness/sweep.go)
+	Points  []Point         `json:"points,omitempty"` // task "sweep": one per measured or skipped point, in the order finished
 }
 
 // Eval is one evaluation on the held-out batches.
@@ -75,13 +78,25 @@ func WriteJSON(path string, v any) error {
 	return WriteFileAtomic(path, append(b, '\n'))
 }
 
-// WriteFileAtomic writes data to a temp file beside path and renames it.
+// WriteFileAtomic writes data to a temp file beside path, syncs it, makes
+// it readable by all (0644, as os.WriteFile would) and renames it over
+// path: a reader, or a crash, sees the old file or the new one, never a
+// mix.
 func WriteFileAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return err
@@ -93,22 +108,42 @@ func WriteFileAtomic(path string, data []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// ReadRecord reads a results.json (or the results.json inside a folder),
-// refusing other schema versions and files that are not rnnbench records.
+// ReadRecord reads a results.json (or the results.json inside a folder)
+// with DecodeRecord. Every error is one line naming the path.
 func ReadRecord(path string) (*Record, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		path = filepath.Join(path, "results.json")
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s has no results.json: not an rnnbench results folder", filepath.Dir(path))
+		}
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read results: %w", err)
 	}
+	return DecodeRecord(b, path)
+}
+
+// DecodeRecord decodes the results.json data b, named name in errors. It
+// refuses data that is not JSON or is cut short ("truncated or foreign"),
+// JSON without a "schema" field (not an rnnbench record), and other schema
+// versions. It never panics, whatever b holds (FuzzDecodeRecord).
+func DecodeRecord(b []byte, name string) (*Record, error) {
+	var probe struct {
+		Schema *int `json:"schema"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return nil, fmt.Errorf("%s is not a valid rnnbench results file (truncated or foreign): %v", name, err)
+	}
+	if probe.Schema == nil {
+		return nil, fmt.Errorf("%s is not an rnnbench results file: it has no \"schema\" field", name)
+	}
+	if *probe.Schema != SchemaVersion {
+		return nil, fmt.Errorf("%s has results schema %d; this bench reads schema %d", name, *probe.Schema, SchemaVersion)
+	}
 	var r Record
 	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("%s is not a valid rnnbench results file (truncated or foreign): %v", path, err)
-	}
-	if r.Schema != SchemaVersion {
-		return nil, fmt.Errorf("%s has results schema %d; this bench reads schema %d", path, r.Schema, SchemaVersion)
+		return nil, fmt.Errorf("%s is not a valid rnnbench results file (truncated or foreign): %v", name, err)
 	}
 	return &r, nil
 }

@@ -18,6 +18,8 @@ type Stepper struct {
 	Opt   *optim.AdamW[float32]
 	Sched optim.Schedule
 	Clip  float64
+
+	afterBackward func() // test hook: runs between Backward and clipping
 }
 
 // NewStepper allocates m's training buffers for [B, T] = [cfg.Batch, T]
@@ -35,20 +37,25 @@ func NewStepper(m *models.Model[float32], cfg TrainConfig, T int) *Stepper {
 
 // Step takes optimiser step number step (0-based, for the schedule) on
 // tokens and targets: [B, T] and returns the mean training loss in
-// nats/token. It returns an error, and leaves the parameters untouched,
+// nats/token. Errors count steps from 1, as progress lines and
+// evaluations do: "at step n" is the n-th step. It returns an error, and leaves the parameters untouched,
 // when the loss or the gradient norm is not finite; the error names the
-// step and, for a gradient, the first parameter whose gradient is not
-// finite.
+// step and the tensor: for a loss, the first parameter that is not finite
+// (or says that every parameter is, when the forward pass overflowed); for
+// a gradient, the first parameter whose gradient is not finite.
 func (s *Stepper) Step(step int, tokens, targets []int32) (loss float64, err error) {
 	m := s.M
 	m.PS.ZeroGrad()
 	loss, _, _ = m.Loss(tokens, targets, s.B, s.T, true)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return loss, fmt.Errorf("non-finite loss at step %d", step)
+		return loss, fmt.Errorf("non-finite loss at step %d: %s", step+1, nonFiniteParam(m.PS))
 	}
 	m.Backward(s.B, s.T)
+	if s.afterBackward != nil {
+		s.afterBackward()
+	}
 	if norm := optim.ClipGradNorm(m.PS.Grad, s.Clip); math.IsNaN(norm) || math.IsInf(norm, 0) {
-		return loss, fmt.Errorf("non-finite gradient at step %d in %s", step, firstNonFinite(m.PS))
+		return loss, fmt.Errorf("non-finite gradient at step %d in %s", step+1, firstNonFinite(m.PS))
 	}
 	s.Opt.Step(m.PS, s.Sched.LR(step))
 	return loss, nil

@@ -30,25 +30,78 @@ type TrainConfig struct {
 	Seed        uint64  `json:"seed"`         // seeds the parameters, the data stream and dropout
 }
 
+// TrainOptions extend Train with checkpoints, resuming and a per-step hook.
+type TrainOptions struct {
+	// CheckpointEvery > 0 saves a checkpoint (see CheckpointFormat) to
+	// CheckpointPath after every CheckpointEvery-th step, and when the run
+	// is interrupted.
+	CheckpointEvery int
+	CheckpointPath  string
+	// Resume, if not nil, continues the run it was saved from: the result
+	// is the same, bit for bit, as that of a run never stopped.
+	Resume *Checkpoint
+	// OnStep, if not nil, is called after each successful optimiser step
+	// with the number of steps taken and the Stepper; tests use it to
+	// interrupt a run or inject a fault at an exact step.
+	OnStep func(steps int, s *Stepper)
+}
+
+// trainState is what the training loop carries between steps besides the
+// model, the optimiser and the data stream; a checkpoint saves it.
+type trainState struct {
+	step    int // optimiser steps taken
+	res     Result
+	lossSum float64 // training loss summed since the last evaluation
+	lossN   int
+	stepMs  []float64
+}
+
 // Train trains m on task and returns its Result. Progress lines (step,
 // loss, accuracy, ms/step, ETA) go to progress. Cancelling ctx stops at the
 // next step with status "interrupted"; a non-finite loss or gradient stops
 // with status "diverged", naming the step and the tensor. The result keeps
 // every evaluation made before the stop.
 func Train(ctx context.Context, m *models.Model[float32], task Task, cfg TrainConfig, progress io.Writer) Result {
+	res, _ := TrainWith(ctx, m, task, cfg, progress, TrainOptions{}) // no checkpoint: no error
+	return res
+}
+
+// TrainWith is Train with checkpoints and resuming. The error is non-nil
+// only when a checkpoint cannot be written or opt.Resume does not fit the
+// run (wrapping ErrCheckpointMismatch or checkpoint.ErrCorrupt); the result
+// so far is returned with it.
+func TrainWith(ctx context.Context, m *models.Model[float32], task Task, cfg TrainConfig, progress io.Writer, opt TrainOptions) (Result, error) {
 	B, T := cfg.Batch, task.T()
 	st := NewStepper(m, cfg, T)
-	res := newResult(m, T)
-	rng := rand.New(rand.NewPCG(cfg.Seed, 0xda7a))
+	data := rand.NewPCG(cfg.Seed, 0xda7a)
+	rng := rand.New(data)
 	batch := tasks.NewBatch(B, T)
+	ts := &trainState{res: newResult(m, T), stepMs: make([]float64, 0, min(cfg.Steps, 1<<16))}
+	ts.res.Status = "ok"
+	if opt.Resume != nil {
+		if err := opt.Resume.restore(st, cfg, data, ts); err != nil {
+			return ts.res, err
+		}
+	}
+	res := &ts.res
 	p := newProgress(progress, res.Name, cfg.Steps)
-	stepMs := make([]float64, 0, cfg.Steps)
-	var lossSum float64
-	var lossN int
-	res.Status = "ok"
-	for step := 0; step < cfg.Steps; step++ {
+	save := func() error {
+		if err := saveCheckpoint(opt.CheckpointPath, st, cfg, data, ts); err != nil {
+			return fmt.Errorf("writing checkpoint %s: %w", opt.CheckpointPath, err)
+		}
+		if progress != nil {
+			fmt.Fprintf(progress, "%-20s checkpoint at step %d: %s\n", res.Name, ts.step, opt.CheckpointPath)
+		}
+		return nil
+	}
+	for step := ts.step; step < cfg.Steps; step++ {
 		if ctx.Err() != nil {
 			res.Status, res.Reason = "interrupted", fmt.Sprintf("stopped before step %d", step)
+			if opt.CheckpointEvery > 0 {
+				if err := save(); err != nil {
+					return finish(ts, B, T), err
+				}
+			}
 			break
 		}
 		task.TrainBatch(batch, rng)
@@ -60,14 +113,18 @@ func Train(ctx context.Context, m *models.Model[float32], task Task, cfg TrainCo
 		}
 		dt := time.Since(t0)
 		res.WallSeconds += dt.Seconds()
-		stepMs = append(stepMs, float64(dt.Nanoseconds())/1e6)
-		res.Steps = step + 1
-		lossSum += loss
-		lossN++
+		ts.stepMs = append(ts.stepMs, float64(dt.Nanoseconds())/1e6)
+		ts.step = step + 1
+		res.Steps = ts.step
+		ts.lossSum += loss
+		ts.lossN++
+		if opt.OnStep != nil {
+			opt.OnStep(ts.step, st)
+		}
 		if (step+1)%cfg.EvalEvery == 0 || step+1 == cfg.Steps {
 			ev := Evaluate(m, task)
-			ev.Step, ev.Seconds, ev.TrainLoss = step+1, res.WallSeconds, lossSum/float64(lossN)
-			lossSum, lossN = 0, 0
+			ev.Step, ev.Seconds, ev.TrainLoss = step+1, res.WallSeconds, ts.lossSum/float64(ts.lossN)
+			ts.lossSum, ts.lossN = 0, 0
 			res.Evals = append(res.Evals, ev)
 			if len(res.Evals) == 1 || ev.Loss < res.Best.Loss {
 				res.Best = ev
@@ -80,12 +137,24 @@ func Train(ctx context.Context, m *models.Model[float32], task Task, cfg TrainCo
 		} else {
 			p.step(step+1, loss, res.WallSeconds)
 		}
+		if opt.CheckpointEvery > 0 && ts.step%opt.CheckpointEvery == 0 && ts.step < cfg.Steps {
+			if err := save(); err != nil {
+				return finish(ts, B, T), err
+			}
+		}
 	}
+	return finish(ts, B, T), nil
+}
+
+// finish fills the totals of a result from the loop's state.
+func finish(ts *trainState, B, T int) Result {
+	res := ts.res
 	res.Tokens = int64(res.Steps) * int64(B) * int64(T)
+	res.TokensPerSec = 0
 	if res.WallSeconds > 0 {
 		res.TokensPerSec = float64(res.Tokens) / res.WallSeconds
 	}
-	res.StepMs = Summarise(stepMs)
+	res.StepMs = Summarise(ts.stepMs)
 	return res
 }
 
@@ -162,6 +231,16 @@ func firstNonFinite(ps *tensor.ParamSet[float32]) string {
 		}
 	}
 	return "the gradient norm"
+}
+
+// nonFiniteParam names the first parameter holding a NaN or ±Inf.
+func nonFiniteParam(ps *tensor.ParamSet[float32]) string {
+	for _, p := range ps.Params {
+		if !tensor.IsFinite(p.Data) {
+			return "parameter " + p.Name + " is not finite"
+		}
+	}
+	return "every parameter is finite (the forward pass overflowed)"
 }
 
 // Summarise returns the median, min and max of xs.

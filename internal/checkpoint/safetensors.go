@@ -41,7 +41,8 @@ type entry struct {
 	DataOffsets [2]int `json:"data_offsets"`
 }
 
-// Write stores tensors and meta at path atomically (temp file + rename).
+// Write stores tensors and meta at path atomically: a temp file beside
+// path, synced, mode 0644, renamed over path.
 // meta may not use the key "sha256", which Write sets.
 func Write(path string, tensors []Tensor, meta map[string]string) error {
 	var data bytes.Buffer
@@ -86,7 +87,14 @@ func Write(path string, tensors []Tensor, meta map[string]string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(out.Bytes()); err != nil {
+	err = tmp.Chmod(0o644) // CreateTemp makes 0600; checkpoints are as shareable as results
+	if err == nil {
+		_, err = tmp.Write(out.Bytes())
+	}
+	if err == nil {
+		err = tmp.Sync() // on disk before the rename makes it the checkpoint
+	}
+	if err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return err

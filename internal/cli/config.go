@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"os"
 	"slices"
@@ -82,8 +80,14 @@ func applyFlags(c *cli.Context, s *settings) error {
 			return badInput("--%s must be an integer ≥ 0, got %d", f, c.Int(f))
 		}
 	}
+	if c.IsSet("sample") && c.Int("sample") > maxSample {
+		return badInput("--sample must be at most %d characters, got %d", maxSample, c.Int("sample"))
+	}
 	return nil
 }
+
+// maxSample bounds --sample: generation is one Model.Step per character.
+const maxSample = 1_000_000
 
 // modelConfigs expands --model and --mode into one Config per model run.
 func modelConfigs(modelFlag, modeFlag string, arch models.Config) ([]models.Config, error) {
@@ -95,6 +99,9 @@ func modelConfigs(modelFlag, modeFlag string, arch models.Config) ([]models.Conf
 			n = strings.TrimSpace(strings.ToLower(n))
 			if !slices.Contains(models.MixerNames, n) {
 				return nil, badInput("unknown --model %q%s: allowed %s, or all", n, suggest(n, models.MixerNames), strings.Join(models.MixerNames, ", "))
+			}
+			if slices.Contains(names, n) {
+				return nil, badInput("--model %q lists %s twice: give each model once", modelFlag, n)
 			}
 			names = append(names, n)
 		}
@@ -182,11 +189,9 @@ func loadCorpus(c *cli.Context, T int) (*tasks.Corpus, string, error) {
 	}
 	corpus, err := tasks.LoadCorpus(path, T)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) || errors.Is(err, tasks.ErrEmpty) ||
-			errors.Is(err, tasks.ErrNotText) || errors.Is(err, tasks.ErrTooShort) || errors.Is(err, tasks.ErrConfig) {
-			return nil, "", badInput("%v", err)
-		}
-		return nil, "", err
+		// Missing, unreadable (permissions, I/O errors), empty, binary,
+		// shorter than two windows: every failure is about the input.
+		return nil, "", badInput("%v", err)
 	}
 	return corpus, path, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"rnnbench/harness"
 	"rnnbench/models"
 	"rnnbench/reports"
 )
@@ -45,6 +46,14 @@ func listCommand() *cli.Command {
 			if c.IsSet("params") {
 				if cfgs, err = sizeToParams(cfgs, c.Int("params")); err != nil {
 					return err
+				}
+			}
+			phys := float64(harness.PhysicalMemory())
+			for _, cfg := range cfgs {
+				// Building the model to count it must not exhaust memory.
+				if lb := 16 * harness.ParamsLowerBound(cfg); phys > 0 && lb > phys {
+					return badInput("%s at D=%d has at least %s of parameters, gradients and AdamW moments, more than this machine's %s of memory; lower --dim, --layers, --expansion or --mlp",
+						harness.ModelName(cfg), cfg.D, humanBytes(lb), humanBytes(phys))
 				}
 			}
 			w := c.App.Writer

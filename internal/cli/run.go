@@ -2,7 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -14,6 +18,7 @@ import (
 
 	"rnnbench/harness"
 	"rnnbench/models"
+	"rnnbench/reports"
 	"rnnbench/tasks"
 )
 
@@ -34,10 +39,13 @@ type plan struct {
 	task    string
 	s       settings
 	configs []models.Config
+	memory  []float64 // analytic training bytes of each config
 	out     string
 	copy    tasks.SelectiveCopy
 	corpus  *tasks.Corpus
 	data    string
+	every   int        // --checkpoint-every, 0 for none
+	resume  *runResume // --resume: what the interrupted run finished
 }
 
 func runAction(c *cli.Context) error {
@@ -54,6 +62,9 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.Bool("dry-run") {
+		return printPlan(c.App.Writer, p)
+	}
 	if err := os.MkdirAll(p.out, 0o755); err != nil {
 		return badInput("cannot create --out %s: %v", p.out, err)
 	}
@@ -65,11 +76,11 @@ func runAction(c *cli.Context) error {
 func makePlan(c *cli.Context) (*plan, error) {
 	p := &plan{task: c.String("task")}
 	if !slices.Contains(Tasks, p.task) {
-		return nil, badInput("unknown --task %q: allowed %s", p.task, strings.Join(Tasks, ", "))
+		return nil, badInput("unknown --task %q%s: allowed %s", p.task, suggest(p.task, Tasks), strings.Join(Tasks, ", "))
 	}
 	s, ok := preset(p.task, c.String("preset"))
 	if !ok {
-		return nil, badInput("unknown --preset %q: allowed %s", c.String("preset"), strings.Join(Presets, ", "))
+		return nil, badInput("unknown --preset %q%s: allowed %s", c.String("preset"), suggest(c.String("preset"), Presets), strings.Join(Presets, ", "))
 	}
 	if err := applyFlags(c, &s); err != nil {
 		return nil, err
@@ -100,7 +111,20 @@ func makePlan(c *cli.Context) (*plan, error) {
 		}
 	}
 	p.configs = cfgs
+	if err := checkMemory(p); err != nil {
+		return nil, err
+	}
+	if c.IsSet("checkpoint-every") {
+		if p.every = c.Int("checkpoint-every"); p.every < 1 {
+			return nil, badInput("--checkpoint-every must be an integer ≥ 1 (steps between checkpoints), got %d", p.every)
+		}
+	}
 	p.out = c.String("out")
+	if c.IsSet("resume") {
+		if p.out, err = resumeDir(p.out, c.String("resume")); err != nil {
+			return nil, err
+		}
+	}
 	if p.out == "" {
 		name := c.String("model")
 		if strings.Contains(name, ",") {
@@ -111,10 +135,83 @@ func makePlan(c *cli.Context) (*plan, error) {
 	if st, err := os.Stat(p.out); err == nil && !st.IsDir() {
 		return nil, badInput("--out %s is a file; give a folder (it is created if missing)", p.out)
 	}
+	if c.IsSet("resume") {
+		if p.resume, err = loadRunResume(p.out, p); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 
-// execute trains every model in turn, saving the record after each.
+// checkMemory refuses a plan whose analytic training memory — parameters,
+// gradients, AdamW moments, activations and scratch (harness.FitMemory,
+// equal to models.EstimateMemory) plus the token batches — exceeds this
+// machine's physical memory, and records each model's figure in p.memory.
+// Absurd sizes are refused from the shapes alone, before any model is
+// built. Without a known physical memory nothing is refused.
+func checkMemory(p *plan) error {
+	phys := float64(harness.PhysicalMemory())
+	B, T := p.s.Train.Batch, p.s.SeqLen
+	batches := 8 * float64(B) * float64(T) * float64(p.s.Train.EvalBatches+1) // tokens and targets, int32
+	limit := phys
+	if phys <= 0 {
+		limit = math.Inf(1)
+	}
+	for _, cfg := range p.configs {
+		name := harness.ModelName(cfg)
+		f, err := harness.FitMemory(cfg, B, limit)
+		var big *harness.TooBigError
+		if errors.As(err, &big) {
+			return badInput("%s needs at least %s for %s alone, more than this machine's %s of memory; lower --dim, --layers, --expansion or --mlp",
+				name, humanBytes(big.AtLeast), big.What, humanBytes(phys))
+		}
+		if err != nil {
+			return badInput("%v", err)
+		}
+		need := f.Training(T) + batches
+		if need > limit {
+			return badInput("%s at --batch %d and --seq-len %d needs %s of training memory (parameters, gradients, AdamW moments, activations and batches, counted from the shapes), more than this machine's %s; lower --batch, --seq-len, --eval-batches, --dim or --layers",
+				name, B, T, humanBytes(need), humanBytes(phys))
+		}
+		p.memory = append(p.memory, need)
+	}
+	return nil
+}
+
+// humanBytes is reports.HumanBytes for a float64 count of any size.
+func humanBytes(b float64) string {
+	if b >= math.MaxInt64/2 {
+		return fmt.Sprintf("%.3g bytes", b)
+	}
+	return reports.HumanBytes(int64(b))
+}
+
+// printPlan prints what a --dry-run of p would run.
+func printPlan(w io.Writer, p *plan) error {
+	fmt.Fprintf(w, "Dry run: nothing trained or written. Task %s, T=%d, batch %d, up to %d steps, seed %d; output %s.\n\n",
+		p.task, p.s.SeqLen, p.s.Train.Batch, p.s.Train.Steps, p.s.Train.Seed, p.out)
+	var rows [][]string
+	for i, cfg := range p.configs {
+		m, err := models.New[float32](cfg, p.s.Train.Seed)
+		if err != nil {
+			return err
+		}
+		state := "train"
+		switch {
+		case p.resume != nil && i < len(p.resume.done):
+			state = "finished: " + p.resume.done[i].Status
+		case p.resume != nil && p.resume.ckpts[i] != nil:
+			state = fmt.Sprintf("continue from step %d", p.resume.ckpts[i].Step())
+		}
+		rows = append(rows, []string{harness.ModelName(cfg), fmt.Sprint(cfg.D), fmt.Sprint(m.PS.CountNonEmbedding()), fmt.Sprint(m.PS.Count()), humanBytes(p.memory[i]), state})
+	}
+	return reports.Markdown(w, []string{"model", "D", "non-emb params", "params", "training memory", "would"}, rows)
+}
+
+// execute trains every model in turn, appending each finished model's
+// Result to results.jsonl and rewriting the record and views after each.
+// With --resume, the finished models are taken from p.resume and models
+// with a checkpoint continue from it.
 func execute(ctx context.Context, c *cli.Context, p *plan) error {
 	stderr := c.App.ErrWriter
 	progress := stderr
@@ -123,7 +220,38 @@ func execute(ctx context.Context, c *cli.Context, p *plan) error {
 	}
 	rec := &harness.Record{
 		Schema: harness.SchemaVersion, Task: p.task, Started: time.Now().UTC(),
-		Machine: harness.ThisMachine(), Train: p.s.Train, TaskCfg: taskConfig(p),
+		Machine: harness.ThisMachine(), Train: p.s.Train, TaskCfg: taskConfig(p), Planned: p.configs,
+	}
+	var done []harness.Result
+	jsonlFlags := os.O_CREATE | os.O_TRUNC | os.O_WRONLY | os.O_APPEND
+	if r := p.resume; r != nil {
+		rec.Started, done = r.started, r.done
+		if err := rewriteJSONLines(filepath.Join(p.out, resultsFile), r.raw); err != nil {
+			return fmt.Errorf("writing results to %s: %w", p.out, err)
+		}
+		jsonlFlags &^= os.O_TRUNC
+		torn := ""
+		if r.torn {
+			torn = " (a torn last line of " + resultsFile + " dropped)"
+		}
+		fmt.Fprintf(stderr, "bench: resuming %s: %d of %d model(s) finished%s\n", p.out, len(done), len(p.configs), torn)
+	}
+	jsonl, err := os.OpenFile(filepath.Join(p.out, resultsFile), jsonlFlags, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing results to %s: %w", p.out, err)
+	}
+	defer jsonl.Close()
+	if p.resume == nil { // a fresh run: an earlier run's checkpoints in --out are not its own
+		for _, cfg := range p.configs {
+			if err := os.Remove(checkpointPath(p.out, cfg)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("removing an old checkpoint: %w", err)
+			}
+		}
+	}
+	if p.every > 0 {
+		if err := os.MkdirAll(filepath.Join(p.out, checkpointDir), 0o755); err != nil {
+			return fmt.Errorf("writing checkpoints to %s: %w", p.out, err)
+		}
 	}
 	nEval := p.s.Train.EvalBatches
 	var task harness.Task
@@ -133,7 +261,12 @@ func execute(ctx context.Context, c *cli.Context, p *plan) error {
 		task = harness.NewCopyTask(p.copy, p.s.Train.Batch, nEval, p.s.Train.Seed+1_000_003)
 	}
 	fmt.Fprintf(stderr, "bench: %s on %s, %d model(s), writing %s\n", p.task, rec.Machine.CPU, len(p.configs), p.out)
-	for _, cfg := range p.configs {
+	wrote := false
+	for i, cfg := range p.configs {
+		if i < len(done) {
+			rec.Results = append(rec.Results, done[i])
+			continue
+		}
 		if ctx.Err() != nil {
 			break
 		}
@@ -141,13 +274,40 @@ func execute(ctx context.Context, c *cli.Context, p *plan) error {
 		if err != nil {
 			return err
 		}
-		res := harness.Train(ctx, m, task, p.s.Train, progress)
-		if p.corpus != nil && c.Int("sample") > 0 && res.Steps > 0 {
+		opt := harness.TrainOptions{CheckpointEvery: p.every, CheckpointPath: checkpointPath(p.out, cfg)}
+		if p.resume != nil {
+			opt.Resume = p.resume.ckpts[i]
+			if ck := opt.Resume; ck != nil {
+				fmt.Fprintf(stderr, "bench: %s continues from step %d (%s)\n", harness.ModelName(cfg), ck.Step(), ck.Path)
+			}
+		}
+		if testStepHook != nil {
+			opt.OnStep = func(n int, s *harness.Stepper) { testStepHook(i, n, s) }
+		}
+		res, err := harness.TrainWith(ctx, m, task, p.s.Train, progress, opt)
+		if err != nil {
+			return err
+		}
+		if p.corpus != nil && c.Int("sample") > 0 && res.Steps > 0 && res.Status != "interrupted" {
 			rng := rand.New(rand.NewPCG(p.s.Train.Seed, 0x5a3b1e))
 			gen := harness.Sample(m, []int32{p.corpus.Train[0]}, c.Int("sample"), c.Float64("temperature"), c.Int("top-k"), rng)
 			res.Sample = p.corpus.Decode(gen)
 		}
 		rec.Results = append(rec.Results, res)
+		if res.Status == "diverged" {
+			fmt.Fprintf(stderr, "bench: warning: %s diverged after %d step(s): %s; its results so far are kept, going on\n", res.Name, res.Steps, res.Reason)
+		}
+		if res.Status != "interrupted" {
+			if err := appendJSONLine(jsonl, res); err != nil {
+				return fmt.Errorf("writing results to %s: %w", p.out, err)
+			}
+		}
+		if err := writeOutputs(p.out, rec); err != nil {
+			return fmt.Errorf("writing results to %s: %w", p.out, err)
+		}
+		wrote = true
+	}
+	if !wrote { // nothing trained (all finished before a resume, or interrupted at once)
 		if err := writeOutputs(p.out, rec); err != nil {
 			return fmt.Errorf("writing results to %s: %w", p.out, err)
 		}
@@ -157,10 +317,19 @@ func execute(ctx context.Context, c *cli.Context, p *plan) error {
 	}
 	fmt.Fprintf(stderr, "bench: wrote %s\n", p.out)
 	if ctx.Err() != nil {
-		return cli.Exit("interrupted; finished results are in "+p.out, ExitInterrupt)
+		how := "--resume " + p.out + " with the same flags continues it"
+		if p.every == 0 {
+			how += " (the unfinished model starts over; --checkpoint-every N keeps its progress)"
+		}
+		return cli.Exit("interrupted; finished results are in "+p.out+"; "+how, ExitInterrupt)
 	}
 	return nil
 }
+
+// testStepHook, if set by a test, is called after every training step
+// with the model's index in the plan, the steps taken and the Stepper: it
+// interrupts runs and injects faults at exact steps. Nil in bench.
+var testStepHook func(model, steps int, s *harness.Stepper)
 
 // taskConfig is the task's part of the record.
 func taskConfig(p *plan) map[string]any {

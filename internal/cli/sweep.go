@@ -2,7 +2,7 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -29,7 +29,7 @@ import (
 
 // runOnlyFlags apply to training runs only; sweepOnlyFlags to sweeps only.
 var (
-	runOnlyFlags   = []string{"seq-len", "copy-tokens", "steps", "warmup", "eval-every", "eval-batches", "eval-full", "target-acc", "data", "sample", "temperature", "top-k"}
+	runOnlyFlags   = []string{"seq-len", "copy-tokens", "steps", "warmup", "eval-every", "eval-batches", "eval-full", "target-acc", "data", "sample", "temperature", "top-k", "checkpoint-every"}
 	sweepOnlyFlags = []string{"lengths", "max-mem", "point-timeout", "repeats", "shard", "shard-count"}
 )
 
@@ -49,6 +49,7 @@ type sweepPlan struct {
 	train   harness.TrainConfig
 	out     string
 	timeout time.Duration
+	resume  *sweepResume // --resume: the points the interrupted sweep finished
 }
 
 // makeSweepPlan validates every flag of a sweep and returns the plan, or a
@@ -72,8 +73,8 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 		s.Lengths = ls
 	}
 	if c.IsSet("repeats") {
-		if s.Repeats = c.Int("repeats"); s.Repeats < 5 {
-			return nil, badInput("--repeats must be an integer ≥ 5, got %d", s.Repeats)
+		if s.Repeats = c.Int("repeats"); s.Repeats < 5 || s.Repeats > maxRepeats {
+			return nil, badInput("--repeats must be an integer in [5, %d], got %d", maxRepeats, s.Repeats)
 		}
 	}
 	s.Arch.V = tasks.CopyVocab
@@ -122,6 +123,11 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 	}
 	p.train.Steps = p.cfg.WarmupSteps + p.cfg.Repeats
 	p.train.EvalEvery, p.train.EvalBatches, p.train.TargetAcc = 0, 0, 0
+	if c.IsSet("resume") {
+		if p.out, err = resumeDir(p.out, c.String("resume")); err != nil {
+			return nil, err
+		}
+	}
 	if p.out == "" {
 		name := model
 		if strings.Contains(name, ",") {
@@ -132,8 +138,16 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 	if st, err := os.Stat(p.out); err == nil && !st.IsDir() {
 		return nil, badInput("--out %s is a file; give a folder (it is created if missing)", p.out)
 	}
+	if c.IsSet("resume") {
+		if p.resume, err = loadSweepResume(p.out, p); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
+
+// maxRepeats bounds --repeats: each point times that many steps.
+const maxRepeats = 100_000
 
 // sortConfigs puts configs in point order: mixers in models.MixerNames
 // order, then modes in models.Modes order.
@@ -150,6 +164,9 @@ func sweepAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.Bool("dry-run") {
+		return printSweepPlan(c.App.Writer, p)
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("cannot find the bench binary to run each point in: %w", err)
@@ -165,15 +182,34 @@ func sweepAction(c *cli.Context) error {
 }
 
 // runSweep measures the plan's points of this shard in index order, each
-// in a child process of exe, writing the outputs after each point. It
-// prints the summary tables to stdout and returns a cli exit error when
-// interrupted (ExitInterrupt) or when a point failed (ExitFailure).
+// in a child process of exe, appending each to points.jsonl and rewriting
+// the outputs after each point. With p.resume, the points it holds are
+// kept and not measured again. It prints the summary tables to stdout and
+// returns a cli exit error when interrupted (ExitInterrupt) or when a point
+// failed (ExitFailure).
 func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, progress io.Writer) error {
 	rec := &harness.Record{
 		Schema: harness.SchemaVersion, Task: "sweep", Started: time.Now().UTC(),
 		Machine: harness.ThisMachine(), Train: p.train, Sweep: &p.cfg,
 	}
-	jsonl, err := os.OpenFile(filepath.Join(p.out, pointsFile), os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o644)
+	done := map[int]bool{}
+	jsonlFlags := os.O_CREATE | os.O_TRUNC | os.O_WRONLY | os.O_APPEND
+	if r := p.resume; r != nil {
+		rec.Started, rec.Points = r.started, r.done
+		for _, pt := range r.done {
+			done[pt.Index] = true
+		}
+		if err := rewriteJSONLines(filepath.Join(p.out, pointsFile), r.raw); err != nil {
+			return fmt.Errorf("writing results to %s: %w", p.out, err)
+		}
+		jsonlFlags &^= os.O_TRUNC
+		dropped := ""
+		if r.dropped > 0 {
+			dropped = fmt.Sprintf(" (%d torn or repeated line(s) of %s dropped)", r.dropped, pointsFile)
+		}
+		fmt.Fprintf(stderr, "bench: resuming %s: %d point(s) finished%s\n", p.out, len(r.done), dropped)
+	}
+	jsonl, err := os.OpenFile(filepath.Join(p.out, pointsFile), jsonlFlags, 0o644)
 	if err != nil {
 		return fmt.Errorf("writing results to %s: %w", p.out, err)
 	}
@@ -183,20 +219,26 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 	}
 	var mine []int
 	for i := 0; i < p.cfg.NumPoints(); i++ {
-		if p.cfg.InShard(i) {
+		if p.cfg.InShard(i) && !done[i] {
 			mine = append(mine, i)
 		}
 	}
-	fmt.Fprintf(stderr, "bench: sweep of %d model(s) × %d length(s), %d point(s) in shard %d/%d, on %s, writing %s\n",
+	fmt.Fprintf(stderr, "bench: sweep of %d model(s) × %d length(s), %d point(s) to measure in shard %d/%d, on %s, writing %s\n",
 		len(p.cfg.Models), len(p.cfg.Lengths), len(mine), p.cfg.Shard, p.cfg.Shards, rec.Machine.CPU, p.out)
 	failed := 0
+	for _, pt := range rec.Points {
+		if pt.Status == harness.PointFailed {
+			failed++
+		}
+	}
+	fits := newFitCache(p.cfg.Batch, float64(p.cfg.MaxMemBytes))
 	t0 := time.Now()
 	for k, i := range mine {
 		if ctx.Err() != nil {
 			break
 		}
 		spec := p.cfg.Spec(i, p.train)
-		pt, err := measureInChild(ctx, exe, spec, p.cfg.MaxMemBytes, p.timeout)
+		pt, err := measureInChild(ctx, exe, spec, fits, p.cfg.MaxMemBytes, p.timeout)
 		if err != nil {
 			if ctx.Err() != nil {
 				break // interrupted: the unfinished point is not recorded
@@ -222,44 +264,110 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 	fmt.Fprintf(stderr, "bench: wrote %s (%d point(s) in %s)\n", p.out, len(rec.Points), time.Since(t0).Round(time.Second))
 	switch {
 	case ctx.Err() != nil:
-		return cli.Exit("interrupted; finished points are in "+p.out, ExitInterrupt)
+		return cli.Exit("interrupted; finished points are in "+p.out+"; --resume "+p.out+" with the same flags measures the rest", ExitInterrupt)
 	case failed > 0:
 		return cli.Exit(fmt.Sprintf("%d point(s) failed; the reasons are in %s", failed, filepath.Join(p.out, "results.md")), ExitFailure)
 	}
 	return nil
 }
 
+// fitCache holds each model config's harness.MemoryFit at the sweep's
+// batch, or why it has none (too big for the limit).
+type fitCache struct {
+	B     int
+	limit float64
+	fits  map[models.Config]*harness.MemoryFit
+	errs  map[models.Config]error
+}
+
+func newFitCache(B int, limit float64) *fitCache {
+	return &fitCache{B: B, limit: limit, fits: map[models.Config]*harness.MemoryFit{}, errs: map[models.Config]error{}}
+}
+
+// get returns c's fit, computing it once.
+func (f *fitCache) get(c models.Config) (*harness.MemoryFit, error) {
+	if fit, ok := f.fits[c]; ok {
+		return fit, f.errs[c]
+	}
+	fit, err := harness.FitMemory(c, f.B, f.limit)
+	f.fits[c], f.errs[c] = fit, err
+	return fit, err
+}
+
+// pointMemory returns the analytic peak bytes of spec's point, and whether
+// that figure is only a lower bound (the model is too big to build).
+func (f *fitCache) pointMemory(spec harness.PointSpec) (float64, bool, error) {
+	fit, err := f.get(spec.Model)
+	var big *harness.TooBigError
+	if errors.As(err, &big) {
+		return big.AtLeast, true, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return fit.Point(spec.T), false, nil
+}
+
 // measureInChild checks the point's analytic memory against maxMem and,
 // if it fits, measures the point in a child process. A point over maxMem
-// comes back skipped, with the reason.
-func measureInChild(ctx context.Context, exe string, spec harness.PointSpec, maxMem int64, timeout time.Duration) (harness.Point, error) {
-	est, err := harness.EstimatePointBytes(spec.Model, spec.Train.Batch, spec.T)
+// comes back skipped, with the reason. Absurd sizes are judged from the
+// shapes alone, without building the model (harness.FitMemory).
+func measureInChild(ctx context.Context, exe string, spec harness.PointSpec, fits *fitCache, maxMem int64, timeout time.Duration) (harness.Point, error) {
+	est, atLeast, err := fits.pointMemory(spec)
 	if err != nil {
 		return harness.Point{}, err
 	}
-	if est > maxMem {
+	if est > float64(maxMem) {
 		pt := harness.NewPoint(spec)
 		pt.Status = harness.PointSkipped
-		pt.Reason = fmt.Sprintf("analytic memory %s exceeds --max-mem %s", reports.HumanBytes(est), reports.HumanBytes(maxMem))
+		bound := ""
+		if atLeast {
+			bound = "at least "
+		}
+		pt.Reason = fmt.Sprintf("analytic memory %s%s exceeds --max-mem %s", bound, humanBytes(est), reports.HumanBytes(maxMem))
 		return pt, nil
 	}
 	return runPointProcess(ctx, exe, spec, timeout)
 }
 
+// printSweepPlan prints what a --dry-run of the sweep p would measure.
+func printSweepPlan(w io.Writer, p *sweepPlan) error {
+	done := map[int]bool{}
+	if p.resume != nil {
+		for _, pt := range p.resume.done {
+			done[pt.Index] = true
+		}
+	}
+	fmt.Fprintf(w, "Dry run: nothing measured or written. Sweep of %d model(s) × lengths %v, batch %d, %d+%d steps per point, shard %d/%d, --max-mem %s; output %s.\n\n",
+		len(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, p.cfg.Shard, p.cfg.Shards, reports.HumanBytes(p.cfg.MaxMemBytes), p.out)
+	fits := newFitCache(p.cfg.Batch, float64(p.cfg.MaxMemBytes))
+	var rows [][]string
+	for i := 0; i < p.cfg.NumPoints(); i++ {
+		if !p.cfg.InShard(i) {
+			continue
+		}
+		spec := p.cfg.Spec(i, p.train)
+		est, atLeast, err := fits.pointMemory(spec)
+		if err != nil {
+			return err
+		}
+		mem, would := humanBytes(est), "measure"
+		if atLeast {
+			mem = "≥ " + mem
+		}
+		switch {
+		case done[i]:
+			would = "finished"
+		case est > float64(p.cfg.MaxMemBytes):
+			would = "skip: over --max-mem"
+		}
+		rows = append(rows, []string{fmt.Sprint(i), harness.ModelName(spec.Model), fmt.Sprint(spec.T), mem, would})
+	}
+	return reports.Markdown(w, []string{"point", "model", "T", "analytic memory", "would"}, rows)
+}
+
 // pointsFile is the append-only JSON-lines log of finished points.
 const pointsFile = "points.jsonl"
-
-// appendJSONLine appends v as one JSON line to f and syncs it.
-func appendJSONLine(f *os.File, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		return err
-	}
-	return f.Sync()
-}
 
 // writeSweepOutputs (re)writes results.json and the views of a sweep in dir.
 func writeSweepOutputs(dir string, rec *harness.Record) error {

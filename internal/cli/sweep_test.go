@@ -211,7 +211,7 @@ func TestSweepBadInput(t *testing.T) {
 		{"negative length", tinySweep(out, "--lengths", "-8"), `"-8" is not a positive integer`},
 		{"empty entry", tinySweep(out, "--lengths", "8,,16"), `"" is not a positive integer`},
 		{"semicolons", tinySweep(out, "--lengths", "8;16"), `"8;16" is not a positive integer`},
-		{"few repeats", tinySweep(out, "--repeats", "3"), "--repeats must be an integer ≥ 5, got 3"},
+		{"few repeats", tinySweep(out, "--repeats", "3"), "--repeats must be an integer in [5, 100000], got 3"},
 		{"bad max-mem", tinySweep(out, "--max-mem", "lots"), `--max-mem "lots"`},
 		{"bad timeout", tinySweep(out, "--point-timeout", "0s"), "--point-timeout must be positive"},
 		{"bad shard", tinySweep(out, "--shard", "2/2"), "shard 2/2: want 0 ≤ i < n"},
