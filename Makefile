@@ -1,19 +1,28 @@
 # rnnbench — see README.md.
 GO ?= go
 
+# Matmul backend (docs/speed.md): OpenBLAS when its development library is
+# installed (cgo, build tag openblas; the binary fixes OPENBLAS_CORETYPE
+# itself), pure-Go gonum otherwise. Override with `make BLAS=gonum …`.
+BLAS ?= $(shell ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so ' && echo openblas || echo gonum)
+ifeq ($(BLAS),openblas)
+BLASFLAGS = -tags openblas
+BLASENV = CGO_LDFLAGS="$(CGO_LDFLAGS) -lopenblas"
+endif
+
 .PHONY: run test bench sweep fixtures vet ci baseline benchstat
 
 # The main job: minGRU learns selective copying (quick preset, minutes on 2 cores).
 run:
-	$(GO) run ./cmd/bench run --task selective-copy
+	$(BLASENV) $(GO) run $(BLASFLAGS) ./cmd/bench run --task selective-copy
 
 # Every test (unit, conformance, PyTorch fixtures, CLI).
 test:
-	$(GO) test ./...
+	$(BLASENV) $(GO) test $(BLASFLAGS) ./...
 
-# Microbenchmarks of the kernels and each model's training step.
+# Microbenchmarks of the kernels and each model's training step (docs/speed.md).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(BLASENV) $(GO) test $(BLASFLAGS) -run '^$$' -bench . -benchmem ./...
 
 # The quick sequence-length sweep (all models, T 64..1024; about a minute on 2 cores).
 sweep:

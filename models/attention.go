@@ -36,7 +36,7 @@ type Attention[F tensor.Float] struct {
 	maxB, maxT int
 	rope       rope[F] // positions [0, maxT)
 	qkv        []F     // [B, T, 3D] activation: q and k after RoPE, v
-	att        []F     // [B, H, T, T] activation: attention probabilities, 0 above the diagonal
+	att        []F     // [B, H, T, T] activation: attention probabilities (see attnBlock for the upper triangle)
 	out        []F     // [B, T, D] activation: heads concatenated, input of Proj
 	dqkv       []F     // [B, T, 3D] scratch: gradient of qkv
 	dout       []F     // [B, T, D] scratch: gradient of out
@@ -119,17 +119,35 @@ func (m *Attention[F]) forwardHeads(lo, hi int) {
 			m.rope.rotate(k[t*ld:], t)
 		}
 		p := m.att[bh*T*T : (bh+1)*T*T] // [T, T]
-		tensor.Gemm(false, true, T, T, Dh, m.scale, q, ld, k, ld, 0, p, T)
-		for i := 0; i < T; i++ {
-			softmaxPrefix(p[i*T:(i+1)*T], i+1)
+		out := m.out[b*T*D+h*Dh:]       // rows t·D, [T, Dh]
+		// Causal blocks of rows [r0, r1) need only the keys [0, r1).
+		for r0 := 0; r0 < T; r0 += attnBlock {
+			r1 := min(T, r0+attnBlock)
+			tensor.Gemm(false, true, r1-r0, r1, Dh, m.scale, q[r0*ld:], ld, k, ld, 0, p[r0*T:], T)
+			for i := r0; i < r1; i++ {
+				softmaxPrefix(p[i*T:i*T+r1], i+1)
+			}
+			tensor.Gemm(false, false, r1-r0, Dh, r1, 1, p[r0*T:], T, v, ld, 0, out[r0*D:], D)
 		}
-		tensor.Gemm(false, false, T, Dh, T, 1, p, T, v, ld, 0, m.out[b*T*D+h*Dh:], D)
 	}
 }
 
+// attnBlock is the number of query rows the attention handles together:
+// a block of rows [r0, r1) attends to keys [0, r1) only, so the products
+// skip most of the causally masked upper triangle (P and dS are written
+// and read only there: zero above the diagonal up to r1, untouched
+// beyond). A variable so that tests can compare against one block.
+var attnBlock = 128
+
 // softmaxPrefix overwrites row[:n] with softmax(row[:n]) (max-subtracted)
-// and zeros row[n:], the causally masked positions.
+// and zeros row[n:], the causally masked positions. float32 rows use the
+// vector kernel tensor.SoftmaxVec32.
 func softmaxPrefix[F tensor.Float](row []F, n int) {
+	if tensor.Is32[F]() {
+		tensor.SoftmaxVec32(as32(row[:n]))
+		clear(row[n:])
+		return
+	}
 	mx := row[0]
 	for _, v := range row[1:n] {
 		mx = max(mx, v)
@@ -179,26 +197,44 @@ func (m *Attention[F]) backwardSlots(lo, hi int) {
 			dq, dk, dv := m.dqkv[base:], m.dqkv[base+D:], m.dqkv[base+2*D:] // rows t·ld, [T, Dh]
 			do := m.dout[b*T*D+h*Dh:]                                       // rows t·D, [T, Dh]
 			p := m.att[bh*T*T : (bh+1)*T*T]                                 // [T, T]
-			tensor.Gemm(true, false, T, Dh, T, 1, p, T, do, D, 0, dv, ld)
-			tensor.Gemm(false, true, T, T, Dh, 1, do, D, v, ld, 0, ds, T)
-			for i := 0; i < T; i++ {
-				pr, dr := p[i*T:i*T+i+1], ds[i*T:(i+1)*T]
-				var dot F
-				for j, pv := range pr {
-					dot += pv * dr[j]
+			// In blocks of attnBlock rows (or columns) [c0, c1): rows r only
+			// see columns < r1, and column j only rows ≥ j.
+			for r0 := 0; r0 < T; r0 += attnBlock {
+				r1 := min(T, r0+attnBlock)
+				tensor.Gemm(false, true, r1-r0, r1, Dh, 1, do[r0*D:], D, v, ld, 0, ds[r0*T:], T)
+				for i := r0; i < r1; i++ {
+					pr, dr := p[i*T:i*T+i+1], ds[i*T:i*T+r1]
+					softmaxBackward(dr[:i+1], pr)
+					clear(dr[i+1:])
 				}
-				for j, pv := range pr {
-					dr[j] = pv * (dr[j] - dot)
-				}
-				clear(dr[i+1:])
+				tensor.Gemm(false, false, r1-r0, Dh, r1, m.scale, ds[r0*T:], T, k, ld, 0, dq[r0*ld:], ld)
 			}
-			tensor.Gemm(false, false, T, Dh, T, m.scale, ds, T, k, ld, 0, dq, ld)
-			tensor.Gemm(true, false, T, Dh, T, m.scale, ds, T, q, ld, 0, dk, ld)
+			for c0 := 0; c0 < T; c0 += attnBlock {
+				c1 := min(T, c0+attnBlock)
+				tensor.Gemm(true, false, c1-c0, Dh, T-c0, 1, p[c0*T+c0:], T, do[c0*D:], D, 0, dv[c0*ld:], ld)
+				tensor.Gemm(true, false, c1-c0, Dh, T-c0, m.scale, ds[c0*T+c0:], T, q[c0*ld:], ld, 0, dk[c0*ld:], ld)
+			}
 			for t := 0; t < T; t++ {
 				m.rope.unrotate(dq[t*ld:], t)
 				m.rope.unrotate(dk[t*ld:], t)
 			}
 		}
+	}
+}
+
+// softmaxBackward turns dr = ∂L/∂p into ∂L/∂s for p = softmax(s), in
+// place: dr_j = p_j·(dr_j − Σ_k p_k·dr_k).
+func softmaxBackward[F tensor.Float](dr, pr []F) {
+	if tensor.Is32[F]() {
+		tensor.SoftmaxBack32(as32(dr), as32(pr))
+		return
+	}
+	var dot F
+	for j, pv := range pr {
+		dot += pv * dr[j]
+	}
+	for j, pv := range pr {
+		dr[j] = pv * (dr[j] - dot)
 	}
 }
 

@@ -12,8 +12,8 @@ var MixerNames = []string{"mingru", "minlstm", "gru", "lstm", "transformer", "ma
 // Modes lists the training modes a mixer supports; the first is the default.
 // Mixers not listed have the single mode "".
 var Modes = map[string][]string{
-	"mingru":  {"parallel", "sequential"},
-	"minlstm": {"parallel", "sequential"},
+	"mingru":  {"parallel", "sequential", "linear", "chunked"},
+	"minlstm": {"parallel", "sequential", "linear", "chunked"},
 }
 
 // Config fixes a model's architecture.

@@ -28,20 +28,23 @@ func conv1dForward[F tensor.Float](y, x []F, ldx int, w, bias []F, B, T, E, K in
 	if len(y) < B*T*E || len(x) < (B*T-1)*ldx+E || len(w) < E*K || len(bias) < E || ldx < E {
 		panic("models: conv1dForward shape mismatch")
 	}
-	tensor.For(B*T, 8, func(lo, hi int) {
-		for row := lo; row < hi; row++ {
-			t := row % T
-			yr := y[row*E : (row+1)*E]
-			copy(yr, bias[:E])
-			// Tap k reads time t−(K−1)+k, i.e. row offset −(K−1)+k.
-			for k := max(0, K-1-t); k < K; k++ {
-				xr := x[(row-(K-1)+k)*ldx:]
-				for e := range yr {
-					yr[e] += w[e*K+k] * xr[e]
-				}
+	tensor.For(B*T, 8, func(lo, hi int) { conv1dForwardRows(y, x, ldx, w, bias, T, E, K, lo, hi) })
+}
+
+// conv1dForwardRows computes rows [lo, hi) of B·T of conv1dForward.
+func conv1dForwardRows[F tensor.Float](y, x []F, ldx int, w, bias []F, T, E, K, lo, hi int) {
+	for row := lo; row < hi; row++ {
+		t := row % T
+		yr := y[row*E : (row+1)*E]
+		copy(yr, bias[:E])
+		// Tap k reads time t−(K−1)+k, i.e. row offset −(K−1)+k.
+		for k := max(0, K-1-t); k < K; k++ {
+			xr := x[(row-(K-1)+k)*ldx:]
+			for e := range yr {
+				yr[e] += w[e*K+k] * xr[e]
 			}
 		}
-	})
+	}
 }
 
 // conv1dBackward accumulates dx += ∂L/∂x, dw += ∂L/∂w and db += ∂L/∂bias
@@ -54,23 +57,26 @@ func conv1dBackward[F tensor.Float](dx []F, ldx int, dy, x, w, dw, db []F, B, T,
 		len(w) < E*K || len(dw) < E*K || len(db) < E || ldx < E {
 		panic("models: conv1dBackward shape mismatch")
 	}
-	tensor.For(E, convGrainE, func(lo, hi int) {
-		for b := 0; b < B; b++ {
-			for t := 0; t < T; t++ {
-				row := b*T + t
-				dyr := dy[row*E : (row+1)*E]
+	tensor.For(E, convGrainE, func(lo, hi int) { conv1dBackwardChannels(dx, ldx, dy, x, w, dw, db, B, T, E, K, lo, hi) })
+}
+
+// conv1dBackwardChannels computes channels [lo, hi) of conv1dBackward.
+func conv1dBackwardChannels[F tensor.Float](dx []F, ldx int, dy, x, w, dw, db []F, B, T, E, K, lo, hi int) {
+	for b := 0; b < B; b++ {
+		for t := 0; t < T; t++ {
+			row := b*T + t
+			dyr := dy[row*E : (row+1)*E]
+			for e := lo; e < hi; e++ {
+				db[e] += dyr[e]
+			}
+			for k := max(0, K-1-t); k < K; k++ {
+				src := (row - (K - 1) + k) * ldx
 				for e := lo; e < hi; e++ {
-					db[e] += dyr[e]
-				}
-				for k := max(0, K-1-t); k < K; k++ {
-					src := (row - (K - 1) + k) * ldx
-					for e := lo; e < hi; e++ {
-						g := dyr[e]
-						dw[e*K+k] += g * x[src+e]
-						dx[src+e] += w[e*K+k] * g
-					}
+					g := dyr[e]
+					dw[e*K+k] += g * x[src+e]
+					dx[src+e] += w[e*K+k] * g
 				}
 			}
 		}
-	})
+	}
 }

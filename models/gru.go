@@ -153,6 +153,27 @@ func (g *GRU[F]) forwardRows(lo, hi int) {
 func gruCell[F tensor.Float](hNew, hPrev, gates, gh, hn []F) {
 	E := len(hNew)
 	r, z, n := gates[:E], gates[E:2*E], gates[2*E:3*E]
+	if tensor.Is32[F]() {
+		// The same arithmetic with the vector σ and tanh over the row.
+		rz := gates[:2*E]
+		for j, v := range gh[:2*E] {
+			rz[j] += v
+		}
+		sigmoidRow(rz, rz)
+		for j, v := range gh[2*E : 3*E] {
+			n[j] += r[j] * v
+			hn[j] = v
+		}
+		tanhRow(n, n)
+		for j, nj := range n {
+			var hp F
+			if hPrev != nil {
+				hp = hPrev[j]
+			}
+			hNew[j] = (1-z[j])*nj + z[j]*hp
+		}
+		return
+	}
 	for j := range E {
 		var hp F
 		if hPrev != nil {

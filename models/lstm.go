@@ -149,6 +149,24 @@ func (l *LSTM[F]) forwardRows(lo, hi int) {
 func lstmCell[F tensor.Float](hNew, cNew, cPrev, gates []F) {
 	E := len(hNew)
 	gi, gf, gg, go_ := gates[:E], gates[E:2*E], gates[2*E:3*E], gates[3*E:]
+	if tensor.Is32[F]() {
+		// The same arithmetic with the vector σ and tanh over the row.
+		sigmoidRow(gates[:2*E], gates[:2*E])
+		tanhRow(gg, gg)
+		sigmoidRow(go_, go_)
+		for j, g := range gg {
+			var cp F
+			if cPrev != nil {
+				cp = cPrev[j]
+			}
+			cNew[j] = gf[j]*cp + gi[j]*g
+		}
+		tanhRow(hNew, cNew)
+		for j, o := range go_ {
+			hNew[j] *= o
+		}
+		return
+	}
 	for j := range E {
 		var cp F
 		if cPrev != nil {
@@ -229,13 +247,17 @@ func (l *LSTM[F]) backwardRows(lo, hi int) {
 		dh := l.dh[b*E : (b+1)*E]
 		dc := l.dc[b*E : (b+1)*E]
 		dp := l.dpre[m*4*E : (m+1)*4*E]
+		var tcb [lstmBlock]F // tanh(c) of a block of channels, by the vector kernel
 		for j := range E {
+			if j%lstmBlock == 0 {
+				tanhRow(tcb[:min(lstmBlock, E-j)], c[j:min(E, j+lstmBlock)])
+			}
 			var cp F
 			if t > 0 {
 				cp = l.c[(m-1)*E+j]
 			}
 			i, f, g, o := gi[j], gf[j], gg[j], go_[j]
-			tc := tensor.Tanh(c[j])
+			tc := tcb[j%lstmBlock]
 			d := dh[j] + dOut[j]
 			dcj := dc[j] + d*o*(1-tc*tc)
 			dp[j] = dcj * g * i * (1 - i)
@@ -246,6 +268,10 @@ func (l *LSTM[F]) backwardRows(lo, hi int) {
 		}
 	}
 }
+
+// lstmBlock is the number of channels whose tanh(c) backwardRows computes
+// per call of the vector kernel.
+const lstmBlock = 256
 
 // check panics when B or T exceed Alloc's or a and b are shorter than B·T·D.
 func (l *LSTM[F]) check(op string, B, T int, a, b []F) {

@@ -62,6 +62,14 @@ type Mamba[F tensor.Float] struct {
 	dxdbl  []F // [B, T, R+2N]
 	ddr    []F // [B, T, R]
 	work   *s6Work[F]
+
+	// Elementwise passes over token rows and the conv's passes, bound once
+	// in Alloc so that calls make no closures; curB, curT are the running
+	// call's sizes.
+	siluFwd, softplusFwd, gateFwd func(lo, hi int)
+	gateBwd, softplusBwd, siluBwd func(lo, hi int)
+	convFwd, convBwd              func(lo, hi int)
+	curB, curT                    int
 }
 
 // NewMamba registers the parameters of a Mamba mixer in ps under prefix:
@@ -138,6 +146,15 @@ func (m *Mamba[F]) Alloc(a *tensor.Arena[F], B, T int) {
 	m.dxdbl = a.Make(tensor.Scratch, M*(R+2*N))
 	m.ddr = a.Make(tensor.Scratch, M*R)
 	m.work = newS6Work(a, B, T, E, N)
+	m.scan.bind()
+	m.siluFwd, m.softplusFwd, m.gateFwd = m.siluRows, m.softplusRows, m.gateRows
+	m.gateBwd, m.softplusBwd, m.siluBwd = m.gateBackwardRows, m.softplusBackwardRows, m.siluBackwardRows
+	m.convFwd = func(lo, hi int) {
+		conv1dForwardRows(m.xc, m.xz, 2*m.E, m.convW.Data, m.convB.Data, m.curT, m.E, m.K, lo, hi)
+	}
+	m.convBwd = func(lo, hi int) {
+		conv1dBackwardChannels(m.dxz, 2*m.E, m.du, m.xz, m.convW.Data, m.convW.Grad, m.convB.Grad, m.curB, m.curT, m.E, m.K, lo, hi)
+	}
 }
 
 // setScan points the scan operands at the activations for a B×T batch.
@@ -155,31 +172,49 @@ func (m *Mamba[F]) setScan(B, T int) {
 func (m *Mamba[F]) Forward(y, x []F, B, T int) {
 	m.setScan(B, T)
 	M, E, R, LD := B*T, m.E, m.R, m.R+2*m.N
+	g := minRowGrain(E)
 	m.inProj.Forward(m.xz, x, M)
-	conv1dForward(m.xc, m.xz, 2*E, m.convW.Data, m.convB.Data, B, T, E, m.K)
-	mambaRows(M, func(i int) {
-		for e := i * E; e < (i+1)*E; e++ {
-			m.u[e] = tensor.SiLU(m.xc[e])
-		}
-	})
+	m.curB, m.curT = B, T
+	tensor.For(M, 8, m.convFwd)
+	tensor.For(M, g, m.siluFwd)
 	m.xProj.Forward(m.xdbl, m.u, M)
 	for i := 0; i < M; i++ {
 		copy(m.dr[i*R:(i+1)*R], m.xdbl[i*LD:i*LD+R])
 	}
 	m.dtProj.Forward(m.dtr, m.dr, M)
-	mambaRows(M, func(i int) {
-		for e := i * E; e < (i+1)*E; e++ {
-			m.delta[e] = tensor.Softplus(m.dtr[e])
-		}
-	})
+	tensor.For(M, g, m.softplusFwd)
 	mambaNegExp(m.a, m.aLog.Data)
 	m.scan.forward(m.ys)
-	mambaRows(M, func(i int) {
-		for e := 0; e < E; e++ {
-			m.g[i*E+e] = m.ys[i*E+e] * tensor.SiLU(m.xz[i*2*E+E+e])
-		}
-	})
+	tensor.For(M, g, m.gateFwd)
 	m.outProj.Forward(y, m.g, M)
+}
+
+// siluRows sets u = SiLU(xc) = xc·σ(xc) on token rows [lo, hi).
+func (m *Mamba[F]) siluRows(lo, hi int) {
+	E := m.E
+	u, xc := m.u[lo*E:hi*E], m.xc[lo*E:hi*E]
+	sigmoidRow(u, xc)
+	for i, v := range xc {
+		u[i] *= v
+	}
+}
+
+// softplusRows sets Δ = softplus(dtr) on token rows [lo, hi).
+func (m *Mamba[F]) softplusRows(lo, hi int) {
+	E := m.E
+	softplusRow(m.delta[lo*E:hi*E], m.dtr[lo*E:hi*E])
+}
+
+// gateRows sets g = ys ⊙ SiLU(z) on token rows [lo, hi).
+func (m *Mamba[F]) gateRows(lo, hi int) {
+	E := m.E
+	for i := lo; i < hi; i++ {
+		g, ys, z := m.g[i*E:(i+1)*E], m.ys[i*E:(i+1)*E], m.xz[i*2*E+E:(i+1)*2*E]
+		sigmoidRow(g, z)
+		for e, v := range z {
+			g[e] *= ys[e] * v
+		}
+	}
 }
 
 // Backward accumulates dx: [B, T, D] and the parameter gradients from
@@ -187,21 +222,13 @@ func (m *Mamba[F]) Forward(y, x []F, B, T int) {
 func (m *Mamba[F]) Backward(dx, dy, x []F, B, T int) {
 	m.setScan(B, T)
 	M, E, R, LD := B*T, m.E, m.R, m.R+2*m.N
+	g := minRowGrain(E)
 	dg, dxz, du, ddelta := m.dg[:M*E], m.dxz[:M*2*E], m.du[:M*E], m.ddelta[:M*E]
 	dxdbl, ddr := m.dxdbl[:M*LD], m.ddr[:M*R]
 	clear(dg)
 	m.outProj.Backward(dg, dy, m.g, M)
 	// g = ys ⊙ SiLU(z): dz = dg·ys·SiLU′(z), dys = dg·SiLU(z) (in place).
-	mambaRows(M, func(i int) {
-		for e := 0; e < E; e++ {
-			z := m.xz[i*2*E+E+e]
-			s := tensor.Sigmoid(z)
-			k := i*E + e
-			dxz[i*2*E+e] = 0
-			dxz[i*2*E+E+e] = dg[k] * m.ys[k] * s * (1 + z*(1-s))
-			dg[k] *= z * s
-		}
-	})
+	tensor.For(M, g, m.gateBwd)
 	clear(du)
 	clear(ddelta)
 	clear(dxdbl)
@@ -212,11 +239,7 @@ func (m *Mamba[F]) Backward(dx, dy, x []F, B, T int) {
 		m.aLog.Grad[j] += v * m.a[j]
 	}
 	// Δ = softplus(dtr): ∂Δ/∂dtr = σ(dtr).
-	mambaRows(M, func(i int) {
-		for e := i * E; e < (i+1)*E; e++ {
-			ddelta[e] *= tensor.Sigmoid(m.dtr[e])
-		}
-	})
+	tensor.For(M, g, m.softplusBwd)
 	clear(ddr)
 	m.dtProj.Backward(ddr, ddelta, m.dr, M)
 	for i := 0; i < M; i++ {
@@ -224,14 +247,60 @@ func (m *Mamba[F]) Backward(dx, dy, x []F, B, T int) {
 	}
 	m.xProj.Backward(du, dxdbl, m.u, M)
 	// u = SiLU(xc): SiLU′(x) = σ(x)·(1 + x·(1 − σ(x))).
-	mambaRows(M, func(i int) {
-		for e := i * E; e < (i+1)*E; e++ {
-			s := tensor.Sigmoid(m.xc[e])
-			du[e] *= s * (1 + m.xc[e]*(1-s))
-		}
-	})
-	conv1dBackward(dxz, 2*E, du, m.xz, m.convW.Data, m.convW.Grad, m.convB.Grad, B, T, E, m.K)
+	tensor.For(M, g, m.siluBwd)
+	m.curB, m.curT = B, T
+	tensor.For(E, convGrainE, m.convBwd)
 	m.inProj.Backward(dx, dxz, x, M)
+}
+
+// gateBackwardRows turns dg into dz (in dxz, whose x half it zeroes) and
+// dys (in dg, in place) on token rows [lo, hi): with s = σ(z),
+// dz = dg·ys·s·(1 + z·(1 − s)) and dys = dg·z·s.
+func (m *Mamba[F]) gateBackwardRows(lo, hi int) {
+	E := m.E
+	for i := lo; i < hi; i++ {
+		z, ys, dg := m.xz[i*2*E+E:(i+1)*2*E], m.ys[i*E:(i+1)*E], m.dg[i*E:(i+1)*E]
+		dx, dz := m.dxz[i*2*E:i*2*E+E], m.dxz[i*2*E+E:(i+1)*2*E]
+		clear(dx)
+		sigmoidRow(dz, z)
+		for e, zv := range z {
+			s := dz[e]
+			dz[e] = dg[e] * ys[e] * s * (1 + zv*(1-s))
+			dg[e] *= zv * s
+		}
+	}
+}
+
+// rowBlock is the stack buffer the backward row passes use for σ.
+const rowBlock = 256
+
+// softplusBackwardRows multiplies dΔ by σ(dtr) on token rows [lo, hi).
+func (m *Mamba[F]) softplusBackwardRows(lo, hi int) {
+	E := m.E
+	dd, dtr := m.ddelta[lo*E:hi*E], m.dtr[lo*E:hi*E]
+	var s [rowBlock]F
+	for off := 0; off < len(dd); off += rowBlock {
+		n := min(rowBlock, len(dd)-off)
+		sigmoidRow(s[:n], dtr[off:off+n])
+		for j, v := range s[:n] {
+			dd[off+j] *= v
+		}
+	}
+}
+
+// siluBackwardRows multiplies du by SiLU′(xc) = s·(1 + xc·(1 − s)),
+// s = σ(xc), on token rows [lo, hi).
+func (m *Mamba[F]) siluBackwardRows(lo, hi int) {
+	E := m.E
+	du, xc := m.du[lo*E:hi*E], m.xc[lo*E:hi*E]
+	var s [rowBlock]F
+	for off := 0; off < len(du); off += rowBlock {
+		n := min(rowBlock, len(du)-off)
+		sigmoidRow(s[:n], xc[off:off+n])
+		for j, v := range s[:n] {
+			du[off+j] *= v * (1 + xc[off+j]*(1-v))
+		}
+	}
 }
 
 // FLOPs returns the forward FLOPs per token, independent of T, counting
@@ -327,14 +396,4 @@ func mambaNegExp[F tensor.Float](a, x []F) {
 	for j, v := range x {
 		a[j] = -tensor.Exp(v)
 	}
-}
-
-// mambaRows runs body(i) for i in [0, M) in parallel, for row-wise elementwise
-// work whose rows are independent.
-func mambaRows(M int, body func(i int)) {
-	tensor.For(M, 32, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			body(i)
-		}
-	})
 }

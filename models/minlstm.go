@@ -14,8 +14,8 @@ import "rnnbench/internal/tensor"
 // which f′ = σ(−d) and i′ = σ(d) stay finite even when f and i underflow;
 // in log space log a = log f′ = −softplus(d), log b = log i′ + log g(k_h)
 // = −softplus(−d) + log g(k_h). The rest (modes, state, FLOPs) is the
-// minRNN shared with minGRU. c.Mode is "parallel" (default when empty) or
-// "sequential". It returns an error when D or Expansion is not positive or
+// minRNN shared with minGRU. c.Mode is one of Modes["minlstm"] ("parallel"
+// when empty). It returns an error when D or Expansion is not positive or
 // the mode is unknown.
 func NewMinLSTM[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
 	m, err := newMinRNN[F](ps, prefix, c, true)
@@ -26,44 +26,58 @@ func NewMinLSTM[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config)
 }
 
 // minLSTMD returns d = softplus(−k_f) − softplus(−k_i) = log i − log f.
-func minLSTMD(kf, ki float64) float64 {
-	return tensor.Softplus(-kf) - tensor.Softplus(-ki)
+func minLSTMD[F tensor.Float](kf, ki float64) float64 {
+	return tensor.SoftplusAt[F](-kf) - tensor.SoftplusAt[F](-ki)
 }
 
 // minLSTMDBackward returns dk_f = −σ(−k_f)·dd and dk_i = σ(−k_i)·dd.
-func minLSTMDBackward(kf, ki, dd float64) (dkf, dki float64) {
-	return -tensor.Sigmoid(-kf) * dd, tensor.Sigmoid(-ki) * dd
+func minLSTMDBackward[F tensor.Float](kf, ki, dd float64) (dkf, dki float64) {
+	return -tensor.SigmoidAt[F](-kf) * dd, tensor.SigmoidAt[F](-ki) * dd
 }
 
 // minLSTMCell returns h_t = f′·h_{t−1} + i′·g(k_h) with f′ = σ(−d),
 // i′ = σ(d).
-func minLSTMCell(kf, ki, kh, hPrev float64) float64 {
-	ip, fp := minSigmoids(minLSTMD(kf, ki))
-	return fp*hPrev + ip*minG(kh)
+func minLSTMCell[F tensor.Float](kf, ki, kh, hPrev float64) float64 {
+	ip, fp := tensor.SigmoidsAt[F](minLSTMD[F](kf, ki))
+	return fp*hPrev + ip*minG[F](kh)
 }
 
 // minLSTMCellBackward returns the gradients of minLSTMCell's inputs given
 // g = ∂L/∂h_t: dd = g·f′·i′·(h̃ − h_{t−1}) (since ∂f′/∂d = −f′i′ and
 // ∂i′/∂d = f′i′), then dk_f, dk_i through d; dk_h = g·i′·g′(k_h);
 // dh_{t−1} = g·f′.
-func minLSTMCellBackward(kf, ki, kh, hPrev, g float64) (dkf, dki, dkh, dhPrev float64) {
-	ip, fp := minSigmoids(minLSTMD(kf, ki))
-	dkf, dki = minLSTMDBackward(kf, ki, g*fp*ip*(minG(kh)-hPrev))
-	return dkf, dki, g * ip * minDG(kh), g * fp
+func minLSTMCellBackward[F tensor.Float](kf, ki, kh, hPrev, g float64) (dkf, dki, dkh, dhPrev float64) {
+	ip, fp := tensor.SigmoidsAt[F](minLSTMD[F](kf, ki))
+	dkf, dki = minLSTMDBackward[F](kf, ki, g*fp*ip*(minG[F](kh)-hPrev))
+	return dkf, dki, g * ip * minDG[F](kh), g * fp
 }
 
 // minLSTMLogGates returns log a = −softplus(d) and
 // log b = −softplus(−d) + log g(k_h) = d − softplus(d) + log g(k_h).
-func minLSTMLogGates(kf, ki, kh float64) (loga, logb float64) {
-	d := minLSTMD(kf, ki)
-	sp := tensor.Softplus(d)
-	return -sp, d - sp + minLogG(kh)
+func minLSTMLogGates[F tensor.Float](kf, ki, kh float64) (loga, logb float64) {
+	d := minLSTMD[F](kf, ki)
+	sp := tensor.SoftplusAt[F](d)
+	return -sp, d - sp + minLogG[F](kh)
 }
 
 // minLSTMLogGatesBackward returns dk_f, dk_i through
 // dd = −σ(d)·dlog a + σ(−d)·dlog b, and dk_h = (log g)′(k_h)·dlog b.
-func minLSTMLogGatesBackward(kf, ki, kh, dloga, dlogb float64) (dkf, dki, dkh float64) {
-	ip, fp := minSigmoids(minLSTMD(kf, ki))
-	dkf, dki = minLSTMDBackward(kf, ki, -ip*dloga+fp*dlogb)
-	return dkf, dki, minDLogG(kh) * dlogb
+func minLSTMLogGatesBackward[F tensor.Float](kf, ki, kh, dloga, dlogb float64) (dkf, dki, dkh float64) {
+	ip, fp := tensor.SigmoidsAt[F](minLSTMD[F](kf, ki))
+	dkf, dki = minLSTMDBackward[F](kf, ki, -ip*dloga+fp*dlogb)
+	return dkf, dki, minDLogG[F](kh) * dlogb
+}
+
+// minLSTMLinGates returns a = f′ = σ(−d) and b = i′·g(k_h) = σ(d)·g(k_h).
+func minLSTMLinGates[F tensor.Float](kf, ki, kh float64) (a, b float64) {
+	ip, fp := tensor.SigmoidsAt[F](minLSTMD[F](kf, ki))
+	return fp, ip * minG[F](kh)
+}
+
+// minLSTMLinGatesBackward returns, from da and db, dk_f and dk_i through
+// dd = f′·i′·(db·g(k_h) − da), and dk_h = db·i′·g′(k_h).
+func minLSTMLinGatesBackward[F tensor.Float](kf, ki, kh, da, db float64) (dkf, dki, dkh float64) {
+	ip, fp := tensor.SigmoidsAt[F](minLSTMD[F](kf, ki))
+	dkf, dki = minLSTMDBackward[F](kf, ki, fp*ip*(db*minG[F](kh)-da))
+	return dkf, dki, db * ip * minDG[F](kh)
 }

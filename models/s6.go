@@ -37,6 +37,19 @@ type s6[F tensor.Float] struct {
 	BC         []F // [B, T, LD]: B_t at [0, N) and C_t at [N, 2N) of each row
 	Dskip      []F // D: [E] skip connection
 	H          []F // h: [B, T, E, N] states, written by forward, read by backward
+
+	// Arguments of the running forward or backward, read by the parallel
+	// bodies (bound once by bind, so that calls make no closures).
+	y, dy, dU, dDelta, dA, dBC, dD []F
+	w                              *s6Work[F]
+	fwdTasks, bwdTasks             func(lo, hi int)
+	sumBC, sumAD                   func(lo, hi int)
+}
+
+// bind makes the parallel bodies (once; a copied s6 must bind again).
+func (s *s6[F]) bind() {
+	s.fwdTasks, s.bwdTasks = s.forwardTasks, s.backwardTasks
+	s.sumBC, s.sumAD = s.reduceBC, s.reduceAD
 }
 
 // s6Work is the workspace of s6.backward for up to B sequences of T tokens.
@@ -73,41 +86,58 @@ func (s *s6[F]) check(y []F) {
 // It panics if an operand is too short.
 func (s *s6[F]) forward(y []F) {
 	s.check(y)
-	B, T, E, N, LD := s.B, s.T, s.E, s.N, s.LD
+	if s.fwdTasks == nil {
+		s.bind()
+	}
+	s.y = y
+	tensor.For(s.B*s6Chunks(s.E), 1, s.fwdTasks)
+	s.y = nil
+}
+
+// forwardTasks runs the scan for tasks [lo, hi) of (b, channel block).
+func (s *s6[F]) forwardTasks(lo, hi int) {
+	T, E, N, LD, y := s.T, s.E, s.N, s.LD, s.y
 	nc := s6Chunks(E)
-	tensor.For(B*nc, 1, func(lo, hi int) {
-		for task := lo; task < hi; task++ {
-			b, c := task/nc, task%nc
-			e0, e1 := c*s6ChunkE, min(E, (c+1)*s6ChunkE)
-			for t := 0; t < T; t++ {
-				row := b*T + t
-				bt := s.BC[row*LD : row*LD+N]
-				ct := s.BC[row*LD+N : row*LD+2*N]
-				for e := e0; e < e1; e++ {
-					i := row*E + e
-					d, u := s.Delta[i], s.U[i]
-					du := d * u
-					h := s.H[i*N : (i+1)*N]
-					var acc F
-					if t == 0 {
-						for n := range h {
-							h[n] = du * bt[n]
-							acc += ct[n] * h[n]
-						}
-					} else {
-						a := s.A[e*N : (e+1)*N][:len(h)]
-						hp := s.H[(i-E)*N : (i-E+1)*N][:len(h)]
-						bt, ct := bt[:len(h)], ct[:len(h)] // equal lengths: no bounds checks below
-						for n := range h {
-							h[n] = tensor.Exp(d*a[n])*hp[n] + du*bt[n]
-							acc += ct[n] * h[n]
-						}
-					}
-					y[i] = acc + s.Dskip[e]*u
+	for task := lo; task < hi; task++ {
+		b, c := task/nc, task%nc
+		e0, e1 := c*s6ChunkE, min(E, (c+1)*s6ChunkE)
+		for t := 0; t < T; t++ {
+			row := b*T + t
+			bt := s.BC[row*LD : row*LD+N]
+			ct := s.BC[row*LD+N : row*LD+2*N]
+			if useAVX[F]() {
+				i, hp, first := row*E+e0, (row*E+e0)*N, 1
+				if t > 0 {
+					hp, first = (row*E+e0-E)*N, 0
 				}
+				s6FwdAVX(f32(s.H, i*N), f32(s.H, hp), f32(s.A, e0*N), f32(bt, 0), f32(ct, 0),
+					f32(s.Delta, i), f32(s.U, i), f32(s.Dskip, e0), f32(y, i), e1-e0, N, first)
+				continue
+			}
+			for e := e0; e < e1; e++ {
+				i := row*E + e
+				d, u := s.Delta[i], s.U[i]
+				du := d * u
+				h := s.H[i*N : (i+1)*N]
+				var acc F
+				if t == 0 {
+					for n := range h {
+						h[n] = du * bt[n]
+						acc += ct[n] * h[n]
+					}
+				} else {
+					a := s.A[e*N : (e+1)*N][:len(h)]
+					hp := s.H[(i-E)*N : (i-E+1)*N][:len(h)]
+					bt, ct := bt[:len(h)], ct[:len(h)] // equal lengths: no bounds checks below
+					for n := range h {
+						h[n] = tensor.Exp(d*a[n])*hp[n] + du*bt[n]
+						acc += ct[n] * h[n]
+					}
+				}
+				y[i] = acc + s.Dskip[e]*u
 			}
 		}
-	})
+	}
 }
 
 // backward takes dy = ∂L/∂y: [B, T, E] after forward and accumulates (+=)
@@ -132,86 +162,118 @@ func (s *s6[F]) backward(w *s6Work[F], dy, dU, dDelta, dA, dBC, dD []F) {
 		len(dD) < E || len(w.part) < B*nc*T*2*N || len(w.carry) < B*E*N || len(w.dD) < B*E {
 		panic("models: s6 backward shape mismatch")
 	}
-	tensor.For(B*nc, 1, func(lo, hi int) {
-		for task := lo; task < hi; task++ {
-			b, c := task/nc, task%nc
-			e0, e1 := c*s6ChunkE, min(E, (c+1)*s6ChunkE)
-			carry := w.carry[(b*E+e0)*N : (b*E+e1)*N] // [e1−e0, N]
-			pA := w.dA[(b*E+e0)*N : (b*E+e1)*N]       // [e1−e0, N]
-			pD := w.dD[b*E+e0 : b*E+e1]               // [e1−e0]
-			clear(carry)
-			clear(pA)
-			clear(pD)
-			for t := T - 1; t >= 0; t-- {
-				row := b*T + t
-				bt := s.BC[row*LD : row*LD+N]
-				ct := s.BC[row*LD+N : row*LD+2*N]
-				p := w.part[((b*nc+c)*T+t)*2*N : ((b*nc+c)*T+t+1)*2*N]
-				pB, pC := p[:N], p[N:]
-				clear(p)
-				for e := e0; e < e1; e++ {
-					i := row*E + e
-					d, u, gy := s.Delta[i], s.U[i], dy[i]
-					du := d * u
-					h := s.H[i*N : (i+1)*N]
-					a := s.A[e*N : (e+1)*N][:len(h)]
-					gc := carry[(e-e0)*N : (e-e0+1)*N][:len(h)]
-					pa := pA[(e-e0)*N : (e-e0+1)*N][:len(h)]
-					// Equal lengths let the compiler drop bounds checks in the loops.
-					bt, ct, pB, pC := bt[:len(h)], ct[:len(h)], pB[:len(h)], pC[:len(h)]
-					var gB, dd F // Σ_n g·B_n and Σ_n g·A·exp(ΔA)·h_{t−1}
-					if t > 0 {
-						hp := s.H[(i-E)*N : (i-E+1)*N][:len(h)]
-						for n := range h {
-							g := gc[n] + gy*ct[n]
-							pC[n] += gy * h[n]
-							pB[n] += g * du
-							gB += g * bt[n]
-							ab := tensor.Exp(d * a[n])
-							gah := g * ab * hp[n]
-							dd += gah * a[n]
-							pa[n] += gah * d
-							gc[n] = g * ab
-						}
-					} else {
-						for n := range h {
-							g := gc[n] + gy*ct[n]
-							pC[n] += gy * h[n]
-							pB[n] += g * du
-							gB += g * bt[n]
-						}
-					}
-					dU[i] += d*gB + s.Dskip[e]*gy
-					dDelta[i] += dd + gB*u
-					pD[e-e0] += gy * u
-				}
-			}
-		}
-	})
+	if s.bwdTasks == nil {
+		s.bind()
+	}
+	s.w, s.dy, s.dU, s.dDelta, s.dA, s.dBC, s.dD = w, dy, dU, dDelta, dA, dBC, dD
+	tensor.For(B*nc, 1, s.bwdTasks)
 	// Reduce the dB, dC partials over chunks, in chunk order, per row.
-	tensor.For(B*T, 16, func(lo, hi int) {
-		for row := lo; row < hi; row++ {
-			b, t := row/T, row%T
-			dst := dBC[row*LD : row*LD+2*N]
-			for c := 0; c < nc; c++ {
-				p := w.part[((b*nc+c)*T+t)*2*N : ((b*nc+c)*T+t+1)*2*N]
-				for j, v := range p {
-					dst[j] += v
-				}
-			}
-		}
-	})
+	tensor.For(B*T, 16, s.sumBC)
 	// Reduce dA, dD over sequences, in sequence order, per channel.
-	tensor.For(E, s6ChunkE, func(lo, hi int) {
-		for b := 0; b < B; b++ {
-			for e := lo; e < hi; e++ {
-				dD[e] += w.dD[b*E+e]
-				src := w.dA[(b*E+e)*N : (b*E+e+1)*N]
-				dst := dA[e*N : (e+1)*N]
-				for n, v := range src {
-					dst[n] += v
+	tensor.For(E, s6ChunkE, s.sumAD)
+	s.w, s.dy, s.dU, s.dDelta, s.dA, s.dBC, s.dD = nil, nil, nil, nil, nil, nil, nil
+}
+
+// backwardTasks runs the backward scan for tasks [lo, hi) of (b, channel
+// block), writing per-chunk partial sums into s.w.
+func (s *s6[F]) backwardTasks(lo, hi int) {
+	T, E, N, LD := s.T, s.E, s.N, s.LD
+	w, dy, dU, dDelta := s.w, s.dy, s.dU, s.dDelta
+	nc := s6Chunks(E)
+	for task := lo; task < hi; task++ {
+		b, c := task/nc, task%nc
+		e0, e1 := c*s6ChunkE, min(E, (c+1)*s6ChunkE)
+		carry := w.carry[(b*E+e0)*N : (b*E+e1)*N] // [e1−e0, N]
+		pA := w.dA[(b*E+e0)*N : (b*E+e1)*N]       // [e1−e0, N]
+		pD := w.dD[b*E+e0 : b*E+e1]               // [e1−e0]
+		clear(carry)
+		clear(pA)
+		clear(pD)
+		for t := T - 1; t >= 0; t-- {
+			row := b*T + t
+			bt := s.BC[row*LD : row*LD+N]
+			ct := s.BC[row*LD+N : row*LD+2*N]
+			p := w.part[((b*nc+c)*T+t)*2*N : ((b*nc+c)*T+t+1)*2*N]
+			pB, pC := p[:N], p[N:]
+			clear(p)
+			if useAVX[F]() {
+				i, hp, first := row*E+e0, (row*E+e0)*N, 1
+				if t > 0 {
+					hp, first = (row*E+e0-E)*N, 0
 				}
+				s6BwdAVX(f32(carry, 0), f32(pA, 0), f32(s.H, i*N), f32(s.H, hp), f32(s.A, e0*N), f32(bt, 0), f32(ct, 0),
+					f32(pB, 0), f32(pC, 0), f32(s.Delta, i), f32(s.U, i), f32(dy, i), f32(s.Dskip, e0),
+					f32(dU, i), f32(dDelta, i), f32(pD, 0), e1-e0, N, first)
+				continue
+			}
+			for e := e0; e < e1; e++ {
+				i := row*E + e
+				d, u, gy := s.Delta[i], s.U[i], dy[i]
+				du := d * u
+				h := s.H[i*N : (i+1)*N]
+				a := s.A[e*N : (e+1)*N][:len(h)]
+				gc := carry[(e-e0)*N : (e-e0+1)*N][:len(h)]
+				pa := pA[(e-e0)*N : (e-e0+1)*N][:len(h)]
+				// Equal lengths let the compiler drop bounds checks in the loops.
+				bt, ct, pB, pC := bt[:len(h)], ct[:len(h)], pB[:len(h)], pC[:len(h)]
+				var gB, dd F // Σ_n g·B_n and Σ_n g·A·exp(ΔA)·h_{t−1}
+				if t > 0 {
+					hp := s.H[(i-E)*N : (i-E+1)*N][:len(h)]
+					for n := range h {
+						g := gc[n] + gy*ct[n]
+						pC[n] += gy * h[n]
+						pB[n] += g * du
+						gB += g * bt[n]
+						ab := tensor.Exp(d * a[n])
+						gah := g * ab * hp[n]
+						dd += gah * a[n]
+						pa[n] += gah * d
+						gc[n] = g * ab
+					}
+				} else {
+					for n := range h {
+						g := gc[n] + gy*ct[n]
+						pC[n] += gy * h[n]
+						pB[n] += g * du
+						gB += g * bt[n]
+					}
+				}
+				dU[i] += d*gB + s.Dskip[e]*gy
+				dDelta[i] += dd + gB*u
+				pD[e-e0] += gy * u
 			}
 		}
-	})
+	}
+}
+
+// reduceBC adds the dB, dC partials of rows [lo, hi) over chunks, in chunk
+// order.
+func (s *s6[F]) reduceBC(lo, hi int) {
+	T, N, LD, nc, w, dBC := s.T, s.N, s.LD, s6Chunks(s.E), s.w, s.dBC
+	for row := lo; row < hi; row++ {
+		b, t := row/T, row%T
+		dst := dBC[row*LD : row*LD+2*N]
+		for c := 0; c < nc; c++ {
+			p := w.part[((b*nc+c)*T+t)*2*N : ((b*nc+c)*T+t+1)*2*N]
+			for j, v := range p {
+				dst[j] += v
+			}
+		}
+	}
+}
+
+// reduceAD adds the dA, dD partials of channels [lo, hi) over sequences,
+// in sequence order.
+func (s *s6[F]) reduceAD(lo, hi int) {
+	B, E, N, w, dA, dD := s.B, s.E, s.N, s.w, s.dA, s.dD
+	for b := 0; b < B; b++ {
+		for e := lo; e < hi; e++ {
+			dD[e] += w.dD[b*E+e]
+			src := w.dA[(b*E+e)*N : (b*E+e+1)*N]
+			dst := dA[e*N : (e+1)*N]
+			for n, v := range src {
+				dst[n] += v
+			}
+		}
+	}
 }

@@ -33,8 +33,20 @@ func scanTileAt(c, E, hi int) (b, e0, w int) {
 // linearScanRange runs h_t = a_t·h_{t−1} + b_t in linear space for the
 // channels [lo, hi): a, b: [B, T, E] (any sign); h: [B, T, E] is
 // overwritten. This is the plain O(T) scan with one multiply-add per
-// element.
+// element (in float32 an AVX2 kernel over 8 channels at a time, carrying
+// h in float32; otherwise carried in float64).
 func linearScanRange[F tensor.Float](h, a, b []F, T, E, lo, hi int) {
+	if useAVX[F]() && T > 0 {
+		for c := lo; c < hi; {
+			bi, e0, w := scanTileAt(c, E, hi)
+			for j := 0; j < w; j += 8 {
+				i := bi*T*E + e0 + j
+				linScanFwdAVX(f32(h, i), f32(a, i), f32(b, i), T, 4*E, min(8, w-j))
+			}
+			c += w
+		}
+		return
+	}
 	for c := lo; c < hi; {
 		bi, e0, w := scanTileAt(c, E, hi)
 		var hc [scanTile]float64
@@ -58,6 +70,17 @@ func linearScanRange[F tensor.Float](h, a, b []F, T, E, lo, hi int) {
 // dh: [B, T, E] is the gradient from outside the recurrence; a and h are
 // the forward's inputs and output.
 func linearScanBackwardRange[F tensor.Float](da, db, dh, a, h []F, T, E, lo, hi int) {
+	if useAVX[F]() && T > 0 {
+		for c := lo; c < hi; {
+			bi, e0, w := scanTileAt(c, E, hi)
+			for j := 0; j < w; j += 8 {
+				i := bi*T*E + e0 + j
+				linScanBwdAVX(f32(da, i), f32(db, i), f32(dh, i), f32(a, i), f32(h, i), T, 4*E, min(8, w-j))
+			}
+			c += w
+		}
+		return
+	}
 	for c := lo; c < hi; {
 		bi, e0, w := scanTileAt(c, E, hi)
 		var carry [scanTile]float64 // a_{t+1}·g_{t+1}
@@ -95,6 +118,17 @@ func linearScanBackwardRange[F tensor.Float](da, db, dh, a, h []F, T, E, lo, hi 
 // like T·|log a|, so the absolute rounding error of log h is about
 // ulp(|a*_T|) — 1e-12 in float64 but 1e-3 in float32 when |a*| ~ 1e4.
 func logScanRange[F tensor.Float](logh, h, loga, logb []F, T, E, lo, hi int) {
+	if useAVX[F]() && T > 0 {
+		for c := lo; c < hi; {
+			bi, e0, w := scanTileAt(c, E, hi)
+			for j := 0; j < w; j += 8 {
+				i := bi*T*E + e0 + j
+				logScanFwdAVX(f32(logh, i), f32(h, i), f32(loga, i), f32(logb, i), T, 4*E, min(8, w-j))
+			}
+			c += w
+		}
+		return
+	}
 	for c := lo; c < hi; {
 		bi, e0, w := scanTileAt(c, E, hi)
 		var acc [scanTile]float64 // a*_t
@@ -117,14 +151,14 @@ func logScanRange[F tensor.Float](logh, h, loga, logb []F, T, E, lo, hi int) {
 				as := float64(lh[j])
 				u := float64(lb[j]) - as
 				if u > m[j] {
-					s[j] = s[j]*math.Exp(m[j]-u) + 1
+					s[j] = s[j]*tensor.ExpAt[F](m[j]-u) + 1
 					m[j] = u
 				} else {
-					s[j] += math.Exp(u - m[j])
+					s[j] += tensor.ExpAt[F](u - m[j])
 				}
-				l := as + m[j] + math.Log(s[j])
+				l := as + m[j] + tensor.LogAt[F](s[j])
 				lh[j] = F(l)
-				ht[j] = F(math.Exp(l))
+				ht[j] = F(tensor.ExpAt[F](l))
 			}
 		}
 		c += w
@@ -155,6 +189,17 @@ func logScanRange[F tensor.Float](logh, h, loga, logb []F, T, E, lo, hi int) {
 // dh: [B, T, E] is the gradient from outside the recurrence; loga, logb,
 // logh, h: [B, T, E] are the forward's inputs and outputs.
 func logScanBackwardRange[F tensor.Float](dloga, dlogb, dh, loga, logb, logh, h []F, T, E, lo, hi int) {
+	if useAVX[F]() && T > 0 {
+		for c := lo; c < hi; {
+			bi, e0, w := scanTileAt(c, E, hi)
+			for j := 0; j < w; j += 8 {
+				i := bi*T*E + e0 + j
+				logScanBwdAVX(f32(dloga, i), f32(dlogb, i), f32(dh, i), f32(loga, i), f32(logb, i), f32(logh, i), f32(h, i), T, 4*E, min(8, w-j))
+			}
+			c += w
+		}
+		return
+	}
 	for c := lo; c < hi; {
 		bi, e0, w := scanTileAt(c, E, hi)
 		var q, lNext, laNext [scanTile]float64 // q_{t+1}, ℓ_{t+1}, log a_{t+1}
@@ -166,14 +211,190 @@ func logScanBackwardRange[F tensor.Float](dloga, dlogb, dh, loga, logb, logh, h 
 				if t == T-1 {
 					q[j] = dl
 				} else {
-					rho := math.Exp(l + laNext[j] - lNext[j])
+					rho := tensor.ExpAt[F](l + laNext[j] - lNext[j])
 					dloga[i+j+E] += F(rho * q[j])
 					q[j] = dl + rho*q[j]
 				}
-				dlogb[i+j] += F(math.Exp(float64(logb[i+j])-l) * q[j])
+				dlogb[i+j] += F(tensor.ExpAt[F](float64(logb[i+j])-l) * q[j])
 				lNext[j], laNext[j] = l, float64(loga[i+j])
 			}
 		}
 		c += w
+	}
+}
+
+// The chunked scan: the same recurrence h_t = a_t·h_{t−1} + b_t, with T cut
+// into chunks of L steps (chunkSize) so that the work is parallel over
+// (channel tile, chunk) pairs, not only over channels:
+//
+//  1. chunkScanLocal: each chunk scans from h = 0 (its local h, written to
+//     h) and multiplies its a's, P_k = Π_{t∈k} a_t;
+//  2. chunkScanCarry: per channel, in chunk order, the true h entering
+//     chunk k: H_k = h_local(end of k−1) + P_{k−1}·H_{k−1}, H_0 = 0;
+//  3. chunkScanFix: each chunk adds P_t·H_k to its local h, P_t the
+//     running product of its a's up to t.
+//
+// Backward runs the reverse recurrence g_t = dh_t + a_{t+1}·g_{t+1} the
+// same way (chunks scanned from their ends, carries propagated backwards,
+// fix-up), then da_t = g_t·h_{t−1} and db_t = g_t. Work is about 2× the
+// sequential scan; a GPU's parallel scan pays the same for its
+// parallelism over t. Carries and products live in [B, maxChunks, E].
+
+// maxChunks bounds the number of chunks of the chunked scan.
+const maxChunks = 8
+
+// chunkSize returns the chunk length L = max(4, ⌈T/8⌉) and the number of
+// chunks (≤ maxChunks) of the chunked scan; both depend on T only.
+func chunkSize(T int) (L, n int) {
+	L = max(4, (T+maxChunks-1)/maxChunks)
+	return L, (T + L - 1) / L
+}
+
+// scanTiles returns the number of channel tiles of [B, ·, E]: runs of up to
+// scanTile neighbouring channels of one sequence.
+func scanTiles(B, E int) int { return B * ((E + scanTile - 1) / scanTile) }
+
+// chunkTask returns the tile (batch b, first channel e0, width w) and the
+// chunk [t0, t1) and index k of task i of the chunked scan.
+func chunkTask(i, E, T, L, nChunks int) (b, e0, w, k, t0, t1 int) {
+	perRow := (E + scanTile - 1) / scanTile
+	tile, k := i/nChunks, i%nChunks
+	b, e0 = tile/perRow, (tile%perRow)*scanTile
+	return b, e0, min(scanTile, E-e0), k, k * L, min(T, (k+1)*L)
+}
+
+// chunkScanLocal runs pass 1 for tasks [lo, hi): h (local, from 0) and
+// cprod: [B, maxChunks, E] the product of each chunk's a.
+func chunkScanLocal[F tensor.Float](h, cprod, a, b []F, T, E, L, nChunks, lo, hi int) {
+	for i := lo; i < hi; i++ {
+		bi, e0, w, k, t0, t1 := chunkTask(i, E, T, L, nChunks)
+		var hc [scanTile]float64
+		var p [scanTile]float64
+		for j := range w {
+			p[j] = 1
+		}
+		for t := t0; t < t1; t++ {
+			r := (bi*T+t)*E + e0
+			at, bt, ht := a[r:r+w], b[r:r+w], h[r:r+w]
+			for j := range ht {
+				hc[j] = float64(at[j])*hc[j] + float64(bt[j])
+				ht[j] = F(hc[j])
+				p[j] *= float64(at[j])
+			}
+		}
+		cp := cprod[(bi*maxChunks+k)*E+e0:][:w]
+		for j := range cp {
+			cp[j] = F(p[j])
+		}
+	}
+}
+
+// chunkScanCarry runs pass 2 for channels [lo, hi) of B·E: cin[b, k, e]
+// receives H_k, the true h entering chunk k.
+func chunkScanCarry[F tensor.Float](cin, cprod, h []F, T, E, L, nChunks, lo, hi int) {
+	for c := lo; c < hi; c++ {
+		bi, e := c/E, c%E
+		H := 0.0
+		for k := 0; k < nChunks; k++ {
+			j := (bi*maxChunks+k)*E + e
+			cin[j] = F(H)
+			end := min(T, (k+1)*L) - 1
+			H = float64(h[(bi*T+end)*E+e]) + float64(cprod[j])*H
+		}
+	}
+}
+
+// chunkScanFix runs pass 3 for tasks [lo, hi): h_t += P_t·H_k.
+func chunkScanFix[F tensor.Float](h, cin, a []F, T, E, L, nChunks, lo, hi int) {
+	for i := lo; i < hi; i++ {
+		bi, e0, w, k, t0, t1 := chunkTask(i, E, T, L, nChunks)
+		if k == 0 {
+			continue // H_0 = 0
+		}
+		var carry, p [scanTile]float64
+		for j, v := range cin[(bi*maxChunks+k)*E+e0:][:w] {
+			carry[j], p[j] = float64(v), 1
+		}
+		for t := t0; t < t1; t++ {
+			r := (bi*T+t)*E + e0
+			at, ht := a[r:r+w], h[r:r+w]
+			for j := range ht {
+				p[j] *= float64(at[j])
+				ht[j] = F(float64(ht[j]) + p[j]*carry[j])
+			}
+		}
+	}
+}
+
+// chunkScanBackwardLocal runs backward pass 1 for tasks [lo, hi): g (the
+// local g_t = dh_t + a_{t+1}·g_{t+1} from 0 past the chunk's end) and
+// cprod: [B, maxChunks, E] the product of each chunk's a after its first
+// step.
+func chunkScanBackwardLocal[F tensor.Float](g, cprod, dh, a []F, T, E, L, nChunks, lo, hi int) {
+	for i := lo; i < hi; i++ {
+		bi, e0, w, k, t0, t1 := chunkTask(i, E, T, L, nChunks)
+		var gc, q [scanTile]float64 // g_{t+1}·a_{t+1}, product of a after t
+		for j := range w {
+			q[j] = 1
+		}
+		for t := t1 - 1; t >= t0; t-- {
+			r := (bi*T+t)*E + e0
+			at, dt, gt := a[r:r+w], dh[r:r+w], g[r:r+w]
+			for j := range gt {
+				v := float64(dt[j]) + gc[j]
+				gt[j] = F(v)
+				gc[j] = float64(at[j]) * v
+				if t > t0 {
+					q[j] *= float64(at[j])
+				}
+			}
+		}
+		cp := cprod[(bi*maxChunks+k)*E+e0:][:w]
+		for j := range cp {
+			cp[j] = F(q[j])
+		}
+	}
+}
+
+// chunkScanBackwardCarry runs backward pass 2 for channels [lo, hi) of
+// B·E: cin[b, k, e] receives C_k = a_{t1}·g_{t1}, the gradient carried
+// into chunk k from the first step after it (0 for the last chunk).
+func chunkScanBackwardCarry[F tensor.Float](cin, cprod, g, a []F, T, E, L, nChunks, lo, hi int) {
+	for c := lo; c < hi; c++ {
+		bi, e := c/E, c%E
+		C := 0.0
+		for k := nChunks - 1; k >= 0; k-- {
+			j := (bi*maxChunks+k)*E + e
+			cin[j] = F(C)
+			r := (bi*T+k*L)*E + e
+			C = float64(a[r]) * (float64(g[r]) + float64(cprod[j])*C)
+		}
+	}
+}
+
+// chunkScanBackwardFix runs backward pass 3 for tasks [lo, hi): the true
+// g_t = g_local,t + Q_t·C_k (Q_t the product of the chunk's a after t),
+// written to db, and da_t = g_t·h_{t−1}.
+func chunkScanBackwardFix[F tensor.Float](da, db, cin, a, h []F, T, E, L, nChunks, lo, hi int) {
+	for i := lo; i < hi; i++ {
+		bi, e0, w, k, t0, t1 := chunkTask(i, E, T, L, nChunks)
+		var carry, q [scanTile]float64
+		for j, v := range cin[(bi*maxChunks+k)*E+e0:][:w] {
+			carry[j], q[j] = float64(v), 1
+		}
+		for t := t1 - 1; t >= t0; t-- {
+			r := (bi*T+t)*E + e0
+			at, dbt, dat := a[r:r+w], db[r:r+w], da[r:r+w]
+			for j := range dbt {
+				v := float64(dbt[j]) + q[j]*carry[j]
+				dbt[j] = F(v)
+				hp := 0.0
+				if t > 0 {
+					hp = float64(h[r+j-E])
+				}
+				dat[j] = F(v * hp)
+				q[j] *= float64(at[j])
+			}
+		}
 	}
 }

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math"
+	"sync"
 	"sync/atomic"
 
 	"rnnbench/internal/tensor"
@@ -54,14 +55,66 @@ func SoftmaxCrossEntropy[F tensor.Float](dlogits, logits []F, targets []int32, r
 }
 
 // ceParallel runs ceRows over chunks of rows; the correct counts are
-// integers, so their atomic sum does not depend on the order.
+// integers, so their atomic sum does not depend on the order. It runs
+// through the package's job for F (no closure, no allocation) unless that
+// is busy (a concurrent call) or F is not float32/float64 itself.
 func ceParallel[F tensor.Float](dlogits, logits []F, targets []int32, rowLoss []F, M, V, grain int, invCount float64) int {
-	var correct atomic.Int64
-	tensor.For(M, grain, func(lo, hi int) {
-		correct.Add(int64(ceRows(dlogits, logits, targets, rowLoss, V, invCount, lo, hi)))
-	})
-	return int(correct.Load())
+	j := ceJobFor[F]()
+	if j == nil || !j.mu.TryLock() {
+		var correct atomic.Int64
+		tensor.For(M, grain, func(lo, hi int) {
+			correct.Add(int64(ceRows(dlogits, logits, targets, rowLoss, V, invCount, lo, hi)))
+		})
+		return int(correct.Load())
+	}
+	defer j.mu.Unlock()
+	j.dlogits, j.logits, j.targets, j.rowLoss, j.V, j.invCount = dlogits, logits, targets, rowLoss, V, invCount
+	j.correct.Store(0)
+	tensor.For(M, grain, j.body)
+	j.dlogits, j.logits, j.targets, j.rowLoss = nil, nil, nil, nil
+	return int(j.correct.Load())
 }
+
+// ceJob holds the arguments of the running parallel SoftmaxCrossEntropy,
+// read by body (bound once).
+type ceJob[F tensor.Float] struct {
+	mu                       sync.Mutex
+	dlogits, logits, rowLoss []F
+	targets                  []int32
+	V                        int
+	invCount                 float64
+	correct                  atomic.Int64
+	body                     func(lo, hi int)
+}
+
+func newCEJob[F tensor.Float]() *ceJob[F] {
+	j := &ceJob[F]{}
+	j.body = func(lo, hi int) {
+		j.correct.Add(int64(ceRows(j.dlogits, j.logits, j.targets, j.rowLoss, j.V, j.invCount, lo, hi)))
+	}
+	return j
+}
+
+var (
+	ceJob32 = newCEJob[float32]()
+	ceJob64 = newCEJob[float64]()
+)
+
+// ceJobFor returns the job for F, or nil for types other than float32
+// and float64 themselves.
+func ceJobFor[F tensor.Float]() *ceJob[F] {
+	if j, ok := any(ceJob32).(*ceJob[F]); ok {
+		return j
+	}
+	if j, ok := any(ceJob64).(*ceJob[F]); ok {
+		return j
+	}
+	return nil
+}
+
+// ceBlock bounds the vocabulary whose float32 loss-only rows use a stack
+// buffer for the vector exp.
+const ceBlock = 1024
 
 // ceRows handles rows [lo, hi) and returns how many of them are correct.
 func ceRows[F tensor.Float](dlogits, logits []F, targets []int32, rowLoss []F, V int, invCount float64, lo, hi int) int {
@@ -89,11 +142,28 @@ func ceRows[F tensor.Float](dlogits, logits []F, targets []int32, rowLoss []F, V
 		}
 		mx := float64(row[best])
 		var sum float64
-		if dl == nil {
+		switch {
+		case tensor.Is32[F]() && (dl != nil || V <= ceBlock):
+			// float32: e_j = exp(l_j − max) by the vector kernel, into dl
+			// (kept to avoid a second exp) or a stack buffer.
+			var buf [ceBlock]float32
+			e := buf[:min(V, ceBlock)]
+			if dl != nil {
+				e = as32(dl)
+			}
+			r32, m32 := as32(row), float32(row[best])
+			for j, v := range r32 {
+				e[j] = v - m32
+			}
+			tensor.ExpVec32(e, e)
+			for _, v := range e {
+				sum += float64(v)
+			}
+		case dl == nil:
 			for _, v := range row {
 				sum += math.Exp(float64(v) - mx)
 			}
-		} else {
+		default:
 			for j, v := range row { // keep e_j = exp(l_j − max) to avoid a second exp
 				e := math.Exp(float64(v) - mx)
 				sum += e

@@ -3,6 +3,7 @@ package nn
 import (
 	"math"
 	"runtime"
+	"unsafe"
 
 	"rnnbench/internal/tensor"
 )
@@ -60,7 +61,37 @@ func GELUForward[F tensor.Float](y, x []F) {
 	geluRange(y, x, 0, len(x))
 }
 
+// geluBlock is the number of elements the float32 path computes per call
+// of the vector tanh (a stack buffer).
+const geluBlock = 256
+
+// Float32 constants of the tanh approximation.
+const (
+	geluS32 = float32(geluS)
+	geluC32 = float32(geluC)
+)
+
+// geluRange sets y = gelu(x) on [lo, hi): in float64 arithmetic for
+// float64, and for float32 in float32 arithmetic with the vector tanh
+// (tensor.TanhVec32, within 2.5 ulp).
 func geluRange[F tensor.Float](y, x []F, lo, hi int) {
+	if tensor.Is32[F]() {
+		x32, y32 := as32(x[lo:hi]), as32(y[lo:hi])
+		var t [geluBlock]float32
+		for off := 0; off < len(x32); off += geluBlock {
+			xs := x32[off:min(len(x32), off+geluBlock)]
+			u := t[:len(xs)]
+			for i, v := range xs {
+				u[i] = geluS32 * (v + geluC32*v*v*v)
+			}
+			tensor.TanhVec32(u, u)
+			ys := y32[off : off+len(xs)]
+			for i, v := range xs {
+				ys[i] = 0.5 * v * (1 + u[i])
+			}
+		}
+		return
+	}
 	for i := lo; i < hi; i++ {
 		y[i] = F(gelu(float64(x[i])))
 	}
@@ -74,16 +105,10 @@ func GELUBackward[F tensor.Float](dx, dy, x []F) {
 		panic("nn: GELUBackward length mismatch")
 	}
 	if split(len(x), parGrain) {
-		tensor.For(len(x), parGrain, func(lo, hi int) { geluBackRange(dx, dy, x, lo, hi) })
+		tensor.For(len(x), parGrain, func(lo, hi int) { geluBackRange(dx, dy, x, lo, hi, true) })
 		return
 	}
-	geluBackRange(dx, dy, x, 0, len(x))
-}
-
-func geluBackRange[F tensor.Float](dx, dy, x []F, lo, hi int) {
-	for i := lo; i < hi; i++ {
-		dx[i] += dy[i] * F(geluGrad(float64(x[i])))
-	}
+	geluBackRange(dx, dy, x, 0, len(x), true)
 }
 
 // geluBackwardInPlace overwrites d with d ⊙ gelu'(x). x, d: [n].
@@ -92,14 +117,54 @@ func geluBackwardInPlace[F tensor.Float](d, x []F) {
 		panic("nn: geluBackwardInPlace length mismatch")
 	}
 	if split(len(x), parGrain) {
-		tensor.For(len(x), parGrain, func(lo, hi int) { geluScaleRange(d, x, lo, hi) })
+		tensor.For(len(x), parGrain, func(lo, hi int) { geluBackRange(d, d, x, lo, hi, false) })
 		return
 	}
-	geluScaleRange(d, x, 0, len(x))
+	geluBackRange(d, d, x, 0, len(x), false)
 }
 
-func geluScaleRange[F tensor.Float](d, x []F, lo, hi int) {
-	for i := lo; i < hi; i++ {
-		d[i] *= F(geluGrad(float64(x[i])))
+// geluBackRange sets dx = dy ⊙ gelu'(x) on [lo, hi), or adds it when acc
+// (dx may be dy when not acc). float32 uses the vector tanh, as geluRange.
+func geluBackRange[F tensor.Float](dx, dy, x []F, lo, hi int, acc bool) {
+	if tensor.Is32[F]() {
+		x32, dx32, dy32 := as32(x[lo:hi]), as32(dx[lo:hi]), as32(dy[lo:hi])
+		var t [geluBlock]float32
+		for off := 0; off < len(x32); off += geluBlock {
+			xs := x32[off:min(len(x32), off+geluBlock)]
+			u := t[:len(xs)]
+			for i, v := range xs {
+				u[i] = geluS32 * (v + geluC32*v*v*v)
+			}
+			tensor.TanhVec32(u, u)
+			dxs, dys := dx32[off:off+len(xs)], dy32[off:off+len(xs)]
+			for i, v := range xs {
+				th := u[i]
+				g := 0.5*(1+th) + 0.5*v*(1-th*th)*geluS32*(1+3*geluC32*v*v)
+				if th == 1 || th == -1 { // |u| so large that v·(1+3c·v²) could be ±Inf: the term is 0
+					g = 0.5 * (1 + th)
+				}
+				if acc {
+					dxs[i] += dys[i] * g
+				} else {
+					dxs[i] = dys[i] * g
+				}
+			}
+		}
+		return
 	}
+	for i := lo; i < hi; i++ {
+		if acc {
+			dx[i] += dy[i] * F(geluGrad(float64(x[i])))
+		} else {
+			dx[i] = dy[i] * F(geluGrad(float64(x[i])))
+		}
+	}
+}
+
+// as32 returns s as []float32; only for F = float32.
+func as32[F tensor.Float](s []F) []float32 {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*float32)(unsafe.Pointer(&s[0])), len(s))
 }

@@ -14,6 +14,13 @@ type RMSNorm[F tensor.Float] struct {
 	Eps  float64          // ε, 1e-5 by default
 	W    *tensor.Param[F] // [D]
 	Rstd []F              // [M] 1/√(mean(x²)+ε) per row, kept from Forward for Backward
+
+	// Arguments of the running call, read by the parallel bodies bound in
+	// Alloc (so that calls make no closures; a copy of the struct must call
+	// Alloc again, which rebinds them to the copy).
+	x, y, dy, dx           []F
+	m                      int
+	fwdRows, bwdRows, bwdW func(lo, hi int)
 }
 
 // NewRMSNorm registers name+".weight" ([D]) in ps, with ε = 1e-5.
@@ -27,15 +34,27 @@ func (n *RMSNorm[F]) Init() { tensor.Fill(n.W.Data, 1) }
 // Alloc makes Rstd ([M], Activation) for up to M rows.
 func (n *RMSNorm[F]) Alloc(a *tensor.Arena[F], M int) {
 	n.Rstd = a.Make(tensor.Activation, M)
+	n.fwdRows = func(lo, hi int) { n.forwardRows(n.y, n.x, lo, hi) }
+	n.bwdRows = func(lo, hi int) { n.backwardRows(n.dx, n.dy, n.x, lo, hi) }
+	n.bwdW = func(lo, hi int) { n.backwardW(n.dy, n.x, n.m, lo*wBlock, min(n.D, hi*wBlock)) }
 }
 
+// wBlock is the number of columns of W one task of dW sums: a cache line
+// of float32, so that tasks neither share lines of dW nor read the rows of
+// x and dy more than once between them.
+const wBlock = 16
+
 // Forward overwrites y with the normalised rows of x and records Rstd.
-// x, y: [M, D]. The sum of squares is taken in float64. It panics if x or
+// x, y: [M, D]. The sum of squares is taken in float64 for float64, and in
+// float32 with the vector kernels of internal/tensor for float32 (as are
+// Backward's sums). It panics if x or
 // y is shorter than M·D or M exceeds the rows given to Alloc.
 func (n *RMSNorm[F]) Forward(y, x []F, M int) {
 	n.check(x, y, M)
 	if split(M, rowGrain(n.D)) {
-		tensor.For(M, rowGrain(n.D), func(lo, hi int) { n.forwardRows(y, x, lo, hi) })
+		n.x, n.y = x, y
+		tensor.For(M, rowGrain(n.D), n.fwdRows)
+		n.x, n.y = nil, nil
 		return
 	}
 	n.forwardRows(y, x, 0, M)
@@ -43,6 +62,16 @@ func (n *RMSNorm[F]) Forward(y, x []F, M int) {
 
 func (n *RMSNorm[F]) forwardRows(y, x []F, lo, hi int) {
 	D, w := n.D, n.W.Data
+	if tensor.Is32[F]() {
+		w32, r32 := as32(w), as32(n.Rstd)
+		for m := lo; m < hi; m++ {
+			xr, yr := as32(x[m*D:(m+1)*D]), as32(y[m*D:(m+1)*D])
+			r := float32(1 / math.Sqrt(float64(tensor.Dot32(xr, xr))/float64(D)+n.Eps))
+			r32[m] = r
+			tensor.ScaleMul32(yr, xr, w32, r)
+		}
+		return
+	}
 	for m := lo; m < hi; m++ {
 		xr, yr := x[m*D:(m+1)*D], y[m*D:(m+1)*D]
 		var ss float64
@@ -62,29 +91,42 @@ func (n *RMSNorm[F]) forwardRows(y, x []F, lo, hi int) {
 //	dx_i += r·W_i·dy_i − r³·x_i·(1/D)·Σ_j W_j·dy_j·x_j
 //	dW_i += Σ_m dy_mi·x_mi·r_m
 //
-// x, dx, dy: [M, D]. dx is parallel over rows; dW is parallel over columns
-// and sequential over rows, so both are bit-identical for any GOMAXPROCS.
-// It panics like Forward.
+// x, dx, dy: [M, D]. dx is parallel over rows; dW is parallel over blocks
+// of 16 columns, each summed over the rows in order into a local
+// accumulator and then added to dW, so both are bit-identical for any
+// GOMAXPROCS. It panics like Forward.
 func (n *RMSNorm[F]) Backward(dx, dy, x []F, M int) {
 	n.check(x, dy, M)
 	if len(dx) < M*n.D {
 		panic("nn: RMSNorm.Backward shape mismatch")
 	}
+	n.x, n.dy, n.dx, n.m = x, dy, dx, M
 	if split(M, rowGrain(n.D)) {
-		tensor.For(M, rowGrain(n.D), func(lo, hi int) { n.backwardRows(dx, dy, x, lo, hi) })
+		tensor.For(M, rowGrain(n.D), n.bwdRows)
 	} else {
 		n.backwardRows(dx, dy, x, 0, M)
 	}
-	cg := max(1, parGrain/max(M, 1))
-	if split(n.D, cg) {
-		tensor.For(n.D, cg, func(lo, hi int) { n.backwardW(dy, x, M, lo, hi) })
+	blocks := (n.D + wBlock - 1) / wBlock
+	if split(blocks, max(1, parGrain/max(M*wBlock, 1))) {
+		tensor.For(blocks, 1, n.bwdW)
 	} else {
 		n.backwardW(dy, x, M, 0, n.D)
 	}
+	n.x, n.dy, n.dx = nil, nil, nil
 }
 
 func (n *RMSNorm[F]) backwardRows(dx, dy, x []F, lo, hi int) {
 	D, w := n.D, n.W.Data
+	if tensor.Is32[F]() {
+		w32 := as32(w)
+		for m := lo; m < hi; m++ {
+			xr, dyr, dxr := as32(x[m*D:(m+1)*D]), as32(dy[m*D:(m+1)*D]), as32(dx[m*D:(m+1)*D])
+			r := float32(n.Rstd[m])
+			c := r * r * r * tensor.Dot3_32(w32, dyr, xr) / float32(D)
+			tensor.RMSBack32(dxr, dyr, xr, w32, r, c)
+		}
+		return
+	}
 	for m := lo; m < hi; m++ {
 		xr, dyr, dxr := x[m*D:(m+1)*D], dy[m*D:(m+1)*D], dx[m*D:(m+1)*D]
 		var dot float64
@@ -99,13 +141,31 @@ func (n *RMSNorm[F]) backwardRows(dx, dy, x []F, lo, hi int) {
 	}
 }
 
+// backwardW adds Σ_m dy·x·r to dW[lo:hi], in blocks of wBlock columns
+// starting at lo (a multiple of wBlock), each summed in a local
+// accumulator over the rows in order.
 func (n *RMSNorm[F]) backwardW(dy, x []F, M, lo, hi int) {
-	D, dw := n.D, n.W.Grad[lo:hi]
-	for m := 0; m < M; m++ {
-		r := n.Rstd[m]
-		xr, dyr := x[m*D+lo:m*D+hi], dy[m*D+lo:m*D+hi]
-		for i := range dw {
-			dw[i] += dyr[i] * xr[i] * r
+	D := n.D
+	for c0 := lo; c0 < hi; c0 += wBlock {
+		c1 := min(hi, c0+wBlock)
+		if tensor.Is32[F]() && c1-c0 == wBlock && M > 0 {
+			var acc [wBlock]float32
+			tensor.ColAcc16_32(&acc, as32(dy[c0:(M-1)*D+c1]), as32(x[c0:(M-1)*D+c1]), as32(n.Rstd[:M]), D)
+			for i, v := range acc {
+				n.W.Grad[c0+i] += F(v)
+			}
+			continue
+		}
+		var acc [wBlock]F
+		for m := 0; m < M; m++ {
+			r := n.Rstd[m]
+			xr, dyr := x[m*D+c0:m*D+c1], dy[m*D+c0:m*D+c1]
+			for i, v := range xr {
+				acc[i] += dyr[i] * v * r
+			}
+		}
+		for i, v := range acc[:c1-c0] {
+			n.W.Grad[c0+i] += v
 		}
 	}
 }

@@ -55,7 +55,7 @@ func TestRMSNormGrad(t *testing.T) {
 // TestRMSNormDeterministic checks that Forward and Backward give the same
 // bits with 1 and 2 procs, on a size that tensor.For splits.
 func TestRMSNormDeterministic(t *testing.T) {
-	const M, D = 1024, 64 // rowGrain(64) = 256 rows: 4 row chunks; 1024·64 > parGrain: 4 column chunks
+	const M, D = 1024, 64 // rowGrain(64) = 256 rows: 4 row chunks; 4 blocks of wBlock columns
 	run := func(procs int) (y, dx, dw []float32) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		rng := rand.New(rand.NewPCG(11, 12))
@@ -74,7 +74,7 @@ func TestRMSNormDeterministic(t *testing.T) {
 		n.Backward(dx, dy, x, M)
 		return y, dx, n.W.Grad
 	}
-	if M <= rowGrain(D) || D <= parGrain/M {
+	if M <= rowGrain(D) || D <= wBlock {
 		t.Fatal("size too small for tensor.For to split rows and columns")
 	}
 	y1, dx1, dw1 := run(1)

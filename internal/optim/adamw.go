@@ -23,6 +23,12 @@ type AdamW[F tensor.Float] struct {
 	M, V                           []F // [ps.Count()] each
 	T                              int
 	segs                           []segment // runs of ps.Data with the same Decay flag
+
+	// Arguments of the running Step, read by body (bound once in NewAdamW,
+	// so that Step makes no closure).
+	p, g []F
+	lr   float64
+	body func(lo, hi int)
 }
 
 // segment is the half-open range [lo, hi) of the slab and whether weight
@@ -43,6 +49,7 @@ func NewAdamW[F tensor.Float](ps *tensor.ParamSet[F], beta1, beta2, eps, weightD
 		Beta1: beta1, Beta2: beta2, Eps: eps, WeightDecay: weightDecay,
 		M: make([]F, ps.Count()), V: make([]F, ps.Count()),
 	}
+	o.body = func(lo, hi int) { o.stepRange(o.p, o.g, o.lr, lo, hi) }
 	off := 0
 	for _, p := range ps.Params {
 		lo, hi := off, off+p.Size()
@@ -70,7 +77,7 @@ func (o *AdamW[F]) Bytes() int64 {
 //	p ← p − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε)
 //
 // The update is computed in float64 and is elementwise, so it is
-// bit-identical for any GOMAXPROCS; it allocates nothing at GOMAXPROCS 1.
+// bit-identical for any GOMAXPROCS; it allocates nothing.
 // It panics if ps is not the set given to NewAdamW (size mismatch).
 func (o *AdamW[F]) Step(ps *tensor.ParamSet[F], lr float64) {
 	if len(ps.Data) != len(o.M) || len(ps.Grad) != len(o.M) {
@@ -85,10 +92,11 @@ func (o *AdamW[F]) Step(ps *tensor.ParamSet[F], lr float64) {
 	o.stepRange(ps.Data, ps.Grad, lr, 0, n)
 }
 
-// stepParallel is split out so the closure (which escapes through
-// tensor.For) is only built on the parallel path.
+// stepParallel runs stepRange over the pool through the bound body.
 func (o *AdamW[F]) stepParallel(p, g []F, lr float64) {
-	tensor.For(len(o.M), grain, func(lo, hi int) { o.stepRange(p, g, lr, lo, hi) })
+	o.p, o.g, o.lr = p, g, lr
+	tensor.For(len(o.M), grain, o.body)
+	o.p, o.g = nil, nil
 }
 
 // stepRange updates elements [lo, hi) of the slab.

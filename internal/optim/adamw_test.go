@@ -122,6 +122,25 @@ func TestAdamWDeterministicAndNoAllocs(t *testing.T) {
 	if a := testing.AllocsPerRun(5, func() { o.Step(ps, 1e-3) }); a != 0 {
 		t.Fatalf("Step: %v allocs, want 0", a)
 	}
+	// Also on the parallel path (AllocsPerRun pins GOMAXPROCS to 1). The
+	// runtime itself allocates now and then when goroutines block (its
+	// caches of wait records fill up), so the steps must reach zero within
+	// a few rounds; an allocation of Step's own would recur every round.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	o.Step(ps, 1e-3)
+	least := uint64(1 << 62)
+	for range 5 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range 5 {
+			o.Step(ps, 1e-3)
+		}
+		runtime.ReadMemStats(&after)
+		least = min(least, after.Mallocs-before.Mallocs)
+	}
+	if least != 0 {
+		t.Fatalf("Step at GOMAXPROCS 2: at least %d allocs in every round of 5 steps, want 0", least)
+	}
 }
 
 func assertClose(t *testing.T, name string, got, want []float64, tol float64) {

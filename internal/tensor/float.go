@@ -1,6 +1,8 @@
 package tensor
 
 import (
+	"sync"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -31,18 +33,136 @@ func trans(t bool) blas.Transpose {
 // and B are stored transposed. lda, ldb, ldc are the row strides. It calls
 // the registered blas32 implementation for float32 (gonum's pure-Go one by
 // default, OpenBLAS under the openblas build tag) and blas64 for float64.
+//
+// C is cut into tiles (gemmTiling: sizes depend only on m, n, k and the
+// backend) and each tile is one BLAS call; for float32 the tiles run on
+// For's pool. Every element of C is computed by one call, so the result
+// does not depend on GOMAXPROCS. With gonum the tiles are small enough
+// that gonum never starts its own goroutines (which allocate); with either
+// backend Gemm makes no heap allocation.
 func Gemm[F Float](tA, tB bool, m, n, k int, alpha F, a []F, lda int, b []F, ldb int, beta F, c []F, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
 	switch av := any(a).(type) {
 	case []float32:
-		blas32.Implementation().Sgemm(trans(tA), trans(tB), m, n, k, float32(alpha), av, lda,
-			any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
+		gemm32(tA, tB, m, n, k, float32(alpha), av, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
 	case []float64:
-		blas64.Implementation().Dgemm(trans(tA), trans(tB), m, n, k, float64(alpha), av, lda,
-			any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
+		bv, cv := any(b).([]float64), any(c).([]float64)
+		mt, nt := gemmTiling(m, n, k)
+		for i := 0; i < m; i += mt {
+			for j := 0; j < n; j += nt {
+				as, bs := tileAB(tA, tB, i, j, lda, ldb, av, bv)
+				blas64.Implementation().Dgemm(trans(tA), trans(tB), min(mt, m-i), min(nt, n-j), k, float64(alpha), as, lda,
+					bs, ldb, float64(beta), cv[i*ldc+j:], ldc)
+			}
+		}
 	}
+}
+
+// gemmTiling returns the tile rows mt and columns nt of an [m, n] product
+// over k; set by the backend.
+var gemmTiling = gonumTiling
+
+// gonumTiling keeps each tile below the size at which gonum's Sgemm goes
+// parallel (4 blocks of 64×64, gonum/blas/gonum sgemmParallel): gonum
+// then computes each tile serially, and every element of C exactly as
+// its serial Sgemm of the whole product would (the dot products or axpys
+// run over the full k in the same order), so tiling does not change the
+// result.
+func gonumTiling(m, n, k int) (mt, nt int) {
+	switch {
+	case n <= 64:
+		return 192, n
+	case n <= 192:
+		return 64, n
+	}
+	return 64, 192
+}
+
+// openblasTiling splits products of at least 8 MFLOP along their longer
+// side of C into at most 4 tiles (a multiple of 16 wide): enough for two
+// workers with dynamic scheduling, few enough that re-packing the shared
+// operand per tile costs little.
+func openblasTiling(m, n, k int) (mt, nt int) {
+	flops := 2 * m * n * k
+	tiles := min(4, flops/(8<<20))
+	if tiles <= 1 {
+		return m, n
+	}
+	if m >= n {
+		return min(m, (m/tiles+15)&^15), n
+	}
+	return m, min(n, (n/tiles+15)&^15)
+}
+
+// tileAB returns the parts of A and B that the tile at row i, column j of
+// C reads.
+func tileAB[F Float](tA, tB bool, i, j, lda, ldb int, a, b []F) (as, bs []F) {
+	if tA {
+		as = a[i:]
+	} else {
+		as = a[i*lda:]
+	}
+	if tB {
+		bs = b[j*ldb:]
+	} else {
+		bs = b[j:]
+	}
+	return as, bs
+}
+
+// gemmJob holds the arguments of the float32 Gemm running on the pool,
+// read by its body (bound once, so that Gemm makes no closure).
+var gemmJob struct {
+	mu            sync.Mutex
+	tA, tB        bool
+	m, n, k       int
+	alpha, beta   float32
+	a, b, c       []float32
+	lda, ldb, ldc int
+	mt, nt, cols  int // tile sizes, tiles per row of tiles
+	body          func(lo, hi int)
+}
+
+func init() { gemmJob.body = gemmTiles }
+
+// gemmTiles computes tiles [lo, hi) of gemmJob.
+func gemmTiles(lo, hi int) {
+	g := &gemmJob
+	for t := lo; t < hi; t++ {
+		i, j := (t/g.cols)*g.mt, (t%g.cols)*g.nt
+		gemm32Tile(g.tA, g.tB, i, j, min(g.mt, g.m-i), min(g.nt, g.n-j), g.k, g.alpha, g.a, g.lda, g.b, g.ldb, g.beta, g.c, g.ldc)
+	}
+}
+
+func gemm32Tile(tA, tB bool, i, j, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	as, bs := tileAB(tA, tB, i, j, lda, ldb, a, b)
+	blas32.Implementation().Sgemm(trans(tA), trans(tB), m, n, k, alpha, as, lda, bs, ldb, beta, c[i*ldc+j:], ldc)
+}
+
+func gemm32(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	mt, nt := gemmTiling(m, n, k)
+	rows, cols := (m+mt-1)/mt, (n+nt-1)/nt
+	tiles := rows * cols
+	if tiles == 1 {
+		blas32.Implementation().Sgemm(trans(tA), trans(tB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if !Splits(tiles, 1) || !gemmJob.mu.TryLock() {
+		for t := 0; t < tiles; t++ {
+			i, j := (t/cols)*mt, (t%cols)*nt
+			gemm32Tile(tA, tB, i, j, min(mt, m-i), min(nt, n-j), k, alpha, a, lda, b, ldb, beta, c, ldc)
+		}
+		return
+	}
+	g := &gemmJob
+	g.tA, g.tB, g.m, g.n, g.k, g.alpha, g.beta = tA, tB, m, n, k, alpha, beta
+	g.a, g.b, g.c, g.lda, g.ldb, g.ldc = a, b, c, lda, ldb, ldc
+	g.mt, g.nt, g.cols = mt, nt, cols
+	For(tiles, 1, g.body)
+	g.a, g.b, g.c = nil, nil, nil
+	g.mu.Unlock()
 }
 
 // MatMul is the common case of Gemm with packed strides:
