@@ -127,7 +127,11 @@ func (p Point) String() string {
 	if p.Status != PointOK {
 		return fmt.Sprintf("%s T=%d: %s (%s)", p.Name, p.T, p.Status, p.Reason)
 	}
-	return fmt.Sprintf("%s T=%d: %.2f ms/step (%.0f tokens/s, %.2f GFLOP/s), %.3f ms/token, forward %.2f ms, %.1f MiB analytic, peak RSS %.1f MiB",
+	s := fmt.Sprintf("%s T=%d: %.2f ms/step (%.0f tokens/s, %.2f GFLOP/s), %.3f ms/token, forward %.2f ms, %.1f MiB analytic",
 		p.Name, p.T, p.StepMs.Median, p.TokensPerSec, p.GFLOPs, p.TokenMs.Median, p.ForwardMs.Median,
-		float64(p.Memory.Total()+p.StateBytes)/(1<<20), float64(p.PeakRSSBytes)/(1<<20))
+		float64(p.Memory.Total()+p.StateBytes)/(1<<20))
+	if p.PeakRSSBytes > 0 { // 0: not measured (bench ci measures in-process)
+		s += fmt.Sprintf(", peak RSS %.1f MiB", float64(p.PeakRSSBytes)/(1<<20))
+	}
+	return s
 }

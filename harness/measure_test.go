@@ -124,3 +124,16 @@ func TestStepperNonFinite(t *testing.T) {
 		}
 	}
 }
+
+// A point without a measured peak RSS (bench ci measures in-process) does
+// not print "peak RSS 0.0 MiB".
+func TestPointStringWithoutRSS(t *testing.T) {
+	p := Point{Name: "gru", T: 8, Status: PointOK}
+	if s := p.String(); strings.Contains(s, "RSS") {
+		t.Errorf("%q mentions RSS", s)
+	}
+	p.PeakRSSBytes = 3 << 20
+	if s := p.String(); !strings.Contains(s, "peak RSS 3.0 MiB") {
+		t.Errorf("%q lacks the peak RSS", s)
+	}
+}

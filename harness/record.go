@@ -34,7 +34,7 @@ type Record struct {
 type Eval struct {
 	Step        int     `json:"step"`
 	Seconds     float64 `json:"seconds"`                // wall time since training started
-	TrainLoss   float64 `json:"train_loss"`             // mean training loss since the last eval, nats/token
+	TrainLoss   float64 `json:"train_loss"`             // mean training loss since the last eval, nats/token (at step 0, before any step: the held-out loss)
 	Loss        float64 `json:"loss"`                   // held-out loss, nats/token
 	Accuracy    float64 `json:"accuracy"`               // held-out per-token argmax accuracy over counted positions
 	SeqAccuracy float64 `json:"seq_accuracy,omitempty"` // held-out exact-sequence match (selective copying)

@@ -60,7 +60,9 @@ type trainState struct {
 // loss, accuracy, ms/step, ETA) go to progress. Cancelling ctx stops at the
 // next step with status "interrupted"; a non-finite loss or gradient stops
 // with status "diverged", naming the step and the tensor. The result keeps
-// every evaluation made before the stop.
+// every evaluation made before the stop, starting with one of the untrained
+// model at step 0 (whose TrainLoss is its held-out loss); Best is the best
+// evaluation after step 0.
 func Train(ctx context.Context, m *models.Model[float32], task Task, cfg TrainConfig, progress io.Writer) Result {
 	res, _ := TrainWith(ctx, m, task, cfg, progress, TrainOptions{}) // no checkpoint: no error
 	return res
@@ -94,6 +96,16 @@ func TrainWith(ctx context.Context, m *models.Model[float32], task Task, cfg Tra
 		}
 		return nil
 	}
+	if ts.step == 0 && cfg.EvalEvery > 0 && opt.Resume == nil {
+		// The untrained model, so that curves start where training did.
+		// No step has been taken, so the training loss is the held-out one.
+		ev := Evaluate(m, task)
+		ev.TrainLoss = ev.Loss
+		res.Evals = append(res.Evals, ev)
+		if progress != nil {
+			fmt.Fprintf(progress, "%-20s step %6d/%d  untrained: eval loss %.4f  acc %.1f%%\n", res.Name, 0, cfg.Steps, ev.Loss, 100*ev.Accuracy)
+		}
+	}
 	for step := ts.step; step < cfg.Steps; step++ {
 		if ctx.Err() != nil {
 			res.Status, res.Reason = "interrupted", fmt.Sprintf("stopped before step %d", step)
@@ -126,7 +138,7 @@ func TrainWith(ctx context.Context, m *models.Model[float32], task Task, cfg Tra
 			ev.Step, ev.Seconds, ev.TrainLoss = step+1, res.WallSeconds, ts.lossSum/float64(ts.lossN)
 			ts.lossSum, ts.lossN = 0, 0
 			res.Evals = append(res.Evals, ev)
-			if len(res.Evals) == 1 || ev.Loss < res.Best.Loss {
+			if res.Best.Step == 0 || ev.Loss < res.Best.Loss { // Best is of a trained model
 				res.Best = ev
 			}
 			p.eval(ev, res.WallSeconds)

@@ -67,7 +67,7 @@ func TestResumeIsBitForBit(t *testing.T) {
 			c, cfg, task := tinyRun(tc.mixer, tc.dropout)
 			ref := newModel(t, c, cfg.Seed)
 			want := Train(context.Background(), ref, task, cfg, nil)
-			if want.Status != "ok" || want.Steps != 12 || len(want.Evals) != 4 {
+			if want.Status != "ok" || want.Steps != 12 || len(want.Evals) != 5 { // step 0, then every 3
 				t.Fatalf("reference run: %s %s, %d steps, %d evals", want.Status, want.Reason, want.Steps, len(want.Evals))
 			}
 
@@ -90,7 +90,7 @@ func TestResumeIsBitForBit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if part.Status != "interrupted" || part.Steps != 7 || part.Reason != "stopped before step 7" || len(part.Evals) != 2 {
+			if part.Status != "interrupted" || part.Steps != 7 || part.Reason != "stopped before step 7" || len(part.Evals) != 3 {
 				t.Fatalf("interrupted run: %s %q, %d steps, %d evals", part.Status, part.Reason, part.Steps, len(part.Evals))
 			}
 			for _, from := range []struct {
@@ -215,7 +215,7 @@ func TestTrainDivergesAtTheStep(t *testing.T) {
 	if res.Status != "diverged" || res.Reason != "non-finite loss at step 6: parameter blocks.1.norm1.weight is not finite" {
 		t.Fatalf("status %s, reason %q", res.Status, res.Reason)
 	}
-	if res.Steps != 5 || len(res.Evals) != 1 || res.Evals[0].Step != 3 || res.Best.Step != 3 || res.StepMs.N != 5 || res.Tokens != 5*4*16 {
+	if res.Steps != 5 || len(res.Evals) != 2 || res.Evals[0].Step != 0 || res.Evals[1].Step != 3 || res.Best.Step != 3 || res.StepMs.N != 5 || res.Tokens != 5*4*16 {
 		t.Fatalf("result so far not kept: %d steps, evals %+v, best %+v, %d step times", res.Steps, res.Evals, res.Best, res.StepMs.N)
 	}
 	if math.IsNaN(res.Evals[0].Loss) || math.IsInf(res.Evals[0].Loss, 0) {

@@ -26,6 +26,21 @@ var ErrNoPoints = errors.New("reports: panel has no drawable points")
 type Series struct {
 	Name string
 	X, Y []float64
+	// Color is 1 + the index of the series' colour (and marker shape) in
+	// the palette, so that one model keeps its colour across panels; 0
+	// takes the series' position in its panel.
+	Color int
+	// Dashed draws the line dashed, e.g. to tell a model's held-out loss
+	// from its training loss in the same colour.
+	Dashed bool
+}
+
+// style returns the palette index of series i of a panel.
+func (s Series) style(i int) int {
+	if s.Color > 0 {
+		return s.Color - 1
+	}
+	return i
 }
 
 // Panel is one plot: a title, axis labels, optional log axes and its lines.
@@ -45,7 +60,7 @@ const (
 // filled left to right, top to bottom) into one PNG at path, 6 inches wide
 // per column and 4 inches high per row at 96 dpi (576×384 pixels per cell).
 // Each series is a coloured line with point markers and a legend entry; log
-// axes use plot.LogScale with labels at powers of ten (and at 1–9 times
+// axes use plot.LogScale with labels at powers of ten (and at 2 and 5 times
 // them when a decade alone would leave fewer than two labels). Series with
 // no drawable points are left out. The file is written to a temporary file
 // in the same directory and renamed, so readers never see a partial PNG.
@@ -81,7 +96,7 @@ func SavePNG(path string, cols int, panels ...Panel) error {
 	for r := range grid {
 		for c, p := range grid[r] {
 			if p != nil {
-				p.Draw(canvases[r][c])
+				drawPanel(p, canvases[r][c], len(panels[r*cols+c].Series))
 			}
 		}
 	}
@@ -89,6 +104,33 @@ func SavePNG(path string, cols int, panels ...Panel) error {
 		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(f)
 		return err
 	})
+}
+
+// legendInside is the most legend entries drawn inside a panel's data
+// area; a panel with more gets its legend outside, at the top of a strip
+// on its right, where it covers no line.
+const legendInside = 5
+
+// drawPanel draws p on c, with its legend in a strip on the right of c
+// when it has more than legendInside entries.
+func drawPanel(p *plot.Plot, c draw.Canvas, entries int) {
+	if entries <= legendInside {
+		p.Draw(c)
+		return
+	}
+	leg := p.Legend
+	leg.Top, leg.Left = true, true
+	leg.XOffs, leg.YOffs = 0, -vg.Points(4)
+	leg.TextStyle.Font.Size = vg.Points(10)
+	w := leg.Rectangle(c).Size().X + vg.Points(6)
+	if w > (c.Max.X-c.Min.X)/2 { // names too long for a strip: keep it inside
+		p.Draw(c)
+		return
+	}
+	p.Legend = plot.NewLegend()
+	p.Draw(draw.Crop(c, 0, -w, 0, 0))
+	leg.Draw(draw.Crop(c, c.Max.X-c.Min.X-w+vg.Points(6), 0, 0, 0))
+	p.Legend = leg
 }
 
 // newPlot builds the gonum plot of one panel.
@@ -112,10 +154,14 @@ func newPlot(pn Panel) (*plot.Plot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("series %q: %w", s.Name, err)
 		}
-		line.Color = seriesColor(i)
+		k := s.style(i)
+		line.Color = seriesColor(k)
 		line.Width = vg.Points(1.5)
-		points.Color = seriesColor(i)
-		points.Shape = plotutil.Shape(i)
+		if s.Dashed {
+			line.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		}
+		points.Color = seriesColor(k)
+		points.Shape = plotutil.Shape(k)
 		points.Radius = vg.Points(3)
 		p.Add(line, points)
 		p.Legend.Add(s.Name, line, points)
@@ -173,25 +219,54 @@ func logAxis(a *plot.Axis) {
 }
 
 // logTicks labels the powers of ten from plot.LogTicks. When fewer than
-// two labels fall inside the axis range it also labels the minor ticks
-// (2–9 times a power of ten), and failing that uses linear ticks, so a
-// narrow range still gets at least two numbers.
+// two labels fall inside the axis range it also labels the minor ticks at
+// 2 and 5 times a power of ten, and failing that uses linear ticks, so a
+// narrow range still gets at least two numbers. No label appears twice.
 type logTicks struct{}
 
 func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	ticks := plot.LogTicks{Prec: -1}.Ticks(lo, hi)
 	if labelsIn(ticks, lo, hi) >= 2 {
-		return ticks
+		return uniqueLabels(ticks)
 	}
 	for i := range ticks {
-		if ticks[i].Label == "" {
-			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'g', 3, 64)
+		if v := ticks[i].Value; ticks[i].Label == "" && v > 0 {
+			// Only 2× and 5× a power of ten, so that labels do not crowd.
+			if m := v / math.Pow(10, math.Floor(math.Log10(v))); math.Abs(m-2) < 1e-9 || math.Abs(m-5) < 1e-9 {
+				ticks[i].Label = tickLabel(v)
+			}
 		}
 	}
+	ticks = uniqueLabels(ticks)
 	if labelsIn(ticks, lo, hi) >= 2 {
 		return ticks
 	}
-	return plot.DefaultTicks{}.Ticks(lo, hi)
+	return uniqueLabels(plot.DefaultTicks{}.Ticks(lo, hi))
+}
+
+// tickLabel formats a tick value without exponents from 0.001 to 10⁹.
+func tickLabel(v float64) string {
+	if v >= 1e-3 && v < 1e9 {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
+}
+
+// uniqueLabels clears the label of every tick whose label an earlier tick
+// already carries: plot.LogTicks gives each power of ten both as a major
+// tick and as the 1× minor tick of its decade, which would draw "100"
+// twice once minor ticks are labelled.
+func uniqueLabels(ticks []plot.Tick) []plot.Tick {
+	seen := map[string]bool{}
+	for i := range ticks {
+		if l := ticks[i].Label; l != "" {
+			if seen[l] {
+				ticks[i].Label = ""
+			}
+			seen[l] = true
+		}
+	}
+	return ticks
 }
 
 // labelsIn counts the labelled ticks within [lo, hi].

@@ -53,7 +53,7 @@ func taskSummary(rec *harness.Record) string {
 // ResultsTable writes the per-model results table of a training run.
 func ResultsTable(w io.Writer, rec *harness.Record) error {
 	if rec.Task == "char-lm" {
-		header := []string{"model", "non-emb params", "state B/seq (KV B/token)", "FLOPs/token", "steps", "tokens seen", "best val loss (nats/char)", "bits/char", "at step", "wall s", "ms/step", "tokens/s", "status"}
+		header := []string{"model", "non-emb params", "state B/seq (KV B/token)", "FLOPs/token", "steps", "tokens seen", "best val loss (nats/char)", "bits/char", "at step", "wall s", "median ms/step", "tokens/s (mean)", "status"}
 		var rows [][]string
 		for _, r := range rec.Results {
 			rows = append(rows, []string{r.Name, fmt.Sprint(r.NonEmbedding), fmt.Sprint(r.StateBytes), fmt.Sprint(r.FLOPsPerToken), fmt.Sprint(r.Steps), fmt.Sprint(r.Tokens),
@@ -61,7 +61,7 @@ func ResultsTable(w io.Writer, rec *harness.Record) error {
 		}
 		return Markdown(w, header, rows)
 	}
-	header := []string{"model", "non-emb params", "state B/seq (KV B/token)", "FLOPs/token", "steps", "wall s", "ms/step", "tokens/s", "eval loss", "accuracy %", "exact seq %", "status"}
+	header := []string{"model", "non-emb params", "state B/seq (KV B/token)", "FLOPs/token", "steps", "wall s", "median ms/step", "tokens/s (mean)", "eval loss", "accuracy %", "exact seq %", "status"}
 	var rows [][]string
 	for _, r := range rec.Results {
 		last := harness.Eval{}
@@ -76,17 +76,21 @@ func ResultsTable(w io.Writer, rec *harness.Record) error {
 
 // LossPlot draws loss.png: training and held-out loss against step, and
 // held-out accuracy (selective copying) or held-out loss against wall time
-// (char-lm), one line per model.
+// (char-lm), one line per model. A model has the same colour in both
+// panels; its training loss is solid and its held-out loss dashed.
 func LossPlot(path string, rec *harness.Record) error {
-	loss := Panel{Title: "loss against step", XLabel: "step", YLabel: "loss (nats/token)"}
+	loss := Panel{Title: "loss against step (solid: training, dashed: held-out)", XLabel: "step", YLabel: "loss (nats/token)"}
 	right := Panel{Title: "held-out accuracy against step", XLabel: "step", YLabel: "accuracy"}
 	if rec.Task == "char-lm" {
+		loss.YLabel = "loss (nats/char)"
 		right = Panel{Title: "validation loss against wall time", XLabel: "training wall time (s)", YLabel: "val loss (nats/char)"}
 	}
-	for _, r := range rec.Results {
-		var tr, ev, acc, wall Series
-		tr.Name, ev.Name = r.Name+" train", r.Name+" eval"
-		acc.Name, wall.Name = r.Name, r.Name
+	for i, r := range rec.Results {
+		// Model i has colour i in both panels; its held-out loss is dashed.
+		tr := Series{Name: r.Name + " train", Color: i + 1}
+		ev := Series{Name: r.Name + " eval", Color: i + 1, Dashed: true}
+		acc := Series{Name: r.Name, Color: i + 1}
+		wall := Series{Name: r.Name, Color: i + 1}
 		for _, e := range r.Evals {
 			tr.X, tr.Y = append(tr.X, float64(e.Step)), append(tr.Y, e.TrainLoss)
 			ev.X, ev.Y = append(ev.X, float64(e.Step)), append(ev.Y, e.Loss)

@@ -142,8 +142,9 @@ func SweepRatio(rec *harness.Record, num, den string, T int, metric func(harness
 	return metric(*a) / metric(*b), true
 }
 
-// paperRatio is one of the paper's cost ratios (ANCHORS.md; figures quoted
-// by secondary sources, on a T4 GPU at batch 64).
+// paperRatio is one of the paper's cost ratios (Feng et al. 2024, arXiv
+// 2410.01201: 175× at T=512 from the abstract; the T=4096 and memory
+// figures as quoted by secondary sources; a T4 GPU at batch 64).
 type paperRatio struct {
 	label            string
 	num, den         string
@@ -181,7 +182,8 @@ func SweepSummary(w io.Writer, rec *harness.Record) error {
 	if ls := sweepLengths(rec); len(ls) > 0 && !slices.Contains(ts, ls[len(ls)-1]) {
 		ts = append(ts, ls[len(ls)-1])
 	}
-	fmt.Fprintf(w, "\n## The paper's ratios on this machine\n\nFeng et al. 2024 (figures as quoted by secondary sources, ANCHORS.md): a T4 GPU at batch 64 against a non-cuDNN GRU/LSTM. Here: this CPU at batch %d; memory ratios are at the same T.\n\n", sweepBatch(rec))
+	slices.Sort(ts) // ascending, each "here" column next to its "paper" one
+	fmt.Fprintf(w, "\n## The paper's ratios on this machine\n\nFeng et al. 2024 (arXiv 2410.01201): 175× at T=512 from the abstract; the T=4096 and memory figures as quoted by secondary sources; a T4 GPU at batch 64 against a non-cuDNN GRU/LSTM. Here: this CPU at batch %d; memory ratios are at the same T.\n\n", sweepBatch(rec))
 	header = []string{"comparison"}
 	for _, T := range ts {
 		header = append(header, fmt.Sprintf("T=%d here", T))
@@ -331,7 +333,7 @@ const sweepLegend = `
 - Time per generated token: one sequence (B = 1) fed token by token through the step API (recurrent state, or KV cache for the Transformer); the median of the last min(T, 16) tokens of T, i.e. at a context of about T.
 - Whole-sequence forward: the training forward over [B, T] without backward.
 - Analytic memory: parameters + gradients + AdamW moments + activations kept for backward + scratch, counted exactly from the buffers allocated. Inference state: recurrent state or KV cache of one sequence after T tokens.
-- Peak RSS: the resident-set high-water mark (getrusage maxrss) of the fresh child process that measured this one point; it includes the Go runtime, the binary and garbage not yet collected.
+- Peak RSS: the resident-set high-water mark (VmHWM from /proc/self/status, which the child reports itself; getrusage maxrss where /proc is unavailable) of the fresh child process that measured this one point; it includes the Go runtime, the binary and garbage not yet collected.
 `
 
 // SweepPlots draws the sweep's PNGs into dir (log-log, one line per

@@ -9,6 +9,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -45,7 +48,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		if _, ok := <-sig; !ok {
 			return
 		}
-		fmt.Fprintln(stderr, "bench: interrupted; finishing the current step and saving results (interrupt again to exit now)")
+		fmt.Fprintln(stderr, "bench: stopping: the running model or sweep point is stopped, finished results are kept on disk; interrupt again to exit now")
 		cancel()
 		if _, ok := <-sig; ok {
 			os.Exit(ExitInterrupt)
@@ -78,8 +81,16 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	onUsage := func(_ *cli.Context, err error, _ bool) error {
-		return badInput("%v (see bench --help)", err)
+	onUsage := func(c *cli.Context, err error, _ bool) error {
+		help := "bench --help"
+		var flags []cli.Flag
+		if c != nil && c.Command != nil && c.Command.Name != "" {
+			help = "bench " + c.Command.Name + " --help"
+			flags = c.Command.Flags
+		} else if c != nil && c.App != nil {
+			flags = c.App.Flags
+		}
+		return badInput("%s (see %s)", parseErrorText(err.Error(), flags), help)
 	}
 	app := &cli.App{
 		Name:  "bench",
@@ -109,11 +120,86 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 // commandNames lists the app's command names, comma-separated.
 func commandNames(app *cli.App) string {
 	s := ""
-	for i, c := range app.Commands {
-		if i > 0 {
+	for _, c := range app.Commands {
+		if c.Hidden {
+			continue
+		}
+		if s != "" {
 			s += ", "
 		}
 		s += c.Name
 	}
 	return s
+}
+
+// The messages of Go's flag package, as urfave/cli passes them on.
+var (
+	invalidValueRE = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-(\S+): .*$`)
+	notDefinedRE   = regexp.MustCompile(`^flag provided but not defined: -+(\S+)$`)
+	needsArgRE     = regexp.MustCompile(`^flag needs an argument: -+(\S+)$`)
+	badSyntaxRE    = regexp.MustCompile(`^bad flag syntax: (.*)$`)
+	integerRE      = regexp.MustCompile(`^[+-]?[0-9]+$`)
+)
+
+// parseErrorText rewrites a flag-parsing error of urfave/cli ("invalid
+// value "abc" for flag -dim: parse error") into bench's wording: flags
+// with two dashes and what the flag expects ("--dim "abc" is not an
+// integer"). flags are the command's, to tell what each expects.
+func parseErrorText(msg string, flags []cli.Flag) string {
+	if m := invalidValueRE.FindStringSubmatch(msg); m != nil {
+		val, name := m[1], m[2]
+		want := "is not a valid value"
+		switch flagByName(flags, name).(type) {
+		case *cli.IntFlag, *cli.Int64Flag:
+			want = "is not an integer"
+			if integerRE.MatchString(val) {
+				want = "is out of range for an integer"
+			}
+		case *cli.UintFlag, *cli.Uint64Flag:
+			want = "is not an integer ≥ 0"
+			if integerRE.MatchString(val) && !strings.HasPrefix(val, "-") {
+				want = "is out of range for an integer"
+			}
+		case *cli.Float64Flag:
+			want = "is not a number"
+		case *cli.DurationFlag:
+			want = "is not a duration: give a number with a unit, such as 90s, 10m or 1h"
+		case *cli.BoolFlag:
+			want = "is not a boolean: give the flag alone, or --" + name + "=true or --" + name + "=false"
+		}
+		return fmt.Sprintf("--%s %q %s", name, val, want)
+	}
+	if m := notDefinedRE.FindStringSubmatch(msg); m != nil {
+		var names []string
+		for _, f := range flags {
+			names = append(names, f.Names()...)
+		}
+		return fmt.Sprintf("unknown flag --%s%s", m[1], suggestFlag(m[1], names))
+	}
+	if m := needsArgRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("--%s needs a value", m[1])
+	}
+	if m := badSyntaxRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("bad flag syntax %q: flags are written --name or --name value", m[1])
+	}
+	return msg
+}
+
+// flagByName returns the flag of flags called name, or nil.
+func flagByName(flags []cli.Flag, name string) cli.Flag {
+	for _, f := range flags {
+		if slices.Contains(f.Names(), name) {
+			return f
+		}
+	}
+	return nil
+}
+
+// suggestFlag is suggest for flag names: ` (did you mean --x?)` or "".
+func suggestFlag(got string, names []string) string {
+	if s := suggest(got, names); s != "" {
+		best := strings.TrimSuffix(strings.TrimPrefix(s, ` (did you mean "`), `"?)`)
+		return " (did you mean --" + best + "?)"
+	}
+	return ""
 }

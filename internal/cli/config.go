@@ -42,32 +42,41 @@ func applyFlags(c *cli.Context, s *settings) error {
 	// --lr alone keeps the preset's ratio lr-min/lr (1/10, or 1 for a constant rate).
 	ratio := s.Train.LRMin / s.Train.LR
 	floats := []struct {
-		flag     string
-		dst      *float64
-		min, max float64
-		open     bool // min excluded
+		flag             string
+		dst              *float64
+		min, max         float64
+		openMin, openMax bool // bound excluded
 	}{
-		{"lr", &s.Train.LR, 0, 10, true}, {"lr-min", &s.Train.LRMin, 0, 10, false},
-		{"weight-decay", &s.Train.WeightDecay, 0, 10, false}, {"beta2", &s.Train.Beta2, 0, 1, true},
-		{"clip", &s.Train.Clip, 0, 1e9, false}, {"dropout", &s.Arch.Dropout, 0, 0.999, false},
-		{"target-acc", &s.Train.TargetAcc, 0, 1, false},
+		{"lr", &s.Train.LR, 0, 10, true, false}, {"lr-min", &s.Train.LRMin, 0, 10, false, false},
+		{"weight-decay", &s.Train.WeightDecay, 0, 10, false, false}, {"beta2", &s.Train.Beta2, 0, 1, true, true},
+		{"clip", &s.Train.Clip, 0, 1e9, false, false}, {"dropout", &s.Arch.Dropout, 0, 0.999, false, false},
+		{"target-acc", &s.Train.TargetAcc, 0, 1, false, false},
 	}
 	for _, f := range floats {
 		if !c.IsSet(f.flag) {
 			continue
 		}
 		v := c.Float64(f.flag)
-		if v < f.min || v > f.max || (f.open && v == f.min) || v != v {
-			lo := "["
-			if f.open {
+		if v < f.min || v > f.max || (f.openMin && v == f.min) || (f.openMax && v == f.max) || v != v {
+			lo, hi := "[", "]"
+			if f.openMin {
 				lo = "("
 			}
-			return badInput("--%s must be in %s%g, %g], got %g", f.flag, lo, f.min, f.max, v)
+			if f.openMax {
+				hi = ")"
+			}
+			return badInput("--%s must be in %s%g, %g%s, got %g", f.flag, lo, f.min, f.max, hi, v)
 		}
 		*f.dst = v
 	}
 	if c.IsSet("lr") && !c.IsSet("lr-min") {
 		s.Train.LRMin = s.Train.LR * ratio
+	}
+	if s.Train.LRMin > s.Train.LR {
+		return badInput("--lr-min %g is greater than --lr %g: the cosine decay ends at --lr-min, which must be ≤ --lr", s.Train.LRMin, s.Train.LR)
+	}
+	if !c.IsSet("warmup") && s.Train.Warmup > 0 && s.Train.Warmup >= s.Train.Steps {
+		s.Train.Warmup = s.Train.Steps / 10 // the preset's warm-up would take the whole run
 	}
 	if c.IsSet("seed") {
 		s.Train.Seed = c.Uint64("seed")

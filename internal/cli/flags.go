@@ -29,7 +29,7 @@ func runFlags() []cli.Flag {
 		&cli.IntFlag{Name: "steps", Usage: "maximum training steps (preset: 3000 selective-copy, 1000 char-lm)"},
 		&cli.Float64Flag{Name: "lr", Usage: "peak learning rate of AdamW (preset: 3e-3)"},
 		&cli.Float64Flag{Name: "lr-min", Usage: "learning rate at the end of the cosine decay (preset: lr/10)"},
-		&cli.IntFlag{Name: "warmup", Usage: "linear warm-up steps (preset: 100)"},
+		&cli.IntFlag{Name: "warmup", Usage: "linear warm-up steps; when not given and the preset's warm-up is ≥ --steps, steps/10 (preset: 100)"},
 		&cli.Float64Flag{Name: "weight-decay", Usage: "AdamW decoupled weight decay on matrices (preset: 0.1)"},
 		&cli.Float64Flag{Name: "beta2", Usage: "AdamW β2 (preset: 0.99)"},
 		&cli.Float64Flag{Name: "clip", Usage: "gradient-norm clipping threshold, 0 for none (preset: 1.0)"},

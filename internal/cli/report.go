@@ -29,6 +29,9 @@ func reportCommand() *cli.Command {
 			}
 			dir := c.Args().First()
 			if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+				if filepath.Base(dir) != "results.json" {
+					return badInput("%s is a file, not a results folder: give a results folder or its results.json", dir)
+				}
 				dir = filepath.Dir(dir) // a results.json path
 			}
 			rec, err := harness.ReadRecord(dir)

@@ -201,10 +201,10 @@ func TestRunDivergedModelIsMarkedAndRunGoesOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, g := rec.Results[0], rec.Results[1]
-	if d.Status != "diverged" || d.Reason != reason || d.Steps != 3 || len(d.Evals) != 1 || d.Evals[0].Step != 2 || math.IsNaN(d.Evals[0].Loss) {
+	if d.Status != "diverged" || d.Reason != reason || d.Steps != 3 || len(d.Evals) != 2 || d.Evals[0].Step != 0 || d.Evals[1].Step != 2 || math.IsNaN(d.Evals[1].Loss) {
 		t.Fatalf("diverged model: %s %q, %d steps, evals %+v", d.Status, d.Reason, d.Steps, d.Evals)
 	}
-	if g.Status != "ok" || g.Steps != 8 || len(g.Evals) != 4 {
+	if g.Status != "ok" || g.Steps != 8 || len(g.Evals) != 5 { // step 0, then every 2
 		t.Fatalf("the next model did not train in full: %s, %d steps, %d evals", g.Status, g.Steps, len(g.Evals))
 	}
 	md, _ := os.ReadFile(filepath.Join(out, "results.md"))

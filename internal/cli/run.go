@@ -78,6 +78,9 @@ func makePlan(c *cli.Context) (*plan, error) {
 	if !slices.Contains(Tasks, p.task) {
 		return nil, badInput("unknown --task %q%s: allowed %s", p.task, suggest(p.task, Tasks), strings.Join(Tasks, ", "))
 	}
+	if err := rejectTaskFlags(c, p.task); err != nil {
+		return nil, err
+	}
 	s, ok := preset(p.task, c.String("preset"))
 	if !ok {
 		return nil, badInput("unknown --preset %q%s: allowed %s", c.String("preset"), suggest(c.String("preset"), Presets), strings.Join(Presets, ", "))
@@ -139,8 +142,26 @@ func makePlan(c *cli.Context) (*plan, error) {
 		if p.resume, err = loadRunResume(p.out, p); err != nil {
 			return nil, err
 		}
+	} else if err := refuseEarlierResults(p.out); err != nil {
+		return nil, err
 	}
 	return p, nil
+}
+
+// earlierResultFiles are the files whose presence in --out means an earlier
+// run or sweep wrote there.
+var earlierResultFiles = []string{"results.json", resultsFile, pointsFile}
+
+// refuseEarlierResults returns a usageError if the folder out already
+// holds results of an earlier run or sweep: a fresh run would replace or
+// mix them; --resume is the way to continue one.
+func refuseEarlierResults(out string) error {
+	for _, f := range earlierResultFiles {
+		if _, err := os.Lstat(filepath.Join(out, f)); err == nil {
+			return badInput("--out %s already holds results from an earlier run: continue it with --resume %s, or choose another folder", out, out)
+		}
+	}
+	return nil
 }
 
 // checkMemory refuses a plan whose analytic training memory — parameters,

@@ -3,10 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 
 	"rnnbench/harness"
 )
@@ -45,11 +48,11 @@ func TestRunBadInput(t *testing.T) {
 		{"negative batch", []string{"run", "--batch", "-3"}, "--batch must be an integer ≥ 1, got -3"},
 		{"zero steps", []string{"run", "--steps", "0"}, "--steps must be an integer ≥ 1"},
 		{"bad lr", []string{"run", "--lr", "0"}, "--lr must be in (0, 10]"},
-		{"not a number", []string{"run", "--dim", "abc"}, "invalid value \"abc\" for flag -dim"},
+		{"not a number", []string{"run", "--dim", "abc"}, "--dim \"abc\" is not an integer"},
 		{"copy tokens too many", []string{"run", "--seq-len", "16", "--copy-tokens", "9"}, "--copy-tokens"},
 		{"heads do not divide", []string{"run", "--model", "transformer", "--dim", "10", "--heads", "4"}, "--heads must divide --dim"},
 		{"out is a file", []string{"run", "--out", file}, "is a file"},
-		{"unknown flag", []string{"run", "--bogus"}, "flag provided but not defined: -bogus"},
+		{"unknown flag", []string{"run", "--bogus"}, "unknown flag --bogus"},
 		{"unknown command", []string{"fly"}, "unknown command \"fly\""},
 		{"stray argument", []string{"run", "mingru"}, "run takes no arguments"},
 		{"missing data", []string{"run", "--task", "char-lm", "--data", filepath.Join(dir, "nope.txt")}, "nope.txt"},
@@ -95,7 +98,7 @@ func TestRunWritesRecordTableAndPlot(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := rec.Results[0]
-	if r.Steps != 6 || len(r.Evals) != 2 || r.Evals[1].Step != 6 || r.Tokens != 6*4*16 {
+	if r.Steps != 6 || len(r.Evals) != 3 || r.Evals[0].Step != 0 || r.Evals[2].Step != 6 || r.Tokens != 6*4*16 {
 		t.Fatalf("record: steps %d, evals %+v, tokens %d", r.Steps, r.Evals, r.Tokens)
 	}
 	if rec.Machine.GoVersion == "" || rec.Machine.Cores == 0 || rec.Machine.Backend == "" {
@@ -123,8 +126,8 @@ func TestRunIsReproducible(t *testing.T) {
 			evals[i] = append(evals[i], r.Evals...)
 		}
 	}
-	if len(evals[0]) != 4 {
-		t.Fatalf("got %d evals, want 4", len(evals[0]))
+	if len(evals[0]) != 6 { // per model: the untrained model, steps 3 and 6
+		t.Fatalf("got %d evals, want 6", len(evals[0]))
 	}
 	for j := range evals[0] {
 		a, b := evals[0][j], evals[1][j]
@@ -143,6 +146,42 @@ func TestHelpExplainsEveryFlag(t *testing.T) {
 		name := f.Names()[0]
 		if !strings.Contains(stdout, "--"+name) {
 			t.Errorf("run --help does not mention --%s", name)
+		}
+	}
+}
+
+// planOf runs makePlan on `bench run args...` without running anything.
+func planOf(t *testing.T, args ...string) *plan {
+	t.Helper()
+	var p *plan
+	app := &cli.App{Name: "bench", Writer: io.Discard, ErrWriter: io.Discard, Commands: []*cli.Command{{
+		Name: "run", Flags: runFlags(),
+		Action: func(c *cli.Context) (err error) {
+			p, err = makePlan(c)
+			return err
+		},
+	}}}
+	if err := app.Run(append([]string{"bench", "run"}, args...)); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A preset warm-up as long as the run is cut to steps/10 unless --warmup is given.
+func TestWarmupShorterThanRun(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "run")
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--steps", "50"}, 5},
+		{[]string{"--steps", "100"}, 10},
+		{[]string{"--steps", "101"}, 100},
+		{[]string{"--steps", "50", "--warmup", "60"}, 60},
+	} {
+		p := planOf(t, append(tc.args, "--out", out)...)
+		if p.s.Train.Warmup != tc.want {
+			t.Errorf("%v: warm-up %d, want %d", tc.args, p.s.Train.Warmup, tc.want)
 		}
 	}
 }

@@ -22,7 +22,7 @@ import (
 // A sequence-length sweep (`bench run --task sweep`) measures every model
 // (and every mode of minGRU and minLSTM, unless --mode is given) at every
 // length of --lengths. Each point runs alone in a fresh child process
-// (`bench point`, point.go) whose peak RSS the parent reads from rusage.
+// (`bench point`, point.go) which reports its own peak RSS (VmHWM, harness.SelfPeakRSS).
 // Points are written as they finish: appended to points.jsonl, and
 // results.json, results.md and the plots are rewritten, so an interrupt
 // keeps every finished point.
@@ -43,6 +43,34 @@ func rejectFlags(c *cli.Context, names []string, why string) error {
 	return nil
 }
 
+// taskOnlyFlags names the training task a run-only flag belongs to, for
+// flags that apply to one task only.
+var taskOnlyFlags = map[string]string{
+	"data": "char-lm", "sample": "char-lm", "temperature": "char-lm", "top-k": "char-lm", "eval-full": "char-lm",
+	"copy-tokens": "selective-copy",
+}
+
+// rejectTaskFlags returns a usageError naming the first flag set on the
+// command line that does not apply to task: a run-only flag on a sweep, a
+// char-lm flag on selective-copy, a selective-copy flag on char-lm.
+func rejectTaskFlags(c *cli.Context, task string) error {
+	for _, n := range runOnlyFlags {
+		if !c.IsSet(n) {
+			continue
+		}
+		owner, one := taskOnlyFlags[n]
+		switch {
+		case task == "sweep" && one:
+			return badInput("--%s applies to --task %s only, not to --task sweep", n, owner)
+		case task == "sweep":
+			return badInput("--%s applies to training runs (--task selective-copy or char-lm), not to --task sweep", n)
+		case one && owner != task:
+			return badInput("--%s applies to --task %s only, not to --task %s", n, owner, task)
+		}
+	}
+	return nil
+}
+
 // sweepPlan is a validated sweep: nothing is written before it exists.
 type sweepPlan struct {
 	cfg     harness.SweepConfig
@@ -55,7 +83,7 @@ type sweepPlan struct {
 // makeSweepPlan validates every flag of a sweep and returns the plan, or a
 // usageError naming the first problem.
 func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
-	if err := rejectFlags(c, runOnlyFlags, "does not apply to --task sweep (it sets the lengths with --lengths and times a fixed number of steps, --repeats)"); err != nil {
+	if err := rejectTaskFlags(c, "sweep"); err != nil {
 		return nil, err
 	}
 	s, ok := preset("sweep", c.String("preset"))
@@ -142,8 +170,19 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 		if p.resume, err = loadSweepResume(p.out, p); err != nil {
 			return nil, err
 		}
+	} else if err := refuseEarlierResults(p.out); err != nil {
+		return nil, err
 	}
 	return p, nil
+}
+
+// shardText is prefix+"shard i/n" for a sharded sweep, "" for one that
+// measures all its points.
+func shardText(cfg harness.SweepConfig, prefix string) string {
+	if cfg.Shards <= 1 {
+		return ""
+	}
+	return fmt.Sprintf("%sshard %d/%d", prefix, cfg.Shard, cfg.Shards)
 }
 
 // maxRepeats bounds --repeats: each point times that many steps.
@@ -223,8 +262,8 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 			mine = append(mine, i)
 		}
 	}
-	fmt.Fprintf(stderr, "bench: sweep of %d model(s) × %d length(s), %d point(s) to measure in shard %d/%d, on %s, writing %s\n",
-		len(p.cfg.Models), len(p.cfg.Lengths), len(mine), p.cfg.Shard, p.cfg.Shards, rec.Machine.CPU, p.out)
+	fmt.Fprintf(stderr, "bench: sweep of %d model(s) × %d length(s), %d point(s) to measure%s, on %s, writing %s\n",
+		len(p.cfg.Models), len(p.cfg.Lengths), len(mine), shardText(p.cfg, " in "), rec.Machine.CPU, p.out)
 	failed := 0
 	for _, pt := range rec.Points {
 		if pt.Status == harness.PointFailed {
@@ -338,8 +377,8 @@ func printSweepPlan(w io.Writer, p *sweepPlan) error {
 			done[pt.Index] = true
 		}
 	}
-	fmt.Fprintf(w, "Dry run: nothing measured or written. Sweep of %d model(s) × lengths %v, batch %d, %d+%d steps per point, shard %d/%d, --max-mem %s; output %s.\n\n",
-		len(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, p.cfg.Shard, p.cfg.Shards, reports.HumanBytes(p.cfg.MaxMemBytes), p.out)
+	fmt.Fprintf(w, "Dry run: nothing measured or written. Sweep of %d model(s) × lengths %v, batch %d, %d+%d steps per point%s, --max-mem %s; output %s.\n\n",
+		len(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, shardText(p.cfg, ", "), reports.HumanBytes(p.cfg.MaxMemBytes), p.out)
 	fits := newFitCache(p.cfg.Batch, float64(p.cfg.MaxMemBytes))
 	var rows [][]string
 	for i := 0; i < p.cfg.NumPoints(); i++ {

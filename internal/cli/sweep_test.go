@@ -216,7 +216,7 @@ func TestSweepBadInput(t *testing.T) {
 		{"bad timeout", tinySweep(out, "--point-timeout", "0s"), "--point-timeout must be positive"},
 		{"bad shard", tinySweep(out, "--shard", "2/2"), "shard 2/2: want 0 ≤ i < n"},
 		{"shard not i/n", tinySweep(out, "--shard", "1"), `--shard "1": want i/n`},
-		{"seq-len on sweep", tinySweep(out, "--seq-len", "64"), "--seq-len does not apply to --task sweep"},
+		{"seq-len on sweep", tinySweep(out, "--seq-len", "64"), "--seq-len applies to training runs (--task selective-copy or char-lm), not to --task sweep"},
 		{"unknown sweep preset", tinySweep(out, "--preset", "paper"), `unknown --preset "paper" for --task sweep: allowed quick, full`},
 		{"lengths on a run", []string{"run", "--lengths", "8,16", "--out", out}, "--lengths applies to --task sweep only"},
 		{"report no dir", []string{"report", filepath.Join(dir, "nope")}, "cannot read results"},
