@@ -1,7 +1,7 @@
 # rnnbench — see README.md.
 GO ?= go
 
-# Matmul backend (docs/speed.md): OpenBLAS when its development library is
+# Matmul backend (README.md, Speed): OpenBLAS when its development library is
 # installed (cgo, build tag openblas; the binary fixes OPENBLAS_CORETYPE
 # itself), pure-Go gonum otherwise. Override with `make BLAS=gonum …`.
 BLAS ?= $(shell ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so ' && echo openblas || echo gonum)
@@ -20,7 +20,7 @@ run:
 test:
 	$(BLASENV) $(GO) test $(BLASFLAGS) ./...
 
-# Microbenchmarks of the kernels and each model's training step (docs/speed.md).
+# Microbenchmarks of the kernels and each model's training step (README.md, Speed).
 bench:
 	$(BLASENV) $(GO) test $(BLASFLAGS) -run '^$$' -bench . -benchmem ./...
 
@@ -36,7 +36,7 @@ fixtures:
 	for f in scripts/torch/[a-z]*.py; do [ "$$(basename $$f)" = common.py ] || /usr/bin/python3 $$f || exit 1; done
 
 # Regression check: the quick suite against the committed baseline
-# (testdata/ci/baseline.txt, see docs/ci.md). Only exact metrics fail; timings warn.
+# (testdata/ci/baseline.txt, see README.md, Regression tracking in CI). Only exact metrics fail; timings warn.
 ci:
 	$(GO) run ./cmd/bench ci --timing warn
 

@@ -177,8 +177,7 @@ func (m *Attention[F]) Backward(dx, dy, x []F, B, T int) {
 	m.check(B, T)
 	n, D := B*T, m.D
 	dout := m.dout[:n*D]
-	clear(dout)
-	m.Proj.Backward(dout, dy, m.out[:n*D], n)
+	m.Proj.BackwardTo(dout, dy, m.out[:n*D], n)
 	m.b, m.t, m.slots = B, T, min(B*m.H, attnSlots)
 	tensor.For(m.slots, 1, m.backwardBody)
 	m.QKV.Backward(dx, m.dqkv[:n*3*D], x, n)

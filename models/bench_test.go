@@ -13,7 +13,7 @@ import (
 	"rnnbench/models"
 )
 
-// The PyTorch comparison configuration of issue 7 (docs/speed.md): one
+// The PyTorch comparison configuration of issue 7 (README.md, Speed): one
 // training step of embedding → 1 block (no MLP) → RMSNorm → head with
 // B=16, D=E=64, V=16 and AdamW, at T = 64, 256, 1024.
 const (
@@ -135,7 +135,7 @@ func BenchmarkTrainStepWide(b *testing.B) {
 // BenchmarkTrainStepSweep times the sweep's largest points (the quick
 // preset's T = 1024 and the full preset's T = 4096: B = 8, D = 64, E = 128,
 // 4 heads, N = 16, one block) for every model in its default mode. Run it
-// with -cpu 1,2 for the speedup from one core to two (docs/speed.md).
+// with -cpu 1,2 for the speedup from one core to two (README.md, Speed).
 func BenchmarkTrainStepSweep(b *testing.B) {
 	for _, mixer := range models.MixerNames {
 		c := models.Config{Mixer: mixer, Mode: models.DefaultMode(mixer), V: benchV, L: 1, D: 64, Expansion: 2, H: 4, N: 16}

@@ -207,8 +207,7 @@ func (g *GRU[F]) Backward(dx, dy, x []F, B, T int) {
 	}
 	g.B, g.T = B, T
 	if g.out != nil {
-		clear(g.dhs[:B*T*E])
-		g.out.Backward(g.dhs, dy, g.h, B*T)
+		g.out.BackwardTo(g.dhs, dy, g.h, B*T)
 		g.dy = g.dhs
 	} else {
 		g.dy = dy

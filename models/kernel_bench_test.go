@@ -14,7 +14,7 @@ import (
 //
 //	go test -run '^$' -bench Kernel -cpu 1 ./models
 //
-// docs/speed.md tabulates them.
+// README.md (Speed) tabulates them.
 
 const kbB, kbT, kbE = 16, 1024, 64
 

@@ -202,8 +202,7 @@ func (l *LSTM[F]) Backward(dx, dy, x []F, B, T int) {
 	}
 	l.B, l.T = B, T
 	if l.out != nil {
-		clear(l.dhs[:B*T*E])
-		l.out.Backward(l.dhs, dy, l.h, B*T)
+		l.out.BackwardTo(l.dhs, dy, l.h, B*T)
 		l.dy = l.dhs
 	} else {
 		l.dy = dy

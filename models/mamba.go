@@ -225,8 +225,7 @@ func (m *Mamba[F]) Backward(dx, dy, x []F, B, T int) {
 	g := minRowGrain(E)
 	dg, dxz, du, ddelta := m.dg[:M*E], m.dxz[:M*2*E], m.du[:M*E], m.ddelta[:M*E]
 	dxdbl, ddr := m.dxdbl[:M*LD], m.ddr[:M*R]
-	clear(dg)
-	m.outProj.Backward(dg, dy, m.g, M)
+	m.outProj.BackwardTo(dg, dy, m.g, M)
 	// g = ys ⊙ SiLU(z): dz = dg·ys·SiLU′(z), dys = dg·SiLU(z) (in place).
 	tensor.For(M, g, m.gateBwd)
 	clear(du)

@@ -225,11 +225,13 @@ func minForward32vs64(t *testing.T, c models.Config, B, T int) float64 {
 }
 
 func TestMinGRUFloat32LongSequence(t *testing.T) {
-	// In float32 the log-space form carries the rounding of a* = Σ log a,
-	// which grows with T; at T = 1024 with default init it stays ~1e-5.
+	// In float32 every mode stays within float32 rounding of float64 at
+	// T = 1024 (about 1e-7 scaled): the log-space scan keeps a* = Σ log a in
+	// float64 and rounds log h once (rounding a* to float32 at each step, as
+	// the paper's float32 cumsum does, gave 1.3e-5 here).
 	for _, mode := range models.Modes["mingru"] {
 		c := models.Config{Mixer: "mingru", Mode: mode, D: 8, Expansion: 2}
-		if e := minForward32vs64(t, c, 2, 1024); e > 1e-4 {
+		if e := minForward32vs64(t, c, 2, 1024); e > 1e-6 {
 			t.Errorf("%s: float32 vs float64 scaled error %.2g", mode, e)
 		} else {
 			t.Logf("%s: float32 vs float64 scaled error %.2g", mode, e)

@@ -192,15 +192,10 @@ func (m *minRNN[F]) Backward(dx, dy, x []F, B, T int) {
 	M, E := B*T, m.E
 	m.B, m.T = B, T
 	if m.out != nil {
-		clear(m.dh[:M*E])
-		m.out.Backward(m.dh, dy, m.h, M)
+		m.out.BackwardTo(m.dh, dy, m.h, M)
 		m.gradH = m.dh
 	} else {
 		m.gradH = dy
-	}
-	if m.dga != nil {
-		clear(m.dga[:M*E])
-		clear(m.dgb[:M*E])
 	}
 	if m.mode == "chunked" {
 		m.chunk, m.nChunks = chunkSize(T)
@@ -346,10 +341,27 @@ func (m *minRNN[F]) logScanChannels(lo, hi int) {
 	logScanRange(m.logh[:n], m.h[:n], m.ga[:n], m.gb[:n], m.T, m.E, lo, hi)
 }
 
+// clearChannels zeroes channels [lo, hi) of B·E of the gate gradients
+// dga, dgb (which the scans' backward kernels accumulate into), inside the
+// parallel tasks rather than as a serial clear.
+func (m *minRNN[F]) clearChannels(lo, hi int) {
+	E, T := m.E, m.T
+	for c := lo; c < hi; {
+		b, e0, w := scanTileAt(c, E, hi)
+		for t := 0; t < T; t++ {
+			i := (b*T+t)*E + e0
+			clear(m.dga[i : i+w])
+			clear(m.dgb[i : i+w])
+		}
+		c += w
+	}
+}
+
 // logScanBackwardChannels runs the log-space scan's backward for channels
 // [lo, hi) of B·E.
 func (m *minRNN[F]) logScanBackwardChannels(lo, hi int) {
 	n := m.B * m.T * m.E
+	m.clearChannels(lo, hi)
 	logScanBackwardRange(m.dga[:n], m.dgb[:n], m.gradH[:n], m.ga[:n], m.gb[:n], m.logh[:n], m.h[:n], m.T, m.E, lo, hi)
 }
 
@@ -363,6 +375,7 @@ func (m *minRNN[F]) linScanChannels(lo, hi int) {
 // [lo, hi) of B·E.
 func (m *minRNN[F]) linScanBackwardChannels(lo, hi int) {
 	n := m.B * m.T * m.E
+	m.clearChannels(lo, hi)
 	linearScanBackwardRange(m.dga[:n], m.dgb[:n], m.gradH[:n], m.ga[:n], m.h[:n], m.T, m.E, lo, hi)
 }
 

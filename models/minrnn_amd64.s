@@ -731,12 +731,12 @@ linBwdLastF:
 	RET
 // func logScanFwdAVX(logh, h, la, lb *float32, T, stride, w int)
 // Heinsen's log-space scan over T steps for w ≤ 8 channels whose values sit
-// at consecutive addresses, rows stride bytes apart (logScanRange's two
-// passes: a* = cumsum(log a) accumulated in float64 and stored rounded to
-// float32 in logh; then the running maximum m and sum s of
-// u = log b − a* in float64/float32, log h = a* + m + ln s, h = e^{log h}).
-// The large-magnitude quantities (a*, u, m, a* + m) are float64, as in the
-// Go version; the transcendentals see only moderate float32 arguments.
+// at consecutive addresses, rows stride bytes apart: logScanRange's two
+// passes fused into one loop — a* = cumsum(log a) and the running maximum
+// m and sum s of u = log b − a* — with the large-magnitude quantities (a*,
+// u, m, a* + m) in float64 and the transcendentals on moderate float32
+// arguments: log h = (a* + m) + ln s, h = e^{log h}. (a* is not stored:
+// the backward needs only log h and h.)
 TEXT ·logScanFwdAVX(SB), NOSPLIT, $0-56
 	MOVQ logh+0(FP), DI
 	MOVQ h+8(FP), SI
@@ -751,44 +751,25 @@ TEXT ·logScanFwdAVX(SB), NOSPLIT, $0-56
 	VMOVDQU (AX), Y15
 	CMPQ BX, $32
 	JEQ logScanFwdAVXFull
-	VXORPS Y14, Y14, Y14
-	// Pass 1: acc (Y12 low 4 lanes, Y13 high 4 lanes, float64) += log a.
-	VXORPD Y12, Y12, Y12
-	VXORPD Y13, Y13, Y13
-	MOVQ CX, R10
-	MOVQ DI, R11
-	MOVQ DX, R12
-fwdCum:
-	VMASKMOVPS (R12), Y15, Y0
-	VCVTPS2PD X0, Y1
-	VEXTRACTF128 $1, Y0, X2
-	VCVTPS2PD X2, Y2
-	VADDPD Y1, Y12, Y12
-	VADDPD Y2, Y13, Y13
-	VCVTPD2PSY Y12, X1
-	VCVTPD2PSY Y13, X2
-	VINSERTF128 $1, X2, Y1, Y1
-	VMASKMOVPS Y1, Y15, (R11)
-	ADDQ R9, R11
-	ADDQ R9, R12
-	DECQ R10
-	JNZ fwdCum
-	// Pass 2: m (Y12, Y13 float64) = −Inf, s (Y11 float32) = 0.
-	VMOVUPD negInfD<>(SB), Y12
-	VMOVUPD negInfD<>(SB), Y13
-	VXORPS Y11, Y11, Y11
+	VXORPD Y10, Y10, Y10            // a* low 4 lanes (float64)
+	VXORPD Y11, Y11, Y11            // a* high 4 lanes
+	VMOVUPD negInfD<>(SB), Y12      // m low (float64)
+	VMOVUPD negInfD<>(SB), Y13      // m high
+	VXORPS Y14, Y14, Y14            // s (float32)
 fwdLse:
-	VMASKMOVPS (DI), Y15, Y0        // a* (float32)
+	VMASKMOVPS (DX), Y15, Y0        // log a
 	VMASKMOVPS (R8), Y15, Y1        // log b
-	VCVTPS2PD X0, Y2                // a* low, float64
+	VCVTPS2PD X0, Y2
 	VEXTRACTF128 $1, Y0, X3
-	VCVTPS2PD X3, Y3                // a* high
-	VCVTPS2PD X1, Y4                // log b low
+	VCVTPS2PD X3, Y3
+	VADDPD Y2, Y10, Y10             // a* += log a
+	VADDPD Y3, Y11, Y11
+	VCVTPS2PD X1, Y4
 	VEXTRACTF128 $1, Y1, X5
-	VCVTPS2PD X5, Y5                // log b high
-	VSUBPD Y2, Y4, Y4               // u low = log b − a*
-	VSUBPD Y3, Y5, Y5               // u high
-	VSUBPD Y12, Y4, Y6              // d = u − m (float64)
+	VCVTPS2PD X5, Y5
+	VSUBPD Y10, Y4, Y4              // u = log b − a*
+	VSUBPD Y11, Y5, Y5
+	VSUBPD Y12, Y4, Y6              // d = u − m
 	VSUBPD Y13, Y5, Y7
 	VMAXPD Y4, Y12, Y12             // m = max(m, u)
 	VMAXPD Y5, Y13, Y13
@@ -796,67 +777,49 @@ fwdLse:
 	VCVTPD2PSY Y7, X7
 	VINSERTF128 $1, X7, Y6, Y6      // d (float32): ≥ 0 where u is the new maximum
 	VORPS vSignMask<>(SB), Y6, Y7   // −|d|
-	EXP8(Y7, Y8, Y9, Y10)           // e = e^{−|d|}
-	VADDPS Y7, Y11, Y8              // s + e        (u ≤ m)
-	VFMADD213PS vOne<>(SB), Y7, Y11 // s·e + 1      (u > m)
-	VBLENDVPS Y6, Y8, Y11, Y11      // by the sign of d
-	VADDPD Y12, Y2, Y2              // a* + m (float64)
-	VADDPD Y13, Y3, Y3
+	EXP8(Y7, Y8, Y9, Y0)            // e = e^{−|d|}
+	VADDPS Y7, Y14, Y8              // s + e        (u ≤ m)
+	VFMADD213PS vOne<>(SB), Y7, Y14 // s·e + 1      (u > m)
+	VBLENDVPS Y6, Y8, Y14, Y14      // by the sign of d
+	VADDPD Y12, Y10, Y2             // a* + m (float64)
+	VADDPD Y13, Y11, Y3
 	VCVTPD2PSY Y2, X2
 	VCVTPD2PSY Y3, X3
 	VINSERTF128 $1, X3, Y2, Y2
-	VMOVUPS Y11, Y0
-	LOG8(Y0, Y3, Y4, Y5, Y7, Y8, Y9)
+	VMOVUPS Y14, Y0
+	LOG8(Y0, Y3, Y4, Y5, Y6, Y7, Y8)
 	VADDPS Y2, Y0, Y0               // log h = (a* + m) + ln s
 	VMASKMOVPS Y0, Y15, (DI)
 	EXP8(Y0, Y3, Y4, Y5)
 	VMASKMOVPS Y0, Y15, (SI)
 	ADDQ R9, DI
 	ADDQ R9, SI
+	ADDQ R9, DX
 	ADDQ R9, R8
 	DECQ CX
 	JNZ fwdLse
 	VZEROUPPER
 	RET
 logScanFwdAVXFull:
-	VXORPS Y14, Y14, Y14
-	// Pass 1: acc (Y12 low 4 lanes, Y13 high 4 lanes, float64) += log a.
-	VXORPD Y12, Y12, Y12
-	VXORPD Y13, Y13, Y13
-	MOVQ CX, R10
-	MOVQ DI, R11
-	MOVQ DX, R12
-fwdCumF:
-	VMOVUPS (R12), Y0
-	VCVTPS2PD X0, Y1
-	VEXTRACTF128 $1, Y0, X2
-	VCVTPS2PD X2, Y2
-	VADDPD Y1, Y12, Y12
-	VADDPD Y2, Y13, Y13
-	VCVTPD2PSY Y12, X1
-	VCVTPD2PSY Y13, X2
-	VINSERTF128 $1, X2, Y1, Y1
-	VMOVUPS Y1, (R11)
-	ADDQ R9, R11
-	ADDQ R9, R12
-	DECQ R10
-	JNZ fwdCumF
-	// Pass 2: m (Y12, Y13 float64) = −Inf, s (Y11 float32) = 0.
-	VMOVUPD negInfD<>(SB), Y12
-	VMOVUPD negInfD<>(SB), Y13
-	VXORPS Y11, Y11, Y11
+	VXORPD Y10, Y10, Y10            // a* low 4 lanes (float64)
+	VXORPD Y11, Y11, Y11            // a* high 4 lanes
+	VMOVUPD negInfD<>(SB), Y12      // m low (float64)
+	VMOVUPD negInfD<>(SB), Y13      // m high
+	VXORPS Y14, Y14, Y14            // s (float32)
 fwdLseF:
-	VMOVUPS (DI), Y0        // a* (float32)
+	VMOVUPS (DX), Y0        // log a
 	VMOVUPS (R8), Y1        // log b
-	VCVTPS2PD X0, Y2                // a* low, float64
+	VCVTPS2PD X0, Y2
 	VEXTRACTF128 $1, Y0, X3
-	VCVTPS2PD X3, Y3                // a* high
-	VCVTPS2PD X1, Y4                // log b low
+	VCVTPS2PD X3, Y3
+	VADDPD Y2, Y10, Y10             // a* += log a
+	VADDPD Y3, Y11, Y11
+	VCVTPS2PD X1, Y4
 	VEXTRACTF128 $1, Y1, X5
-	VCVTPS2PD X5, Y5                // log b high
-	VSUBPD Y2, Y4, Y4               // u low = log b − a*
-	VSUBPD Y3, Y5, Y5               // u high
-	VSUBPD Y12, Y4, Y6              // d = u − m (float64)
+	VCVTPS2PD X5, Y5
+	VSUBPD Y10, Y4, Y4              // u = log b − a*
+	VSUBPD Y11, Y5, Y5
+	VSUBPD Y12, Y4, Y6              // d = u − m
 	VSUBPD Y13, Y5, Y7
 	VMAXPD Y4, Y12, Y12             // m = max(m, u)
 	VMAXPD Y5, Y13, Y13
@@ -864,23 +827,24 @@ fwdLseF:
 	VCVTPD2PSY Y7, X7
 	VINSERTF128 $1, X7, Y6, Y6      // d (float32): ≥ 0 where u is the new maximum
 	VORPS vSignMask<>(SB), Y6, Y7   // −|d|
-	EXP8(Y7, Y8, Y9, Y10)           // e = e^{−|d|}
-	VADDPS Y7, Y11, Y8              // s + e        (u ≤ m)
-	VFMADD213PS vOne<>(SB), Y7, Y11 // s·e + 1      (u > m)
-	VBLENDVPS Y6, Y8, Y11, Y11      // by the sign of d
-	VADDPD Y12, Y2, Y2              // a* + m (float64)
-	VADDPD Y13, Y3, Y3
+	EXP8(Y7, Y8, Y9, Y0)            // e = e^{−|d|}
+	VADDPS Y7, Y14, Y8              // s + e        (u ≤ m)
+	VFMADD213PS vOne<>(SB), Y7, Y14 // s·e + 1      (u > m)
+	VBLENDVPS Y6, Y8, Y14, Y14      // by the sign of d
+	VADDPD Y12, Y10, Y2             // a* + m (float64)
+	VADDPD Y13, Y11, Y3
 	VCVTPD2PSY Y2, X2
 	VCVTPD2PSY Y3, X3
 	VINSERTF128 $1, X3, Y2, Y2
-	VMOVUPS Y11, Y0
-	LOG8(Y0, Y3, Y4, Y5, Y7, Y8, Y9)
+	VMOVUPS Y14, Y0
+	LOG8(Y0, Y3, Y4, Y5, Y6, Y7, Y8)
 	VADDPS Y2, Y0, Y0               // log h = (a* + m) + ln s
 	VMOVUPS Y0, (DI)
 	EXP8(Y0, Y3, Y4, Y5)
 	VMOVUPS Y0, (SI)
 	ADDQ R9, DI
 	ADDQ R9, SI
+	ADDQ R9, DX
 	ADDQ R9, R8
 	DECQ CX
 	JNZ fwdLseF

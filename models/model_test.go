@@ -133,7 +133,6 @@ func TestModelMemory(t *testing.T) {
 	}
 }
 
-
 // EstimateMemory extrapolates to exactly what Alloc counts, for every mixer.
 func TestEstimateMemoryIsExact(t *testing.T) {
 	for _, name := range models.MixerNames {

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync"
 
 	"rnnbench/internal/tensor"
 )
@@ -13,6 +14,13 @@ import (
 type Embedding[F tensor.Float] struct {
 	V, D int
 	W    *tensor.Param[F] // [V, D]
+
+	// The running call's arguments, read by the parallel bodies bound in
+	// NewEmbedding (no closure per call); mu guards them.
+	mu       sync.Mutex
+	rows     []F
+	tokens   []int32
+	fwd, bwd func(lo, hi int)
 }
 
 // NewEmbedding registers name+".weight" ([V, D]) in ps.
@@ -20,8 +28,13 @@ func NewEmbedding[F tensor.Float](ps *tensor.ParamSet[F], name string, V, D int)
 	e := &Embedding[F]{V: V, D: D}
 	e.W = ps.New(name+".weight", false, V, D)
 	e.W.Embed = true
+	e.fwd = func(lo, hi int) { e.forwardRows(e.rows, e.tokens, lo, hi) }
+	e.bwd = func(lo, hi int) { e.backwardCols(e.rows, e.tokens, lo*embBlock, min(e.D, hi*embBlock)) }
 	return e
 }
+
+// embBlock is the number of columns of W one task of Backward updates.
+const embBlock = 16
 
 // Init draws W from N(0, 0.02²), GPT-2's and nanoGPT's choice
 // (nanoGPT model.py _init_weights), not PyTorch's N(0, 1) default.
@@ -37,23 +50,55 @@ func (e *Embedding[F]) Forward(y []F, tokens []int32) {
 	if len(y) < len(tokens)*D {
 		panic("nn: Embedding.Forward shape mismatch")
 	}
-	for m, tok := range tokens {
+	for _, tok := range tokens {
 		e.check(tok)
-		copy(y[m*D:(m+1)*D], e.W.Data[int(tok)*D:(int(tok)+1)*D])
+	}
+	if g := rowGrain(D); split(len(tokens), g) && e.mu.TryLock() {
+		e.rows, e.tokens = y, tokens
+		tensor.For(len(tokens), g, e.fwd)
+		e.rows, e.tokens = nil, nil
+		e.mu.Unlock()
+		return
+	}
+	e.forwardRows(y, tokens, 0, len(tokens))
+}
+
+func (e *Embedding[F]) forwardRows(y []F, tokens []int32, lo, hi int) {
+	D := e.D
+	for m := lo; m < hi; m++ {
+		tok := int(tokens[m])
+		copy(y[m*D:(m+1)*D], e.W.Data[tok*D:(tok+1)*D])
 	}
 }
 
 // Backward accumulates dW[tokens[m]] += dy[m] for every row, sequentially
-// over rows so that repeated tokens sum in a fixed order.
-// tokens: [M], dy: [M, D]. It panics like Forward.
+// over rows so that repeated tokens sum in a fixed order (in parallel over
+// blocks of columns). tokens: [M], dy: [M, D]. It panics like Forward.
 func (e *Embedding[F]) Backward(dy []F, tokens []int32) {
 	D := e.D
 	if len(dy) < len(tokens)*D {
 		panic("nn: Embedding.Backward shape mismatch")
 	}
-	for m, tok := range tokens {
+	for _, tok := range tokens {
 		e.check(tok)
-		tensor.Add(e.W.Grad[int(tok)*D:(int(tok)+1)*D], dy[m*D:(m+1)*D])
+	}
+	blocks := (D + embBlock - 1) / embBlock
+	if split(blocks, max(1, parGrain/max(len(tokens)*embBlock, 1))) && e.mu.TryLock() {
+		e.rows, e.tokens = dy, tokens
+		tensor.For(blocks, 1, e.bwd)
+		e.rows, e.tokens = nil, nil
+		e.mu.Unlock()
+		return
+	}
+	e.backwardCols(dy, tokens, 0, D)
+}
+
+// backwardCols adds dy[m, lo:hi] to dW[tokens[m], lo:hi] for every row in
+// order.
+func (e *Embedding[F]) backwardCols(dy []F, tokens []int32, lo, hi int) {
+	D := e.D
+	for m, tok := range tokens {
+		tensor.Add(e.W.Grad[int(tok)*D+lo:int(tok)*D+hi], dy[m*D+lo:m*D+hi])
 	}
 }
 

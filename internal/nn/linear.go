@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math/rand/v2"
+	"sync"
 
 	"rnnbench/internal/tensor"
 )
@@ -14,6 +15,14 @@ type Linear[F tensor.Float] struct {
 	In, Out int
 	W       *tensor.Param[F] // [Out, In]
 	Bias    *tensor.Param[F] // [Out], nil when built without bias
+
+	// The bias passes run on tensor.For's pool through bodies bound in
+	// NewLinear (no closure per call), reading the running call's
+	// arguments; mu guards them (a concurrent call runs serially).
+	mu               sync.Mutex
+	rows             []F // y (Forward) or dy (Backward): [M, Out]
+	m                int
+	biasFwd, biasBwd func(lo, hi int)
 }
 
 // NewLinear registers W (and b when bias is true) in ps under name.
@@ -23,8 +32,14 @@ func NewLinear[F tensor.Float](ps *tensor.ParamSet[F], name string, in, out int,
 	if bias {
 		l.Bias = ps.New(name+".bias", false, out)
 	}
+	l.biasFwd = func(lo, hi int) { l.broadcastBias(l.rows, lo, hi) }
+	l.biasBwd = func(lo, hi int) { l.biasGrad(l.rows, l.m, lo*biasBlock, min(l.Out, hi*biasBlock)) }
 	return l
 }
+
+// biasBlock is the number of bias entries one task of the bias gradient
+// sums (a cache line of float32).
+const biasBlock = 16
 
 // Init draws W and b from U(−1/√In, 1/√In), PyTorch's default.
 func (l *Linear[F]) Init(rng *rand.Rand) {
@@ -42,9 +57,13 @@ func (l *Linear[F]) Forward(y, x []F, M int) {
 		panic("nn: Linear.Forward shape mismatch")
 	}
 	if l.Bias != nil {
-		b := l.Bias.Data
-		for m := 0; m < M; m++ {
-			copy(y[m*l.Out:(m+1)*l.Out], b)
+		if g := rowGrain(l.Out); split(M, g) && l.mu.TryLock() {
+			l.rows = y
+			tensor.For(M, g, l.biasFwd)
+			l.rows = nil
+			l.mu.Unlock()
+		} else {
+			l.broadcastBias(y, 0, M)
 		}
 		tensor.MatMul(false, true, M, l.Out, l.In, x, l.W.Data, 1, y)
 		return
@@ -52,20 +71,67 @@ func (l *Linear[F]) Forward(y, x []F, M int) {
 	tensor.MatMul(false, true, M, l.Out, l.In, x, l.W.Data, 0, y)
 }
 
+// broadcastBias copies the bias into rows [lo, hi) of y: [M, Out].
+func (l *Linear[F]) broadcastBias(y []F, lo, hi int) {
+	b := l.Bias.Data
+	for m := lo; m < hi; m++ {
+		copy(y[m*l.Out:(m+1)*l.Out], b)
+	}
+}
+
 // Backward accumulates dW += dyᵀ·x, db += Σ dy and, when dx is not nil,
-// dx += dy·W. x: [M, In], dy: [M, Out], dx: [M, In].
-func (l *Linear[F]) Backward(dx, dy, x []F, M int) {
+// dx += dy·W. x: [M, In], dy: [M, Out], dx: [M, In]. db is summed per
+// block of 16 entries over the rows in order, in parallel over the blocks,
+// so it does not depend on GOMAXPROCS.
+func (l *Linear[F]) Backward(dx, dy, x []F, M int) { l.backward(dx, dy, x, M, 1) }
+
+// BackwardTo is Backward with dx overwritten instead of accumulated
+// (dx = dy·W): the caller need not clear it first (the matmul writes every
+// element, in parallel).
+func (l *Linear[F]) BackwardTo(dx, dy, x []F, M int) { l.backward(dx, dy, x, M, 0) }
+
+// backward computes dx = beta·dx + dy·W and the parameter gradients.
+func (l *Linear[F]) backward(dx, dy, x []F, M int, beta F) {
 	if dx != nil {
-		tensor.MatMul(false, false, M, l.In, l.Out, dy, l.W.Data, 1, dx)
+		tensor.MatMul(false, false, M, l.In, l.Out, dy, l.W.Data, beta, dx)
 	}
 	tensor.MatMul(true, false, l.Out, l.In, M, dy, x, 1, l.W.Grad)
 	if l.Bias != nil {
-		db := l.Bias.Grad
-		for m := 0; m < M; m++ {
-			row := dy[m*l.Out : (m+1)*l.Out]
-			for o, v := range row {
-				db[o] += v
+		blocks := (l.Out + biasBlock - 1) / biasBlock
+		if split(blocks, max(1, parGrain/max(M*biasBlock, 1))) && l.mu.TryLock() {
+			l.rows, l.m = dy, M
+			tensor.For(blocks, 1, l.biasBwd)
+			l.rows = nil
+			l.mu.Unlock()
+		} else {
+			l.biasGrad(dy, M, 0, l.Out)
+		}
+	}
+}
+
+// biasGrad adds Σ_m dy[m, o] to db[o] for o in [lo, hi), in blocks of
+// biasBlock entries from lo (a multiple of biasBlock), each summed over the
+// rows in order into a local accumulator.
+func (l *Linear[F]) biasGrad(dy []F, M, lo, hi int) {
+	db, O := l.Bias.Grad, l.Out
+	for c0 := lo; c0 < hi; c0 += biasBlock {
+		c1 := min(hi, c0+biasBlock)
+		if tensor.Is32[F]() && c1-c0 == biasBlock && M > 0 {
+			var acc [biasBlock]float32
+			tensor.ColSum16_32(&acc, as32(dy[c0:(M-1)*O+c1]), M, O)
+			for i, v := range acc {
+				db[c0+i] += F(v)
 			}
+			continue
+		}
+		var acc [biasBlock]F
+		for m := 0; m < M; m++ {
+			for i, v := range dy[m*O+c0 : m*O+c1] {
+				acc[i] += v
+			}
+		}
+		for i, v := range acc[:c1-c0] {
+			db[c0+i] += v
 		}
 	}
 }

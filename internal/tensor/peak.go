@@ -7,7 +7,7 @@ import "time"
 // n×n operands, n = 512, 1024 and 1536, repeating each for at least
 // minTime, and returns the best rate in GFLOP/s (2n³ FLOPs per product)
 // with the n that reached it. Achieved GFLOP/s of a training step is
-// judged against this figure (docs/speed.md).
+// judged against this figure (README.md, Speed).
 func SgemmPeak(minTime time.Duration) (gflops float64, n int) {
 	for _, sz := range []int{512, 1024, 1536} {
 		a, b, c := make([]float32, sz*sz), make([]float32, sz*sz), make([]float32, sz*sz)

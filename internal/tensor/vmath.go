@@ -8,7 +8,7 @@ package tensor
 // wherever it sits in the slice (the tail is done with masked loads), so
 // results do not depend on how a caller splits the work. Maximum errors,
 // measured by the tests against float64 math over all float32 inputs in
-// steps (docs/speed.md):
+// steps (README.md, Speed):
 //
 //	function          assembly (bound / measured)   portable
 //	ExpVec32          1.5 / 0.99 ulp                0.51 ulp
@@ -284,4 +284,29 @@ func Kernels() string {
 		return "AVX2+FMA assembly"
 	}
 	return "portable Go"
+}
+
+// ColSum16_32 adds Σ_i x[i·ld + j] over the rows i < m to acc[j] for the
+// 16 columns j (a bias gradient for a block of columns), summing over the
+// rows in order. x must hold (m−1)·ld + 16 elements.
+func ColSum16_32(acc *[16]float32, x []float32, m, ld int) {
+	if m <= 0 {
+		return
+	}
+	if len(x) < (m-1)*ld+16 {
+		panic("tensor: ColSum16_32 operand too short")
+	}
+	if haveAVX2 {
+		colSumAVX(&acc[0], &x[0], m, ld)
+		return
+	}
+	var s [16]float32
+	for i := 0; i < m; i++ {
+		for j, v := range x[i*ld : i*ld+16] {
+			s[j] += v
+		}
+	}
+	for j := range s {
+		acc[j] += s[j]
+	}
 }

@@ -53,3 +53,6 @@ func logSigmoidVecAVX(dst, x *float32, n int)
 
 //go:noescape
 func log1pVecAVX(dst, x *float32, n int)
+
+//go:noescape
+func colSumAVX(acc, x *float32, m, ld int)

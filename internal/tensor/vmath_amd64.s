@@ -586,3 +586,30 @@ log1pTail:
 log1pDone:
 	VZEROUPPER
 	RET
+
+// func colSumAVX(acc, x *float32, m, ld int)
+// acc[0:16] += Σ_i x[i·ld + j] over rows i < m, 16 columns j, summed over
+// the rows in order (ld in elements).
+TEXT ·colSumAVX(SB), NOSPLIT, $0-32
+	MOVQ acc+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ m+16(FP), CX
+	MOVQ ld+24(FP), R9
+	SHLQ $2, R9
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	TESTQ CX, CX
+	JEQ csDone
+csLoop:
+	VADDPS (SI), Y0, Y0
+	VADDPS 32(SI), Y1, Y1
+	ADDQ R9, SI
+	DECQ CX
+	JNZ csLoop
+csDone:
+	VADDPS (DI), Y0, Y0
+	VADDPS 32(DI), Y1, Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VZEROUPPER
+	RET

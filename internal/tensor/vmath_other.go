@@ -23,3 +23,5 @@ func softmaxBackAVX(d, p *float32, dot float32, n int) { panic("tensor: no AVX2 
 
 func logSigmoidVecAVX(dst, x *float32, n int) { panic("tensor: no AVX2 kernels") }
 func log1pVecAVX(dst, x *float32, n int)      { panic("tensor: no AVX2 kernels") }
+
+func colSumAVX(acc, x *float32, m, ld int) { panic("tensor: no AVX2 kernels") }

@@ -185,6 +185,21 @@ func TestVecRowOps(t *testing.T) {
 		for i := range r {
 			r[i] = float32(rng.Float64())
 		}
+		var sums [16]float32
+		sums[5] = -1
+		ColSum16_32(&sums, dy[1:], rows, ld)
+		for j := range sums {
+			want := 0.0
+			if j == 5 {
+				want = -1
+			}
+			for i := 0; i < rows; i++ {
+				want += float64(dy[1+i*ld+j])
+			}
+			if math.Abs(float64(sums[j])-want) > 1e-5 {
+				t.Errorf("asm %v: ColSum16_32[%d] = %v, want %v", asm, j, sums[j], want)
+			}
+		}
 		var acc [16]float32
 		acc[3] = 2
 		ColAcc16_32(&acc, dy[1:], x[1:], r, ld)
