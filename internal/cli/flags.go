@@ -14,7 +14,7 @@ func runFlags() []cli.Flag {
 	return withPresetDefaults([]cli.Flag{
 		&cli.StringFlag{Name: "task", Value: "selective-copy", Usage: "task: selective-copy (Gu & Dao 2023 §3.1), char-lm (character-level text, tiny Shakespeare by default), sweep (training and inference cost against sequence length)"},
 		&cli.StringFlag{Name: "model", Value: "mingru", Usage: "model: mingru, minlstm, gru, lstm, transformer, mamba, a comma-separated list, or all (--task sweep: default all)"},
-		&cli.StringFlag{Name: "mode", Usage: "training mode of minGRU/minLSTM: parallel (log-space scan, Heinsen 2023) or sequential (step-by-step recurrence), or all; default parallel (--task sweep: default all)"},
+		&cli.StringFlag{Name: "mode", Usage: "training mode of minGRU/minLSTM: parallel (log-space scan, Heinsen 2023), sequential (step-by-step recurrence), linear (linear-space scan) or chunked (chunked parallel scan), or all; default parallel (--task sweep: default all)"},
 		&cli.StringFlag{Name: "preset", Value: "quick", Usage: "settings to start from: quick (minutes on 2 cores) or paper (the paper's setting; hours to days); for --task sweep: quick (T 64..1024) or full (T 64..4096)"},
 		&cli.IntFlag{Name: "layers", Usage: "L, number of residual blocks (preset: 2)"},
 		&cli.IntFlag{Name: "dim", Usage: "D, model width (preset: 64)"},
