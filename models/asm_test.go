@@ -271,9 +271,9 @@ func TestAttentionBlocksEqualOneBlock(t *testing.T) {
 	c := Config{Mixer: "transformer", D: 8, H: 2}
 	const B, T = 2, 300
 	run := func(block int) (y, dx, g []float64) {
-		saved := attnBlock
-		attnBlock = block
-		defer func() { attnBlock = saved }()
+		saved, savedMin := attnBlock, attnBlockMinT
+		attnBlock, attnBlockMinT = block, 0
+		defer func() { attnBlock, attnBlockMinT = saved, savedMin }()
 		ps := &tensor.ParamSet[float64]{}
 		m, err := NewMixer(ps, "m", c)
 		if err != nil {

@@ -29,12 +29,9 @@ func NewEmbedding[F tensor.Float](ps *tensor.ParamSet[F], name string, V, D int)
 	e.W = ps.New(name+".weight", false, V, D)
 	e.W.Embed = true
 	e.fwd = func(lo, hi int) { e.forwardRows(e.rows, e.tokens, lo, hi) }
-	e.bwd = func(lo, hi int) { e.backwardCols(e.rows, e.tokens, lo*embBlock, min(e.D, hi*embBlock)) }
+	e.bwd = func(lo, hi int) { e.backwardTokens(e.rows, e.tokens, int32(lo), int32(hi)) }
 	return e
 }
-
-// embBlock is the number of columns of W one task of Backward updates.
-const embBlock = 16
 
 // Init draws W from N(0, 0.02²), GPT-2's and nanoGPT's choice
 // (nanoGPT model.py _init_weights), not PyTorch's N(0, 1) default.
@@ -72,8 +69,10 @@ func (e *Embedding[F]) forwardRows(y []F, tokens []int32, lo, hi int) {
 }
 
 // Backward accumulates dW[tokens[m]] += dy[m] for every row, sequentially
-// over rows so that repeated tokens sum in a fixed order (in parallel over
-// blocks of columns). tokens: [M], dy: [M, D]. It panics like Forward.
+// over rows so that repeated tokens sum in a fixed order; in parallel over
+// ranges of token ids, each task scanning all rows and updating only the
+// rows of W of its ids (so tasks share no cache lines of W but at their
+// edges). tokens: [M], dy: [M, D]. It panics like Forward.
 func (e *Embedding[F]) Backward(dy []F, tokens []int32) {
 	D := e.D
 	if len(dy) < len(tokens)*D {
@@ -82,23 +81,28 @@ func (e *Embedding[F]) Backward(dy []F, tokens []int32) {
 	for _, tok := range tokens {
 		e.check(tok)
 	}
-	blocks := (D + embBlock - 1) / embBlock
-	if split(blocks, max(1, parGrain/max(len(tokens)*embBlock, 1))) && e.mu.TryLock() {
+	if g := max(1, e.V/8); len(tokens)*D >= parGrain && split(e.V, g) && e.mu.TryLock() {
 		e.rows, e.tokens = dy, tokens
-		tensor.For(blocks, 1, e.bwd)
+		tensor.For(e.V, g, e.bwd)
 		e.rows, e.tokens = nil, nil
 		e.mu.Unlock()
 		return
 	}
-	e.backwardCols(dy, tokens, 0, D)
+	e.backwardTokens(dy, tokens, 0, int32(e.V))
 }
 
-// backwardCols adds dy[m, lo:hi] to dW[tokens[m], lo:hi] for every row in
-// order.
-func (e *Embedding[F]) backwardCols(dy []F, tokens []int32, lo, hi int) {
+// backwardTokens adds dy[m] to dW[tokens[m]] for the rows m, in order,
+// whose token is in [lo, hi).
+func (e *Embedding[F]) backwardTokens(dy []F, tokens []int32, lo, hi int32) {
 	D := e.D
 	for m, tok := range tokens {
-		tensor.Add(e.W.Grad[int(tok)*D+lo:int(tok)*D+hi], dy[m*D+lo:m*D+hi])
+		if tok < lo || tok >= hi {
+			continue
+		}
+		dw, src := e.W.Grad[int(tok)*D:][:D], dy[m*D:][:D]
+		for j, v := range src {
+			dw[j] += v
+		}
 	}
 }
 
