@@ -6,7 +6,7 @@ package main
 import (
 	"os"
 
-	"rnnbench/internal/cli"
+	"rnnbench/cmd/bench/cli"
 )
 
 func main() { os.Exit(cli.Main(os.Args, os.Stdout, os.Stderr)) }

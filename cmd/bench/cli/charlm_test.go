@@ -11,7 +11,7 @@ import (
 
 // shakespeare is the tiny Shakespeare file of this repository's
 // environment; tests that need it skip when it is absent.
-const shakespeare = "../../../shared/data/tinyshakespeare.txt"
+const shakespeare = "../../../../shared/data/tinyshakespeare.txt"
 
 // Every model trains on tiny Shakespeare end to end and samples through
 // its step API (a few steps each: this checks the plumbing, not quality).

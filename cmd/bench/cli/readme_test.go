@@ -15,7 +15,7 @@ var benchLine = regexp.MustCompile(`(?:^|[\s"(])(?:\./bench|bench|go run \./cmd/
 // with continuation lines joined.
 func readmeCommands(t *testing.T) [][]string {
 	t.Helper()
-	b, err := os.ReadFile("../../README.md")
+	b, err := os.ReadFile("../../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,8 +76,8 @@ func TestReadmeCommandsExist(t *testing.T) {
 
 // Every make target the README names exists in the Makefile.
 func TestReadmeMakeTargetsExist(t *testing.T) {
-	readme, _ := os.ReadFile("../../README.md")
-	mk, err := os.ReadFile("../../Makefile")
+	readme, _ := os.ReadFile("../../../README.md")
+	mk, err := os.ReadFile("../../../Makefile")
 	if err != nil {
 		t.Fatal(err)
 	}

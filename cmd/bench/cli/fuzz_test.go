@@ -20,7 +20,7 @@ import (
 // answer bad input with one usageError line. Seed corpora live in
 // testdata/fuzz/<FuzzName>/; run one with, e.g.,
 //
-//	go test ./internal/cli -run '^$' -fuzz FuzzParseLengths -fuzztime 30s
+//	go test ./cmd/bench/cli -run '^$' -fuzz FuzzParseLengths -fuzztime 30s
 
 // isOneLineUsage reports whether err is a usageError of one line.
 func isOneLineUsage(err error) bool {
