@@ -5,19 +5,26 @@ import (
 	"math"
 
 	"rnnbench/internal/optim"
+	"rnnbench/internal/tensor"
 	"rnnbench/models"
 )
 
-// Stepper takes optimiser steps on a model: zero the gradients, forward and
-// loss, backward, clip the gradient norm, AdamW update. Train and the
-// sequence-length sweep both step through it, so a timed sweep step is
-// exactly a training step.
-type Stepper struct {
-	M     *models.Model[float32]
+// Stepper takes optimiser steps on a float32 model: zero the gradients,
+// forward and loss, backward, clip the gradient norm, AdamW update. Train
+// and the sequence-length sweep both step through it, so a timed sweep
+// step is exactly a training step.
+type Stepper = StepperOf[float32]
+
+// StepperOf is Stepper for either float type; the float64 one replays the
+// PyTorch whole-step fixtures (harness/torchstep_test.go) through exactly
+// the code the float32 runs take.
+type StepperOf[F tensor.Float] struct {
+	M     *models.Model[F]
 	B, T  int
-	Opt   *optim.AdamW[float32]
+	Opt   *optim.AdamW[F]
 	Sched optim.Schedule
 	Clip  float64
+	Norm  float64 // global gradient norm of the last step, before clipping
 
 	afterBackward func() // test hook: runs between Backward and clipping
 }
@@ -26,8 +33,13 @@ type Stepper struct {
 // (models.Model.Alloc) and AdamW's moments, with the learning-rate
 // schedule of cfg.
 func NewStepper(m *models.Model[float32], cfg TrainConfig, T int) *Stepper {
+	return NewStepperOf(m, cfg, T)
+}
+
+// NewStepperOf is NewStepper for either float type.
+func NewStepperOf[F tensor.Float](m *models.Model[F], cfg TrainConfig, T int) *StepperOf[F] {
 	m.Alloc(cfg.Batch, T)
-	return &Stepper{
+	return &StepperOf[F]{
 		M: m, B: cfg.Batch, T: T,
 		Opt:   optim.NewAdamW(m.PS, cfg.Beta1, cfg.Beta2, 1e-8, cfg.WeightDecay),
 		Sched: optim.Schedule{Warmup: cfg.Warmup, Total: cfg.Steps, LRMax: cfg.LR, LRMin: cfg.LRMin},
@@ -43,20 +55,43 @@ func NewStepper(m *models.Model[float32], cfg TrainConfig, T int) *Stepper {
 // step and the tensor: for a loss, the first parameter that is not finite
 // (or says that every parameter is, when the forward pass overflowed); for
 // a gradient, the first parameter whose gradient is not finite.
-func (s *Stepper) Step(step int, tokens, targets []int32) (loss float64, err error) {
+func (s *StepperOf[F]) Step(step int, tokens, targets []int32) (loss float64, err error) {
 	m := s.M
 	m.PS.ZeroGrad()
 	loss, _, _ = m.Loss(tokens, targets, s.B, s.T, true)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return loss, fmt.Errorf("non-finite loss at step %d: %s", step+1, nonFiniteParam(m.PS))
+		return loss, fmt.Errorf("non-finite loss at step %d: %s", step+1, nonFiniteParamOf(m.PS))
 	}
 	m.Backward(s.B, s.T)
 	if s.afterBackward != nil {
 		s.afterBackward()
 	}
-	if norm := optim.ClipGradNorm(m.PS.Grad, s.Clip); math.IsNaN(norm) || math.IsInf(norm, 0) {
-		return loss, fmt.Errorf("non-finite gradient at step %d in %s", step+1, firstNonFinite(m.PS))
+	s.Norm = optim.ClipGradNorm(m.PS.Grad, s.Clip)
+	if norm := s.Norm; math.IsNaN(norm) || math.IsInf(norm, 0) {
+		return loss, fmt.Errorf("non-finite gradient at step %d in %s", step+1, firstNonFiniteOf(m.PS))
 	}
 	s.Opt.Step(m.PS, s.Sched.LR(step))
 	return loss, nil
+}
+
+// firstNonFiniteOf names the first parameter whose gradient holds a NaN or
+// ±Inf (train.go's firstNonFinite for either float type).
+func firstNonFiniteOf[F tensor.Float](ps *tensor.ParamSet[F]) string {
+	for _, p := range ps.Params {
+		if !tensor.IsFinite(p.Grad) {
+			return "the gradient of " + p.Name
+		}
+	}
+	return "the gradient norm"
+}
+
+// nonFiniteParamOf names the first parameter holding a NaN or ±Inf
+// (train.go's nonFiniteParam for either float type).
+func nonFiniteParamOf[F tensor.Float](ps *tensor.ParamSet[F]) string {
+	for _, p := range ps.Params {
+		if !tensor.IsFinite(p.Data) {
+			return "parameter " + p.Name + " is not finite"
+		}
+	}
+	return "every parameter is finite (the forward pass overflowed)"
 }
