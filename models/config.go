@@ -28,6 +28,10 @@ type Config struct {
 	N         int     `json:"N"`         // SSM state size (mamba)
 	MLP       int     `json:"mlp"`       // MLP hidden = MLP·D after each mixer; 0 for none
 	Dropout   float64 `json:"dropout"`   // dropout on each residual branch (training only)
+
+	// Variants of the official code (BorealisAI/minRNNs), off by default:
+	// the zero values are the paper's equations. See variants.go.
+	Variants
 }
 
 // E returns the hidden width Expansion·D.
@@ -80,5 +84,5 @@ func (c Config) Validate() error {
 	if c.Dropout < 0 || c.Dropout >= 1 {
 		return fmt.Errorf("--dropout must be in [0, 1), got %g", c.Dropout)
 	}
-	return nil
+	return c.validateVariants()
 }

@@ -37,6 +37,9 @@ func (m *Model[F]) FLOPs(T int) int64 {
 	var f int64
 	for _, blk := range m.Blocks {
 		f += blk.Mixer.FLOPs(T)
+		if blk.Conv != nil {
+			f += blk.Conv.FLOPs()
+		}
 		if blk.MLP != nil {
 			f += 4 * int64(c.D) * int64(c.MLP*c.D)
 		}
@@ -63,6 +66,9 @@ func CountParams(c Config) (int, error) {
 	if c.MLP > 0 {
 		h := c.MLP * c.D
 		perBlock += c.D + c.D*h + h + h*c.D + c.D
+	}
+	if k := c.ConvKernel; k > 0 {
+		perBlock += c.D*k + c.D + c.D*c.D + c.D // Variants.ConvKernel: depthwise + pointwise, with biases
 	}
 	return n0 + c.L*perBlock + c.D, nil
 }

@@ -81,3 +81,45 @@ func minLSTMLinGatesBackward[F tensor.Float](kf, ki, kh, da, db float64) (dkf, d
 	dkf, dki = minLSTMDBackward[F](kf, ki, fp*ip*(db*minG[F](kh)-da))
 	return dkf, dki, db * ip * minDG[F](kh)
 }
+
+// The official code's default minLSTM (Variants.NoCoeffNorm;
+// BorealisAI/minRNNs models/minRNNs.py, use_coeff_norm False): f and i are
+// not normalised, h_t = σ(k_f)·h_{t−1} + σ(k_i)·g(k_h).
+
+// minLSTMRawCell returns h_t = f·h_{t−1} + i·g(k_h), f = σ(k_f), i = σ(k_i).
+func minLSTMRawCell[F tensor.Float](kf, ki, kh, hPrev float64) float64 {
+	return tensor.SigmoidAt[F](kf)*hPrev + tensor.SigmoidAt[F](ki)*minG[F](kh)
+}
+
+// minLSTMRawCellBackward returns, given g = ∂L/∂h_t, dk_f = g·h_{t−1}·f(1−f),
+// dk_i = g·h̃·i(1−i), dk_h = g·i·g′(k_h) and dh_{t−1} = g·f.
+func minLSTMRawCellBackward[F tensor.Float](kf, ki, kh, hPrev, g float64) (dkf, dki, dkh, dhPrev float64) {
+	f, fn := tensor.SigmoidsAt[F](kf)
+	i, in := tensor.SigmoidsAt[F](ki)
+	return g * hPrev * f * fn, g * minG[F](kh) * i * in, g * i * minDG[F](kh), g * f
+}
+
+// minLSTMRawLogGates returns log a = log σ(k_f) = −softplus(−k_f) and
+// log b = −softplus(−k_i) + log g(k_h).
+func minLSTMRawLogGates[F tensor.Float](kf, ki, kh float64) (loga, logb float64) {
+	return -tensor.SoftplusAt[F](-kf), -tensor.SoftplusAt[F](-ki) + minLogG[F](kh)
+}
+
+// minLSTMRawLogGatesBackward returns dk_f = σ(−k_f)·dlog a,
+// dk_i = σ(−k_i)·dlog b and dk_h = (log g)′(k_h)·dlog b.
+func minLSTMRawLogGatesBackward[F tensor.Float](kf, ki, kh, dloga, dlogb float64) (dkf, dki, dkh float64) {
+	return tensor.SigmoidAt[F](-kf) * dloga, tensor.SigmoidAt[F](-ki) * dlogb, minDLogG[F](kh) * dlogb
+}
+
+// minLSTMRawLinGates returns a = σ(k_f) and b = σ(k_i)·g(k_h).
+func minLSTMRawLinGates[F tensor.Float](kf, ki, kh float64) (a, b float64) {
+	return tensor.SigmoidAt[F](kf), tensor.SigmoidAt[F](ki) * minG[F](kh)
+}
+
+// minLSTMRawLinGatesBackward returns dk_f = da·f(1−f),
+// dk_i = db·g(k_h)·i(1−i) and dk_h = db·i·g′(k_h).
+func minLSTMRawLinGatesBackward[F tensor.Float](kf, ki, kh, da, db float64) (dkf, dki, dkh float64) {
+	f, fn := tensor.SigmoidsAt[F](kf)
+	i, in := tensor.SigmoidsAt[F](ki)
+	return da * f * fn, db * minG[F](kh) * i * in, db * i * minDG[F](kh)
+}

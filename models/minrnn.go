@@ -51,7 +51,13 @@ type minRNN[F tensor.Float] struct {
 	mode    string // "parallel", "sequential", "linear" or "chunked"
 	D, E, G int
 	in      *nn.Linear[F] // D → G·E, with bias
-	out     *nn.Linear[F] // E → D, no bias; nil when E == D
+	out     *nn.Linear[F] // E → D, no bias; nil when E == D (with Variants.OutBias: with bias, always present)
+
+	// Variants of the official code (variants.go); zero: the paper.
+	raw        bool             // minLSTM without normalising f and i (NoCoeffNorm)
+	forgetBias float64          // added to the forget-gate bias at Init (minLSTM)
+	s0         *tensor.Param[F] // [E] learned initial state, h_{−1} = g(s0) (InitState); nil: h_{−1} = 0
+	ds0        []F              // [B, E] scratch ("sequential" with s0): ∂L/∂h_{−1} per sequence
 
 	maxB, maxT int
 	k          []F // [B, T, G·E] activation: pre-activations
@@ -90,8 +96,12 @@ func newMinRNN[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config, 
 		return nil, fmt.Errorf("%s: unknown mode %q: allowed parallel, sequential, linear, chunked", m.name, c.Mode)
 	}
 	m.in = nn.NewLinear(ps, prefix+".in", m.D, m.G*m.E, true)
-	if m.E != m.D {
-		m.out = nn.NewLinear(ps, prefix+".out", m.E, m.D, false)
+	if m.E != m.D || c.OutBias {
+		m.out = nn.NewLinear(ps, prefix+".out", m.E, m.D, c.OutBias)
+	}
+	m.raw, m.forgetBias = lstm && c.NoCoeffNorm, c.ForgetBias
+	if c.InitState {
+		m.s0 = ps.New(prefix+".h0", false, m.E)
 	}
 	switch m.mode {
 	case "parallel":
@@ -118,6 +128,14 @@ func (m *minRNN[F]) Init(rng *rand.Rand) {
 	if m.out != nil {
 		m.out.Init(rng)
 	}
+	if m.lstm && m.forgetBias != 0 {
+		for e := range m.E { // rows k_f come first
+			m.in.Bias.Data[e] += F(m.forgetBias)
+		}
+	}
+	if m.s0 != nil {
+		tensor.Normal(rng, m.s0.Data, 1)
+	}
 }
 
 // Alloc makes the buffers for up to B sequences of up to T tokens:
@@ -134,6 +152,9 @@ func (m *minRNN[F]) Alloc(a *tensor.Arena[F], B, T int) {
 		m.dh = a.Make(tensor.Scratch, n*E)
 	}
 	if m.mode == "sequential" {
+		if m.s0 != nil {
+			m.ds0 = a.Make(tensor.Scratch, B*E)
+		}
 		return
 	}
 	m.ga = a.Make(tensor.Activation, n*E)
@@ -162,6 +183,9 @@ func (m *minRNN[F]) Forward(y, x []F, B, T int) {
 	m.in.Forward(m.k, x, M) // k: [B·T, G·E]
 	if m.gatesFwd != nil {
 		tensor.For(M, minRowGrain(m.E), m.gatesFwd)
+		if m.s0 != nil {
+			m.initStateForward(B, T)
+		}
 	}
 	if m.mode == "chunked" {
 		m.chunk, m.nChunks = chunkSize(T)
@@ -206,6 +230,9 @@ func (m *minRNN[F]) Backward(dx, dy, x []F, B, T int) {
 	} else {
 		tensor.For(B*E, scanTile, m.scanBwd)
 	}
+	if m.s0 != nil {
+		m.initStateBackward(B, T)
+	}
 	if m.gatesBwd != nil {
 		tensor.For(M, minRowGrain(E), m.gatesBwd)
 	}
@@ -240,6 +267,11 @@ func (m *minRNN[F]) logGatesRows(lo, hi int) {
 		k := m.k[r*GE : (r+1)*GE]
 		la, lb := m.ga[r*E:(r+1)*E], m.gb[r*E:(r+1)*E]
 		switch {
+		case m.raw:
+			for e := range la {
+				a, b := minLSTMRawLogGates[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]))
+				la[e], lb[e] = F(a), F(b)
+			}
 		case useAVX[F]() && m.lstm:
 			minlstmLogFwdAVX(f32(la, 0), f32(lb, 0), f32(k, 0), f32(k, E), f32(k, 2*E), E)
 		case useAVX[F]():
@@ -266,6 +298,11 @@ func (m *minRNN[F]) logGatesBackwardRows(lo, hi int) {
 		k, dk := m.k[r*GE:(r+1)*GE], m.dk[r*GE:(r+1)*GE]
 		dla, dlb := m.dga[r*E:(r+1)*E], m.dgb[r*E:(r+1)*E]
 		switch {
+		case m.raw:
+			for e := range dla {
+				df, di, dh := minLSTMRawLogGatesBackward[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), float64(dla[e]), float64(dlb[e]))
+				dk[e], dk[E+e], dk[2*E+e] = F(df), F(di), F(dh)
+			}
 		case useAVX[F]() && m.lstm:
 			minlstmLogBwdAVX(f32(dk, 0), f32(dk, E), f32(dk, 2*E), f32(k, 0), f32(k, E), f32(k, 2*E), f32(dla, 0), f32(dlb, 0), E)
 		case useAVX[F]():
@@ -291,6 +328,11 @@ func (m *minRNN[F]) linGatesRows(lo, hi int) {
 		k := m.k[r*GE : (r+1)*GE]
 		ga, gb := m.ga[r*E:(r+1)*E], m.gb[r*E:(r+1)*E]
 		switch {
+		case m.raw:
+			for e := range ga {
+				a, b := minLSTMRawLinGates[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]))
+				ga[e], gb[e] = F(a), F(b)
+			}
 		case useAVX[F]() && m.lstm:
 			minlstmLinFwdAVX(f32(ga, 0), f32(gb, 0), f32(k, 0), f32(k, E), f32(k, 2*E), E)
 		case useAVX[F]():
@@ -317,6 +359,11 @@ func (m *minRNN[F]) linGatesBackwardRows(lo, hi int) {
 		k, dk := m.k[r*GE:(r+1)*GE], m.dk[r*GE:(r+1)*GE]
 		da, db := m.dga[r*E:(r+1)*E], m.dgb[r*E:(r+1)*E]
 		switch {
+		case m.raw:
+			for e := range da {
+				df, di, dh := minLSTMRawLinGatesBackward[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), float64(da[e]), float64(db[e]))
+				dk[e], dk[E+e], dk[2*E+e] = F(df), F(di), F(dh)
+			}
 		case useAVX[F]() && m.lstm:
 			minlstmLinBwdAVX(f32(dk, 0), f32(dk, E), f32(dk, 2*E), f32(k, 0), f32(k, E), f32(k, 2*E), f32(da, 0), f32(db, 0), E)
 		case useAVX[F]():
@@ -416,6 +463,9 @@ func (m *minRNN[F]) chunkFixBackwardTasks(lo, hi int) {
 // k: [G·E], given h_{t−1}.
 func (m *minRNN[F]) cell(k []F, e int, hPrev F) F {
 	E := m.E
+	if m.raw {
+		return F(minLSTMRawCell[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), float64(hPrev)))
+	}
 	if m.lstm {
 		return F(minLSTMCell[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), float64(hPrev)))
 	}
@@ -430,6 +480,9 @@ func (m *minRNN[F]) sequentialChannels(lo, hi int) {
 	for c := lo; c < hi; {
 		b, e0, w := scanTileAt(c, E, hi)
 		var hc [scanTile]F
+		for j := 0; j < w; j++ {
+			hc[j] = m.h0At(e0 + j)
+		}
 		for t := 0; t < T; t++ {
 			r := b*T + t
 			k, h := m.k[r*GE:(r+1)*GE], m.h[r*E:(r+1)*E]
@@ -456,11 +509,15 @@ func (m *minRNN[F]) sequentialBackwardChannels(lo, hi int) {
 			for j := 0; j < w; j++ {
 				e := e0 + j
 				g := float64(m.gradH[r*E+e]) + carry[j]
-				hp := 0.0
+				hp := float64(m.h0At(e))
 				if t > 0 {
 					hp = float64(m.h[(r-1)*E+e])
 				}
-				if m.lstm {
+				if m.raw {
+					df, di, dh, dp := minLSTMRawCellBackward[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), hp, g)
+					dk[e], dk[E+e], dk[2*E+e] = F(df), F(di), F(dh)
+					carry[j] = dp
+				} else if m.lstm {
 					df, di, dh, dp := minLSTMCellBackward[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), hp, g)
 					dk[e], dk[E+e], dk[2*E+e] = F(df), F(di), F(dh)
 					carry[j] = dp
@@ -469,6 +526,11 @@ func (m *minRNN[F]) sequentialBackwardChannels(lo, hi int) {
 					dk[e], dk[E+e] = F(dz), F(dh)
 					carry[j] = dp
 				}
+			}
+		}
+		if m.ds0 != nil {
+			for j := 0; j < w; j++ {
+				m.ds0[b*E+e0+j] = F(carry[j])
 			}
 		}
 		c += w
@@ -488,8 +550,8 @@ type minRNNState[F tensor.Float] struct {
 // (B·E·sizeof(F); the per-step workspace is not counted).
 func (s *minRNNState[F]) Bytes() int64 { return int64(len(s.h)) * tensor.SizeOf[F]() }
 
-// Reset sets h to 0.
-func (s *minRNNState[F]) Reset() { clear(s.h) }
+// Reset sets h to h_{−1}: 0, or g(s0) with the learned initial state.
+func (s *minRNNState[F]) Reset() { s.m.resetState(s.h) }
 
 // cells advances channels [lo, hi) of B·E by one step.
 func (s *minRNNState[F]) cells(lo, hi int) {
@@ -500,11 +562,12 @@ func (s *minRNNState[F]) cells(lo, hi int) {
 	}
 }
 
-// NewState makes a zero state for B sequences; maxT is not needed (the
+// NewState makes a fresh state (h = h_{−1}) for B sequences; maxT is not needed (the
 // state does not grow).
 func (m *minRNN[F]) NewState(B, maxT int) State {
 	s := &minRNNState[F]{m: m, h: make([]F, B*m.E), k: make([]F, B*m.G*m.E)}
 	s.body = s.cells
+	s.Reset()
 	return s
 }
 
@@ -549,6 +612,13 @@ const (
 	minLSTMSequentialFLOPs = 9 + 4 + 3 + 3
 	// minLSTM, linear space: d 9, σ(±d) 4, g 3, b = i′·h̃ 1; scan 2.
 	minLSTMLinearFLOPs = 9 + 4 + 3 + 1 + 2
+	// minLSTM without normalisation (Variants.NoCoeffNorm), log space:
+	// log a = −softplus(−k_f) 4, log b = −softplus(−k_i) + log g(k_h)
+	// 4+1+3; scan 10. Recurrence: σ(k_f) 3, σ(k_i) 3, g 3, f·h + i·h̃ 3.
+	// Linear space: σ(k_f) 3, σ(k_i) 3, g 3, b 1; scan 2.
+	minLSTMRawParallelFLOPs   = 4 + 8 + 10
+	minLSTMRawSequentialFLOPs = 3 + 3 + 3 + 3
+	minLSTMRawLinearFLOPs     = 3 + 3 + 3 + 1 + 2
 	// Chunked scan, beyond the linear scan's 2: the running product of a
 	// in the local pass 1, and the fix-up h += P·carry with its product 3.
 	chunkExtraFLOPs = 1 + 3
@@ -562,6 +632,12 @@ func (m *minRNN[F]) FLOPs(T int) int64 {
 	D, E, G := int64(m.D), int64(m.E), int64(m.G)
 	var e int64
 	switch {
+	case m.raw && m.mode == "parallel":
+		e = minLSTMRawParallelFLOPs
+	case m.raw && m.mode == "sequential":
+		e = minLSTMRawSequentialFLOPs
+	case m.raw:
+		e = minLSTMRawLinearFLOPs
 	case m.lstm && m.mode == "parallel":
 		e = minLSTMParallelFLOPs
 	case m.lstm && m.mode == "sequential":

@@ -39,6 +39,7 @@ type Model[F tensor.Float] struct {
 
 // Block is one pre-norm residual block.
 type Block[F tensor.Float] struct {
+	Conv  *blockConv[F] // nil unless Variants.ConvKernel > 0 (x += Conv(x) first)
 	Norm1 *nn.RMSNorm[F]
 	Mixer Mixer[F]
 	Norm2 *nn.RMSNorm[F] // nil without MLP
@@ -60,7 +61,11 @@ func New[F tensor.Float](c Config, seed uint64) (*Model[F], error) {
 	m.Emb = nn.NewEmbedding(ps, "embed", c.V, c.D)
 	for l := 0; l < c.L; l++ {
 		pre := fmt.Sprintf("blocks.%d", l)
-		blk := &Block[F]{Norm1: nn.NewRMSNorm(ps, pre+".norm1", c.D)}
+		blk := &Block[F]{}
+		if c.ConvKernel > 0 {
+			blk.Conv = newBlockConv(ps, pre+".conv", c.D, c.ConvKernel)
+		}
+		blk.Norm1 = nn.NewRMSNorm(ps, pre+".norm1", c.D)
 		mx, err := NewMixer(ps, pre+".mixer", c)
 		if err != nil {
 			return nil, err
@@ -77,10 +82,14 @@ func New[F tensor.Float](c Config, seed uint64) (*Model[F], error) {
 	m.Head = nn.NewLinear(ps, "head", c.D, c.V, false)
 	m.Head.W.Embed = true // the head is counted with the embedding: identical across mixers
 	ps.Finalize()
+	applyDecayGroups(m)
 
 	rng := rand.New(rand.NewPCG(seed, 0x726e6e62))
 	m.Emb.Init(rng)
 	for _, blk := range m.Blocks {
+		if blk.Conv != nil {
+			blk.Conv.Init(rng)
+		}
 		blk.Norm1.Init()
 		blk.Mixer.Init(rng)
 		if blk.MLP != nil {
@@ -109,6 +118,9 @@ func (m *Model[F]) Alloc(B, T int) {
 		m.resid = append(m.resid, a.Make(tensor.Activation, M*c.D))
 	}
 	for _, blk := range m.Blocks {
+		if blk.Conv != nil {
+			blk.Conv.Alloc(a, M)
+		}
 		blk.Norm1.Alloc(a, M)
 		blk.n1 = a.Make(tensor.Activation, M*c.D)
 		blk.Mixer.Alloc(a, B, T)
@@ -146,6 +158,9 @@ func (m *Model[F]) Forward(tokens []int32, B, T int, train bool) []F {
 	m.Emb.Forward(x, tokens)
 	for l, blk := range m.Blocks {
 		in, out := m.resid[l][:M*c.D], m.resid[l+1][:M*c.D]
+		if blk.Conv != nil {
+			in = blk.Conv.Forward(in, B, T)
+		}
 		blk.Norm1.Forward(blk.n1, in, M)
 		y := m.tmp[:M*c.D]
 		blk.Mixer.Forward(y, blk.n1[:M*c.D], B, T)
@@ -219,7 +234,12 @@ func (m *Model[F]) Backward(B, T int) {
 		}
 		clear(dn)
 		blk.Mixer.Backward(dn, dy, blk.n1[:n], B, T)
-		blk.Norm1.Backward(dres, dn, m.resid[l][:n], M)
+		if blk.Conv != nil {
+			blk.Norm1.Backward(dres, dn, blk.Conv.out[:n], M)
+			blk.Conv.Backward(dres, m.resid[l][:n], B, T)
+		} else {
+			blk.Norm1.Backward(dres, dn, m.resid[l][:n], M)
+		}
 	}
 	m.Emb.Backward(dres, m.tokens[:M])
 }

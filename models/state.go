@@ -12,6 +12,7 @@ type ModelState[F tensor.Float] struct {
 	B      int
 	Pos    int // tokens consumed so far
 	Mixers []State
+	convs  []*convState[F] // per block, nil without Variants.ConvKernel
 	norms  []*nn.RMSNorm[F] // per-block copies with their own [B] buffers: 2 per block + final
 	mlps   []*nn.MLP[F]
 	x      []F // residual stream: [B, D]
@@ -26,6 +27,11 @@ func (s *ModelState[F]) Bytes() int64 {
 	for _, st := range s.Mixers {
 		b += st.Bytes()
 	}
+	for _, cs := range s.convs {
+		if cs != nil {
+			b += cs.bytes()
+		}
+	}
 	return b
 }
 
@@ -34,6 +40,11 @@ func (s *ModelState[F]) Reset() {
 	s.Pos = 0
 	for _, st := range s.Mixers {
 		st.Reset()
+	}
+	for _, cs := range s.convs {
+		if cs != nil {
+			cs.reset()
+		}
 	}
 }
 
@@ -51,6 +62,11 @@ func (m *Model[F]) NewState(B, maxT int) *ModelState[F] {
 	}
 	for _, blk := range m.Blocks {
 		s.Mixers = append(s.Mixers, blk.Mixer.NewState(B, maxT))
+		var cs *convState[F]
+		if blk.Conv != nil {
+			cs = blk.Conv.newState(B)
+		}
+		s.convs = append(s.convs, cs)
 		s.norms = append(s.norms, cloneNorm(blk.Norm1))
 		if blk.MLP != nil {
 			s.norms = append(s.norms, cloneNorm(blk.Norm2))
@@ -78,6 +94,9 @@ func (m *Model[F]) Step(s *ModelState[F], tokens []int32) []F {
 	m.Emb.Forward(s.x, tokens)
 	ni, mi := 0, 0
 	for l, blk := range m.Blocks {
+		if blk.Conv != nil {
+			blk.Conv.step(s.convs[l], s.x, B)
+		}
 		s.norms[ni].Forward(s.n, s.x, B)
 		ni++
 		blk.Mixer.Step(s.Mixers[l], s.y, s.n)
