@@ -59,9 +59,17 @@ type trainFixture struct {
 	Final    map[string][]float64 `json:"final"`
 }
 
-func loadTrainFixture(t *testing.T, mixer string) *trainFixture {
+// trainFixtureNames are the whole-step fixtures: one per mixer, and the
+// official variants (models.Official, a block convolution of kernel 3,
+// the official decay groups and a constant learning rate) on minGRU and
+// minLSTM.
+func trainFixtureNames() []string {
+	return append(slices.Clone(models.MixerNames), "mingru_official", "minlstm_official")
+}
+
+func loadTrainFixture(t *testing.T, name string) *trainFixture {
 	t.Helper()
-	path := "../testdata/torch/train_" + mixer + ".json"
+	path := "../testdata/torch/train_" + name + ".json"
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("%v (regenerate with make fixtures)", err)
@@ -160,10 +168,10 @@ func modesOf(mixer string) []string {
 }
 
 func TestTrainStepMatchesTorch(t *testing.T) {
-	for _, mixer := range models.MixerNames {
-		f := loadTrainFixture(t, mixer)
-		for _, mode := range modesOf(mixer) {
-			t.Run(strings.TrimSuffix(mixer+"/"+mode, "/"), func(t *testing.T) {
+	for _, name := range trainFixtureNames() {
+		f := loadTrainFixture(t, name)
+		for _, mode := range modesOf(f.Config.Mixer) {
+			t.Run(strings.TrimSuffix(name+"/"+mode, "/"), func(t *testing.T) {
 				tr := replay[float64](t, f, mode, nil)
 				for i := range f.LR {
 					if relErr(tr.lr[i], f.LR[i]) > 1e-15 {
@@ -191,10 +199,10 @@ func TestTrainStepMatchesTorch(t *testing.T) {
 }
 
 func TestTrainStepMatchesTorchFloat32(t *testing.T) {
-	for _, mixer := range models.MixerNames {
-		f := loadTrainFixture(t, mixer)
-		for _, mode := range modesOf(mixer) {
-			t.Run(strings.TrimSuffix(mixer+"/"+mode, "/"), func(t *testing.T) {
+	for _, name := range trainFixtureNames() {
+		f := loadTrainFixture(t, name)
+		for _, mode := range modesOf(f.Config.Mixer) {
+			t.Run(strings.TrimSuffix(name+"/"+mode, "/"), func(t *testing.T) {
 				ln, p, worst := compare(f, replay[float32](t, f, mode, nil))
 				t.Logf("float32: worst rel. error %.2g (loss, norm), %.2g (final %s)", ln, p, worst)
 				if ln > torchStepTol32 {
@@ -210,10 +218,11 @@ func TestTrainStepMatchesTorchFloat32(t *testing.T) {
 
 // TestTrainStepDecayGroups checks that the Go model decays exactly the
 // parameters PyTorch's AdamW decays (matrices, not the embedding, biases,
-// norms, A_log or Mamba's D).
+// norms, A_log or Mamba's D; with the official groups, all but the input
+// projection).
 func TestTrainStepDecayGroups(t *testing.T) {
-	for _, mixer := range models.MixerNames {
-		f := loadTrainFixture(t, mixer)
+	for _, name := range trainFixtureNames() {
+		f := loadTrainFixture(t, name)
 		m, err := models.New[float64](f.Config, 1)
 		if err != nil {
 			t.Fatal(err)
@@ -228,7 +237,7 @@ func TestTrainStepDecayGroups(t *testing.T) {
 		slices.Sort(got)
 		slices.Sort(want)
 		if !slices.Equal(got, want) {
-			t.Errorf("%s: decayed %v, PyTorch %v", mixer, got, want)
+			t.Errorf("%s: decayed %v, PyTorch %v", name, got, want)
 		}
 	}
 }
@@ -256,8 +265,25 @@ func TestTrainStepWrongDetailFails(t *testing.T) {
 		{"no clipping", func(_ *models.Model[float64], c *TrainConfig) { c.Clip = 0 }},
 		{"β2 0.999", func(_ *models.Model[float64], c *TrainConfig) { c.Beta2 = 0.999 }},
 	}
-	f := loadTrainFixture(t, "mingru")
-	for _, w := range wrongs {
+	official := []struct {
+		name  string
+		wrong func(*models.Model[float64], *TrainConfig)
+	}{
+		{"official: decay on the input projection", func(m *models.Model[float64], _ *TrainConfig) {
+			for _, p := range m.PS.Params {
+				p.Decay = true
+			}
+		}},
+		{"official: warm-up and cosine instead of a constant rate", func(_ *models.Model[float64], c *TrainConfig) {
+			c.Warmup, c.LRMin = 3, c.LR/10
+		}},
+	}
+	for _, w := range append(wrongs, official...) {
+		fixture := "mingru"
+		if strings.HasPrefix(w.name, "official") {
+			fixture = "minlstm_official"
+		}
+		f := loadTrainFixture(t, fixture)
 		t.Run(w.name, func(t *testing.T) {
 			ln, p, worst := compare(f, replay(t, f, "parallel", w.wrong))
 			if e := math.Max(ln, p); e < 1e3*torchStepTol64 {

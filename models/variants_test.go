@@ -219,3 +219,11 @@ func TestVariantsJSONOmitted(t *testing.T) {
 		t.Fatalf("round trip: %s → %+v (%v)", b, back, err)
 	}
 }
+
+func TestMinGRUOfficialTorchFixture(t *testing.T) {
+	modeltest.CheckTorchFixture(t, "../testdata/torch/mingru_official.json")
+}
+
+func TestMinLSTMOfficialTorchFixture(t *testing.T) {
+	modeltest.CheckTorchFixture(t, "../testdata/torch/minlstm_official.json")
+}

@@ -24,7 +24,18 @@ gradients; and nanoGPT's warm-up + cosine schedule (train.py get_lr):
     step < warmup:   lr_max * (step + 1) / (warmup + 1)
     otherwise:       lr_min + 0.5 * (1 + cos(pi * (step - warmup) / (total - warmup))) * (lr_max - lr_min)
 
-Each fixture testdata/torch/train_<mixer>.json holds the configuration, the
+Two more fixtures, train_mingru_official.json and train_minlstm_official.json,
+run the official code's variants (models/variants.go; BorealisAI/minRNNs
+models/minRNNs.py, models/model.py, main.py): a learned initial state
+h_{-1} = g(s0), an output projection with bias, minLSTM without normalising
+f and i (forget-gate bias +3 at init), the block convolution
+x += PW(DW(x)) before each block's norm (CausalDepthWiseConv1d: causal
+depthwise nn.Conv1d of kernel 3 with bias, then a 1x1 nn.Conv1d with bias),
+weight decay on every parameter except the recurrent input projection
+(main.py: none on to_hidden_and_gate), and a constant learning rate (no
+warm-up, no schedule).
+
+Each fixture testdata/torch/train_<name>.json holds the configuration, the
 initial parameters, the ten batches (tokens and targets, -1 = ignored), the
 learning rate, loss and pre-clipping gradient norm of every step, the names
 of the decayed parameters and the final parameters, all in float64.
@@ -203,6 +214,59 @@ def mamba(p, pre, x):
     return (torch.stack(ys, dim=1) * F.silu(z)) @ p[pre + ".out_proj.weight"].T
 
 
+def official_init(gates):
+    def init(pre):
+        p = {pre + ".in.weight": linear_w(gates * E, D), pre + ".in.bias": uniform((gates * E,), D ** -0.5),
+             pre + ".out.weight": linear_w(D, E), pre + ".out.bias": uniform((D,), E ** -0.5),
+             pre + ".h0": torch.randn(E, dtype=F64)}
+        if gates == 3:
+            p[pre + ".in.bias"][:E] += 3.0                           # forget_bias_init_scale, rows k_f
+        return p
+    return init
+
+
+def scan0(a, b, h0):
+    """h_t = a_t * h_{t-1} + b_t over dim 1 from h_{-1} = h0: [E]."""
+    h = h0.expand(a.shape[0], E)
+    hs = []
+    for t in range(a.shape[1]):
+        h = a[:, t] * h + b[:, t]
+        hs.append(h)
+    return torch.stack(hs, dim=1)
+
+
+def mingru_official(p, pre, x):
+    k = x @ p[pre + ".in.weight"].T + p[pre + ".in.bias"]          # [B, T, 2E] rows k_z | k_h
+    z = torch.sigmoid(k[..., :E])
+    h = scan0(1 - z, z * g(k[..., E:]), g(p[pre + ".h0"]))
+    return h @ p[pre + ".out.weight"].T + p[pre + ".out.bias"]
+
+
+def minlstm_official(p, pre, x):
+    k = x @ p[pre + ".in.weight"].T + p[pre + ".in.bias"]          # [B, T, 3E] rows k_f | k_i | k_h
+    f, i = torch.sigmoid(k[..., :E]), torch.sigmoid(k[..., E:2 * E])   # not normalised
+    h = scan0(f, i * g(k[..., 2 * E:]), g(p[pre + ".h0"]))
+    return h @ p[pre + ".out.weight"].T + p[pre + ".out.bias"]
+
+
+K_BLOCK = 3  # the official block convolution's kernel in the official fixtures
+
+
+def block_conv(p, pre, x):
+    """x + PW(DW(x)), causal: x: [B, T, D]."""
+    xt = F.pad(x.transpose(1, 2), (K_BLOCK - 1, 0))                  # [B, D, T+K-1]
+    c = F.conv1d(xt, p[pre + ".weight"].unsqueeze(1), p[pre + ".bias"], groups=D)
+    y = F.conv1d(c, p[pre + ".pw.weight"].unsqueeze(-1), p[pre + ".pw.bias"])
+    return x + y.transpose(1, 2)
+
+
+OFFICIAL = {
+    "mingru_official": ("mingru", official_init(2), mingru_official),
+    "minlstm_official": ("minlstm", official_init(3), minlstm_official),
+}
+OFFICIAL_TRAIN = dict(TRAIN, lr_min=TRAIN["lr"], warmup=0)   # constant learning rate
+
+
 MIXERS = {
     "mingru": (mingru_init, mingru, "parallel"),
     "minlstm": (minlstm_init, minlstm, "parallel"),
@@ -223,11 +287,16 @@ def gelu_tanh(x):
     return 0.5 * x * (1 + torch.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))
 
 
-def init_model(mixer_init):
+def init_model(mixer_init, conv=False):
     """Every parameter under its Go name, in the Go registration order."""
     p = {"embed.weight": 0.02 * torch.randn(V, D, dtype=F64)}
     for l in range(L):
         pre = f"blocks.{l}"
+        if conv:
+            p[pre + ".conv.weight"] = uniform((D, K_BLOCK), K_BLOCK ** -0.5)
+            p[pre + ".conv.bias"] = uniform((D,), K_BLOCK ** -0.5)
+            p[pre + ".conv.pw.weight"] = linear_w(D, D)
+            p[pre + ".conv.pw.bias"] = uniform((D,), D ** -0.5)
         # norm weights perturbed away from 1 so that their gradients and a
         # wrong weight decay on them both show
         p[pre + ".norm1.weight"] = 1 + 0.1 * torch.randn(D, dtype=F64)
@@ -242,10 +311,12 @@ def init_model(mixer_init):
     return p
 
 
-def model_loss(p, mixer, tokens, targets):
+def model_loss(p, mixer, tokens, targets, conv=False):
     x = p["embed.weight"][tokens]                                   # [B, T, D]
     for l in range(L):
         pre = f"blocks.{l}"
+        if conv:
+            x = block_conv(p, pre + ".conv", x)
         x = x + mixer(p, pre + ".mixer", rmsnorm(x, p[pre + ".norm1.weight"]))
         hdn = gelu_tanh(rmsnorm(x, p[pre + ".norm2.weight"]) @ p[pre + ".mlp.up.weight"].T + p[pre + ".mlp.up.bias"])
         x = x + hdn @ p[pre + ".mlp.down.weight"].T + p[pre + ".mlp.down.bias"]
@@ -256,6 +327,11 @@ def model_loss(p, mixer, tokens, targets):
 def decays(name, t):
     """The project's weight-decay rule: matrices only, not the embedding or A_log."""
     return t.dim() >= 2 and name != "embed.weight" and not name.endswith(".A_log")
+
+
+def decays_official(name, t):
+    """main.py: every parameter except to_hidden_and_gate (Go: mixer.in.*)."""
+    return ".mixer.in." not in name
 
 
 def lr_at(step, c):
@@ -280,16 +356,20 @@ def batches():
     return out
 
 
-def run(mixer_name):
-    init, mixer, mode = MIXERS[mixer_name]
+def run(name):
+    official = name in OFFICIAL
+    if official:
+        mixer_name, init, mixer = OFFICIAL[name]
+        mode, c, rule = "parallel", OFFICIAL_TRAIN, decays_official
+    else:
+        mixer_name, (init, mixer, mode), c, rule = name, MIXERS[name], TRAIN, decays
     torch.manual_seed(SEED)
-    p = init_model(init)
+    p = init_model(init, conv=official)
     p0 = {k: flat(v) for k, v in p.items()}
     for v in p.values():
         v.requires_grad_()
     data = batches()
-    c = TRAIN
-    decay = [k for k, v in p.items() if decays(k, v)]
+    decay = [k for k, v in p.items() if rule(k, v)]
     opt = torch.optim.AdamW(
         [{"params": [p[k] for k in decay], "weight_decay": c["weight_decay"]},
          {"params": [v for k, v in p.items() if k not in decay], "weight_decay": 0.0}],
@@ -297,7 +377,7 @@ def run(mixer_name):
     losses, norms, lrs = [], [], []
     for step, (tokens, targets) in enumerate(data):
         opt.zero_grad()
-        loss = model_loss(p, mixer, tokens, targets)
+        loss = model_loss(p, mixer, tokens, targets, conv=official)
         loss.backward()
         norm = torch.nn.utils.clip_grad_norm_(list(p.values()), c["clip"])
         lr = lr_at(step, c)
@@ -310,7 +390,11 @@ def run(mixer_name):
     cfg = {"mixer": mixer_name, "mode": mode, "V": V, "L": L, "D": D, "expansion": EXPANSION,
            "H": H if mixer_name == "transformer" else 0, "N": N if mixer_name == "mamba" else 0,
            "mlp": MLP, "dropout": 0}
-    write_fixture("train_" + mixer_name, {
+    if official:
+        cfg.update({"init_state": True, "out_bias": True, "conv_kernel": K_BLOCK, "decay_groups": "official"})
+        if mixer_name == "minlstm":
+            cfg.update({"no_coeff_norm": True, "forget_bias": 3})
+    write_fixture("train_" + name, {
         "config": cfg, "train": c, "B": B, "T": T,
         "params": p0,
         "decay": decay,
@@ -321,5 +405,5 @@ def run(mixer_name):
 
 
 if __name__ == "__main__":
-    for name in MIXERS:
+    for name in list(MIXERS) + list(OFFICIAL):
         run(name)
