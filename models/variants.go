@@ -99,3 +99,18 @@ func applyDecayGroups[F tensor.Float](m *Model[F]) {
 		p.Decay = !strings.Contains(p.Name, ".mixer.in.")
 	}
 }
+
+// For returns v restricted to the variants mixer has: minGRU drops the
+// minLSTM-only ones, mixers other than minGRU and minLSTM keep only the
+// block convolution. A preset that switches the official variants on for
+// a list of models sets the superset once and takes For(mixer) per model.
+func (v Variants) For(mixer string) Variants {
+	switch mixer {
+	case "minlstm":
+		return v
+	case "mingru":
+		v.NoCoeffNorm, v.ForgetBias = false, 0
+		return v
+	}
+	return Variants{ConvKernel: v.ConvKernel}
+}

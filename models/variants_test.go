@@ -227,3 +227,25 @@ func TestMinGRUOfficialTorchFixture(t *testing.T) {
 func TestMinLSTMOfficialTorchFixture(t *testing.T) {
 	modeltest.CheckTorchFixture(t, "../testdata/torch/minlstm_official.json")
 }
+
+// For keeps exactly what each mixer accepts, so the result validates.
+func TestVariantsFor(t *testing.T) {
+	all := models.Official("minlstm")
+	all.ConvKernel = 4
+	for _, mixer := range models.MixerNames {
+		c := tinyConfig(mixer)
+		c.Variants = all.For(mixer)
+		if err := c.Validate(); err != nil {
+			t.Errorf("%s: %v", mixer, err)
+		}
+		if c.ConvKernel != 4 {
+			t.Errorf("%s: lost the convolution", mixer)
+		}
+	}
+	if got := all.For("mingru"); got.InitState != true || got.NoCoeffNorm || got.ForgetBias != 0 {
+		t.Errorf("mingru: %+v", got)
+	}
+	if got := all.For("gru"); got.InitState || got.DecayGroups != "" {
+		t.Errorf("gru: %+v", got)
+	}
+}

@@ -107,7 +107,7 @@ func TestBadInputEveryCase(t *testing.T) {
 		{"unknown model", []string{"run", "--model", "mingur"}, `unknown --model "mingur" (did you mean "mingru"?): allowed ` + strings.Join(models.MixerNames, ", ") + ", or all"},
 		{"unknown model in a list", []string{"run", "--model", "gru,lstn"}, `unknown --model "lstn" (did you mean "lstm"?)`},
 		{"unknown mode", []string{"run", "--mode", "paralel"}, `unknown --mode "paralel" (did you mean "parallel"?) for mingru: allowed ` + strings.Join(models.Modes["mingru"], ", ") + ", or all"},
-		{"unknown preset", []string{"run", "--preset", "quik"}, `unknown --preset "quik" (did you mean "quick"?): allowed quick, paper`},
+		{"unknown preset", []string{"run", "--preset", "quik"}, `unknown --preset "quik" (did you mean "quick"?): allowed quick, paper, official`},
 		{"unknown sweep preset", tinySweep(out, "--preset", "paper"), `unknown --preset "paper" for --task sweep: allowed quick, full`},
 		{"unknown command", []string{"rnu"}, `unknown command "rnu": allowed run, list, report, merge, compare, ci (see`},
 		{"mode of a mode-less model", []string{"run", "--model", "lstm", "--mode", "parallel"}, "--mode parallel does not apply to lstm"},

@@ -92,7 +92,7 @@ func applyFlags(c *cli.Context, s *settings) error {
 	if c.IsSet("sample") && c.Int("sample") > maxSample {
 		return badInput("--sample must be at most %d characters, got %d", maxSample, c.Int("sample"))
 	}
-	return nil
+	return applyFidelityFlags(c, s) // official.go
 }
 
 // maxSample bounds --sample: generation is one Model.Step per character.
@@ -136,6 +136,7 @@ func modelConfigs(modelFlag, modeFlag string, arch models.Config) ([]models.Conf
 		for _, mode := range chosen {
 			c := arch
 			c.Mixer, c.Mode = n, mode
+			c.Variants = arch.Variants.For(n) // each model's own official variants (official.go)
 			if err := c.Validate(); err != nil {
 				return nil, badInput("%v", err)
 			}

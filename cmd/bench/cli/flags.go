@@ -11,7 +11,7 @@ import (
 // from the preset (see presets.go); the defaults shown are the quick
 // preset's for selective copying.
 func runFlags() []cli.Flag {
-	return withPresetDefaults([]cli.Flag{
+	return withPresetDefaults(append([]cli.Flag{
 		&cli.StringFlag{Name: "task", Value: "selective-copy", Usage: "task: selective-copy (Gu & Dao 2023 §3.1), char-lm (character-level text, tiny Shakespeare by default), sweep (training and inference cost against sequence length)"},
 		&cli.StringFlag{Name: "model", Value: "mingru", Usage: "model: mingru, minlstm, gru, lstm, transformer, mamba, a comma-separated list, or all (--task sweep: default all)"},
 		&cli.StringFlag{Name: "mode", Usage: "training mode of minGRU/minLSTM: parallel (log-space scan, Heinsen 2023), sequential (step-by-step recurrence), linear (linear-space scan) or chunked (chunked parallel scan), or all; default parallel (--task sweep: default all)"},
@@ -54,7 +54,7 @@ func runFlags() []cli.Flag {
 		&cli.IntFlag{Name: "checkpoint-every", Usage: "save each model's parameters and optimiser state to <out>/checkpoints every N steps and when interrupted, so that --resume continues it mid-training (preset: 0, off)"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "check every flag and input file, print what would run (models, parameters, analytic memory), and exit: nothing is trained or written"},
 		&cli.BoolFlag{Name: "quiet", Usage: "no progress lines on stderr"},
-	})
+	}, fidelityFlags()...)) // official.go
 }
 
 // presetNote matches the "(preset: …)" at the end of a flag's usage.

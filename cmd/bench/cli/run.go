@@ -211,6 +211,7 @@ func humanBytes(b float64) string {
 func printPlan(w io.Writer, p *plan) error {
 	fmt.Fprintf(w, "Dry run: nothing trained or written. Task %s, T=%d, batch %d, up to %d steps, seed %d; output %s.\n\n",
 		p.task, p.s.SeqLen, p.s.Train.Batch, p.s.Train.Steps, p.s.Train.Seed, p.out)
+	printSettings(w, p) // official.go
 	var rows [][]string
 	for i, cfg := range p.configs {
 		m, err := models.New[float32](cfg, p.s.Train.Seed)
