@@ -12,7 +12,7 @@ type ModelState[F tensor.Float] struct {
 	B      int
 	Pos    int // tokens consumed so far
 	Mixers []State
-	convs  []*convState[F] // per block, nil without Variants.ConvKernel
+	convs  []*convState[F]  // per block, nil without Variants.ConvKernel
 	norms  []*nn.RMSNorm[F] // per-block copies with their own [B] buffers: 2 per block + final
 	mlps   []*nn.MLP[F]
 	x      []F // residual stream: [B, D]
