@@ -60,7 +60,7 @@ func (s *StepperOf[F]) Step(step int, tokens, targets []int32) (loss float64, er
 	m.PS.ZeroGrad()
 	loss, _, _ = m.Loss(tokens, targets, s.B, s.T, true)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return loss, fmt.Errorf("non-finite loss at step %d: %s", step+1, nonFiniteParamOf(m.PS))
+		return loss, fmt.Errorf("non-finite loss at step %d: %s", step+1, nonFiniteParam(m.PS))
 	}
 	m.Backward(s.B, s.T)
 	if s.afterBackward != nil {
@@ -68,30 +68,8 @@ func (s *StepperOf[F]) Step(step int, tokens, targets []int32) (loss float64, er
 	}
 	s.Norm = optim.ClipGradNorm(m.PS.Grad, s.Clip)
 	if norm := s.Norm; math.IsNaN(norm) || math.IsInf(norm, 0) {
-		return loss, fmt.Errorf("non-finite gradient at step %d in %s", step+1, firstNonFiniteOf(m.PS))
+		return loss, fmt.Errorf("non-finite gradient at step %d in %s", step+1, firstNonFinite(m.PS))
 	}
 	s.Opt.Step(m.PS, s.Sched.LR(step))
 	return loss, nil
-}
-
-// firstNonFiniteOf names the first parameter whose gradient holds a NaN or
-// ±Inf (train.go's firstNonFinite for either float type).
-func firstNonFiniteOf[F tensor.Float](ps *tensor.ParamSet[F]) string {
-	for _, p := range ps.Params {
-		if !tensor.IsFinite(p.Grad) {
-			return "the gradient of " + p.Name
-		}
-	}
-	return "the gradient norm"
-}
-
-// nonFiniteParamOf names the first parameter holding a NaN or ±Inf
-// (train.go's nonFiniteParam for either float type).
-func nonFiniteParamOf[F tensor.Float](ps *tensor.ParamSet[F]) string {
-	for _, p := range ps.Params {
-		if !tensor.IsFinite(p.Data) {
-			return "parameter " + p.Name + " is not finite"
-		}
-	}
-	return "every parameter is finite (the forward pass overflowed)"
 }

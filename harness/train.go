@@ -236,7 +236,7 @@ func argmax(logits []float32, V int) []int32 {
 }
 
 // firstNonFinite names the first parameter whose gradient is not finite.
-func firstNonFinite(ps *tensor.ParamSet[float32]) string {
+func firstNonFinite[F tensor.Float](ps *tensor.ParamSet[F]) string {
 	for _, p := range ps.Params {
 		if !tensor.IsFinite(p.Grad) {
 			return "the gradient of " + p.Name
@@ -246,7 +246,7 @@ func firstNonFinite(ps *tensor.ParamSet[float32]) string {
 }
 
 // nonFiniteParam names the first parameter holding a NaN or ±Inf.
-func nonFiniteParam(ps *tensor.ParamSet[float32]) string {
+func nonFiniteParam[F tensor.Float](ps *tensor.ParamSet[F]) string {
 	for _, p := range ps.Params {
 		if !tensor.IsFinite(p.Data) {
 			return "parameter " + p.Name + " is not finite"
