@@ -627,7 +627,8 @@ const (
 // FLOPs returns the forward FLOPs per token, independent of T:
 //
 //	2·D·G·E (input projection) + G·E (its bias) + e·E (gates and scan,
-//	e from the constants above) + 2·E·D (output projection, when E ≠ D).
+//	e from the constants above) + 2·E·D (output projection, when present)
+//	+ D (its bias, Variants.OutBias).
 func (m *minRNN[F]) FLOPs(T int) int64 {
 	D, E, G := int64(m.D), int64(m.E), int64(m.G)
 	var e int64
@@ -657,6 +658,9 @@ func (m *minRNN[F]) FLOPs(T int) int64 {
 	f := 2*D*G*E + G*E + e*E
 	if m.out != nil {
 		f += 2 * E * D
+		if m.out.Bias != nil {
+			f += D // Variants.OutBias
+		}
 	}
 	return f
 }
