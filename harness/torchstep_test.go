@@ -274,6 +274,12 @@ func TestTrainStepWrongDetailFails(t *testing.T) {
 				p.Decay = true
 			}
 		}},
+		{"official: norm scale γ instead of γ + 1", func(m *models.Model[float64], _ *TrainConfig) {
+			for _, b := range m.Blocks {
+				b.Norm1.Offset, b.Norm2.Offset = false, false
+			}
+			m.NormF.Offset = false
+		}},
 		{"official: warm-up and cosine instead of a constant rate", func(_ *models.Model[float64], c *TrainConfig) {
 			c.Warmup, c.LRMin = 3, c.LR/10
 		}},

@@ -66,6 +66,7 @@ func New[F tensor.Float](c Config, seed uint64) (*Model[F], error) {
 			blk.Conv = newBlockConv(ps, pre+".conv", c.D, c.ConvKernel)
 		}
 		blk.Norm1 = nn.NewRMSNorm(ps, pre+".norm1", c.D)
+		blk.Norm1.Offset = c.NormOffset // Variants.NormOffset: scale γ + 1
 		mx, err := NewMixer(ps, pre+".mixer", c)
 		if err != nil {
 			return nil, err
@@ -73,12 +74,14 @@ func New[F tensor.Float](c Config, seed uint64) (*Model[F], error) {
 		blk.Mixer = mx
 		if c.MLP > 0 {
 			blk.Norm2 = nn.NewRMSNorm(ps, pre+".norm2", c.D)
+			blk.Norm2.Offset = c.NormOffset
 			blk.MLP = nn.NewMLP(ps, pre+".mlp", c.D, c.MLP*c.D)
 		}
 		blk.drop1.P, blk.drop2.P = c.Dropout, c.Dropout
 		m.Blocks = append(m.Blocks, blk)
 	}
 	m.NormF = nn.NewRMSNorm(ps, "norm_f", c.D)
+	m.NormF.Offset = c.NormOffset
 	m.Head = nn.NewLinear(ps, "head", c.D, c.V, false)
 	m.Head.W.Embed = true // the head is counted with the embedding: identical across mixers
 	ps.Finalize()

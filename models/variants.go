@@ -38,6 +38,13 @@ type Variants struct {
 	// `kernel_size`; its module file is not public, the layer is that of
 	// lucidrains/minGRU-pytorch, which model.py credits).
 	ConvKernel int `json:"conv_kernel,omitempty"`
+	// NormOffset (any mixer): every RMSNorm stores γ and scales by γ + 1,
+	// γ initialised to 0 (nn.RMSNorm.Offset): the RMSNorm of
+	// lucidrains/minGRU-pytorch, `F.normalize(x, dim=-1) * self.scale *
+	// (self.gamma + 1)`, whose class name models/model.py imports (its
+	// module file is not public). The same function at init; weight decay
+	// (the official groups decay the norms) pulls the scale toward 1.
+	NormOffset bool `json:"norm_offset,omitempty"`
 	// DecayGroups names which parameters AdamW decays: "" (the default,
 	// nanoGPT's rule) every matrix except the token embedding and Mamba's
 	// A_log; "official" (minGRU, minLSTM) every parameter except the
@@ -54,16 +61,16 @@ const maxConvKernel = 64
 
 // Official returns the variants the official code trains with
 // (configs/default.yaml: use_coeff_norm False, forget_bias_init_scale 3,
-// use_init_hidden_state True; to_out with bias; weight decay off only on
-// to_hidden_and_gate) for mixer; the convolution stays off (kernel_size
+// use_init_hidden_state True; to_out with bias; the γ + 1 RMSNorm; weight
+// decay off only on to_hidden_and_gate) for mixer; the convolution stays off (kernel_size
 // None in the selective-copying configuration). Mixers other than minGRU
 // and minLSTM have no official variants: the zero value.
 func Official(mixer string) Variants {
 	switch mixer {
 	case "mingru":
-		return Variants{InitState: true, OutBias: true, DecayGroups: "official"}
+		return Variants{InitState: true, OutBias: true, NormOffset: true, DecayGroups: "official"}
 	case "minlstm":
-		return Variants{NoCoeffNorm: true, ForgetBias: 3, InitState: true, OutBias: true, DecayGroups: "official"}
+		return Variants{NoCoeffNorm: true, ForgetBias: 3, InitState: true, OutBias: true, NormOffset: true, DecayGroups: "official"}
 	}
 	return Variants{}
 }
@@ -102,8 +109,9 @@ func applyDecayGroups[F tensor.Float](m *Model[F]) {
 
 // For returns v restricted to the variants mixer has: minGRU drops the
 // minLSTM-only ones, mixers other than minGRU and minLSTM keep only the
-// block convolution. A preset that switches the official variants on for
-// a list of models sets the superset once and takes For(mixer) per model.
+// block-level ones (the convolution and the norm's γ + 1). A preset that
+// switches the official variants on for a list of models sets the
+// superset once and takes For(mixer) per model.
 func (v Variants) For(mixer string) Variants {
 	switch mixer {
 	case "minlstm":
@@ -112,5 +120,5 @@ func (v Variants) For(mixer string) Variants {
 		v.NoCoeffNorm, v.ForgetBias = false, 0
 		return v
 	}
-	return Variants{ConvKernel: v.ConvKernel}
+	return Variants{ConvKernel: v.ConvKernel, NormOffset: v.NormOffset}
 }

@@ -46,7 +46,7 @@ func variantConfigs() []models.Config {
 	for _, mixer := range []string{"mingru", "minlstm", "gru"} {
 		c := tinyConfig(mixer)
 		c.Variants = models.Official(mixer)
-		c.ConvKernel = 3
+		c.ConvKernel, c.NormOffset = 3, true
 		out = append(out, c)
 	}
 	return out

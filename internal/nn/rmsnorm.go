@@ -9,11 +9,18 @@ import (
 // RMSNorm is y = x / √(mean(x²) + ε) ⊙ W over the last dimension
 // (Zhang & Sennrich 2019, eq. 4; PyTorch nn.RMSNorm). W is registered with
 // Decay false and initialised to 1.
+//
+// With Offset (set before Init and Alloc) the parameter is γ and the scale
+// is γ + 1, γ initialised to 0: lucidrains' RMSNorm (minGRU-pytorch,
+// `(self.gamma + 1)`), which the official minRNN code credits. The function
+// is the same; weight decay then pulls the scale toward 1 instead of 0.
 type RMSNorm[F tensor.Float] struct {
-	D    int
-	Eps  float64          // ε, 1e-5 by default
-	W    *tensor.Param[F] // [D]
-	Rstd []F              // [M] 1/√(mean(x²)+ε) per row, kept from Forward for Backward
+	D      int
+	Eps    float64          // ε, 1e-5 by default
+	W      *tensor.Param[F] // [D]: the scale, or γ with Offset
+	Offset bool             // scale = W + 1
+	Rstd   []F              // [M] 1/√(mean(x²)+ε) per row, kept from Forward for Backward
+	scale  []F              // [D] W + 1 (Offset only), refreshed by Forward and Backward
 
 	// Arguments of the running call, read by the parallel bodies bound in
 	// Alloc (so that calls make no closures; a copy of the struct must call
@@ -28,12 +35,33 @@ func NewRMSNorm[F tensor.Float](ps *tensor.ParamSet[F], name string, D int) *RMS
 	return &RMSNorm[F]{D: D, Eps: 1e-5, W: ps.New(name+".weight", false, D)}
 }
 
-// Init sets W = 1.
-func (n *RMSNorm[F]) Init() { tensor.Fill(n.W.Data, 1) }
+// Init sets W = 1 (γ = 0 with Offset: the scale is 1 either way).
+func (n *RMSNorm[F]) Init() {
+	if n.Offset {
+		clear(n.W.Data)
+		return
+	}
+	tensor.Fill(n.W.Data, 1)
+}
 
-// Alloc makes Rstd ([M], Activation) for up to M rows.
+// weight returns the scale: W, or W + 1 (refreshed into scale) with Offset.
+func (n *RMSNorm[F]) weight() []F {
+	if !n.Offset {
+		return n.W.Data
+	}
+	for i, g := range n.W.Data {
+		n.scale[i] = g + 1
+	}
+	return n.scale
+}
+
+// Alloc makes Rstd ([M], Activation) for up to M rows, and with Offset the
+// scale ([D], Scratch).
 func (n *RMSNorm[F]) Alloc(a *tensor.Arena[F], M int) {
 	n.Rstd = a.Make(tensor.Activation, M)
+	if n.Offset {
+		n.scale = a.Make(tensor.Scratch, n.D)
+	}
 	n.fwdRows = func(lo, hi int) { n.forwardRows(n.y, n.x, lo, hi) }
 	n.bwdRows = func(lo, hi int) { n.backwardRows(n.dx, n.dy, n.x, lo, hi) }
 	n.bwdW = func(lo, hi int) { n.backwardW(n.dy, n.x, n.m, lo*wBlock, min(n.D, hi*wBlock)) }
@@ -51,6 +79,7 @@ const wBlock = 16
 // y is shorter than M·D or M exceeds the rows given to Alloc.
 func (n *RMSNorm[F]) Forward(y, x []F, M int) {
 	n.check(x, y, M)
+	n.weight()
 	if split(M, rowGrain(n.D)) {
 		n.x, n.y = x, y
 		tensor.For(M, rowGrain(n.D), n.fwdRows)
@@ -62,6 +91,9 @@ func (n *RMSNorm[F]) Forward(y, x []F, M int) {
 
 func (n *RMSNorm[F]) forwardRows(y, x []F, lo, hi int) {
 	D, w := n.D, n.W.Data
+	if n.Offset {
+		w = n.scale
+	}
 	if tensor.Is32[F]() {
 		w32, r32 := as32(w), as32(n.Rstd)
 		for m := lo; m < hi; m++ {
@@ -101,6 +133,7 @@ func (n *RMSNorm[F]) Backward(dx, dy, x []F, M int) {
 		panic("nn: RMSNorm.Backward shape mismatch")
 	}
 	n.x, n.dy, n.dx, n.m = x, dy, dx, M
+	n.weight()
 	if split(M, rowGrain(n.D)) {
 		tensor.For(M, rowGrain(n.D), n.bwdRows)
 	} else {
@@ -117,6 +150,9 @@ func (n *RMSNorm[F]) Backward(dx, dy, x []F, M int) {
 
 func (n *RMSNorm[F]) backwardRows(dx, dy, x []F, lo, hi int) {
 	D, w := n.D, n.W.Data
+	if n.Offset {
+		w = n.scale
+	}
 	if tensor.Is32[F]() {
 		w32 := as32(w)
 		for m := lo; m < hi; m++ {

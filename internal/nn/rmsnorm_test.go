@@ -90,3 +90,41 @@ func TestRMSNormDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// With Offset the parameter is γ, the scale γ + 1: γ = W − 1 gives the
+// plain norm's output and gradients (dγ = dW), and Init makes γ = 0.
+func TestRMSNormOffset(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	const M, D = 3, 5
+	build := func(offset bool) (*RMSNorm[float64], *tensor.ParamSet[float64]) {
+		var ps tensor.ParamSet[float64]
+		n := NewRMSNorm(&ps, "ln", D)
+		n.Offset = offset
+		ps.Finalize()
+		n.Init()
+		var a tensor.Arena[float64]
+		n.Alloc(&a, M)
+		return n, &ps
+	}
+	plain, pp := build(false)
+	off, po := build(true)
+	for i := range off.W.Data {
+		if off.W.Data[i] != 0 {
+			t.Fatalf("Offset init: γ %v, want 0", off.W.Data)
+		}
+	}
+	tensor.Normal(rng, plain.W.Data, 1)
+	for i, w := range plain.W.Data {
+		off.W.Data[i] = w - 1
+	}
+	x, dy := randn(rng, M*D), randn(rng, M*D)
+	y1, y2 := make([]float64, M*D), make([]float64, M*D)
+	plain.Forward(y1, x, M)
+	off.Forward(y2, x, M)
+	assertClose(t, "y", y2, y1, 1e-15)
+	dx1, dx2 := make([]float64, M*D), make([]float64, M*D)
+	plain.Backward(dx1, dy, x, M)
+	off.Backward(dx2, dy, x, M)
+	assertClose(t, "dx", dx2, dx1, 1e-15)
+	assertClose(t, "dW", po.Grad, pp.Grad, 1e-15)
+}

@@ -31,6 +31,7 @@ h_{-1} = g(s0), an output projection with bias, minLSTM without normalising
 f and i (forget-gate bias +3 at init), the block convolution
 x += PW(DW(x)) before each block's norm (CausalDepthWiseConv1d: causal
 depthwise nn.Conv1d of kernel 3 with bias, then a 1x1 nn.Conv1d with bias),
+every RMSNorm scaling by gamma + 1 (lucidrains' RMSNorm, which model.py credits),
 weight decay on every parameter except the recurrent input projection
 (main.py: none on to_hidden_and_gate), and a constant learning rate (no
 warm-up, no schedule).
@@ -287,8 +288,10 @@ def gelu_tanh(x):
     return 0.5 * x * (1 + torch.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))
 
 
-def init_model(mixer_init, conv=False):
-    """Every parameter under its Go name, in the Go registration order."""
+def init_model(mixer_init, conv=False, offset=False):
+    """Every parameter under its Go name, in the Go registration order.
+    With offset the norm parameters are gamma (scale gamma + 1)."""
+    one = 0.0 if offset else 1.0
     p = {"embed.weight": 0.02 * torch.randn(V, D, dtype=F64)}
     for l in range(L):
         pre = f"blocks.{l}"
@@ -299,28 +302,29 @@ def init_model(mixer_init, conv=False):
             p[pre + ".conv.pw.bias"] = uniform((D,), D ** -0.5)
         # norm weights perturbed away from 1 so that their gradients and a
         # wrong weight decay on them both show
-        p[pre + ".norm1.weight"] = 1 + 0.1 * torch.randn(D, dtype=F64)
+        p[pre + ".norm1.weight"] = one + 0.1 * torch.randn(D, dtype=F64)
         p.update(mixer_init(pre + ".mixer"))
-        p[pre + ".norm2.weight"] = 1 + 0.1 * torch.randn(D, dtype=F64)
+        p[pre + ".norm2.weight"] = one + 0.1 * torch.randn(D, dtype=F64)
         p[pre + ".mlp.up.weight"] = linear_w(MLP * D, D)
         p[pre + ".mlp.up.bias"] = uniform((MLP * D,), D ** -0.5)
         p[pre + ".mlp.down.weight"] = linear_w(D, MLP * D)
         p[pre + ".mlp.down.bias"] = uniform((D,), (MLP * D) ** -0.5)
-    p["norm_f.weight"] = 1 + 0.1 * torch.randn(D, dtype=F64)
+    p["norm_f.weight"] = one + 0.1 * torch.randn(D, dtype=F64)
     p["head.weight"] = linear_w(V, D)
     return p
 
 
-def model_loss(p, mixer, tokens, targets, conv=False):
+def model_loss(p, mixer, tokens, targets, conv=False, offset=False):
+    one = 1.0 if offset else 0.0                                    # scale = weight (+ 1)
     x = p["embed.weight"][tokens]                                   # [B, T, D]
     for l in range(L):
         pre = f"blocks.{l}"
         if conv:
             x = block_conv(p, pre + ".conv", x)
-        x = x + mixer(p, pre + ".mixer", rmsnorm(x, p[pre + ".norm1.weight"]))
-        hdn = gelu_tanh(rmsnorm(x, p[pre + ".norm2.weight"]) @ p[pre + ".mlp.up.weight"].T + p[pre + ".mlp.up.bias"])
+        x = x + mixer(p, pre + ".mixer", rmsnorm(x, one + p[pre + ".norm1.weight"]))
+        hdn = gelu_tanh(rmsnorm(x, one + p[pre + ".norm2.weight"]) @ p[pre + ".mlp.up.weight"].T + p[pre + ".mlp.up.bias"])
         x = x + hdn @ p[pre + ".mlp.down.weight"].T + p[pre + ".mlp.down.bias"]
-    logits = rmsnorm(x, p["norm_f.weight"]) @ p["head.weight"].T     # [B, T, V]
+    logits = rmsnorm(x, one + p["norm_f.weight"]) @ p["head.weight"].T     # [B, T, V]
     return F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1), ignore_index=-1)
 
 
@@ -364,7 +368,7 @@ def run(name):
     else:
         mixer_name, (init, mixer, mode), c, rule = name, MIXERS[name], TRAIN, decays
     torch.manual_seed(SEED)
-    p = init_model(init, conv=official)
+    p = init_model(init, conv=official, offset=official)
     p0 = {k: flat(v) for k, v in p.items()}
     for v in p.values():
         v.requires_grad_()
@@ -377,7 +381,7 @@ def run(name):
     losses, norms, lrs = [], [], []
     for step, (tokens, targets) in enumerate(data):
         opt.zero_grad()
-        loss = model_loss(p, mixer, tokens, targets, conv=official)
+        loss = model_loss(p, mixer, tokens, targets, conv=official, offset=official)
         loss.backward()
         norm = torch.nn.utils.clip_grad_norm_(list(p.values()), c["clip"])
         lr = lr_at(step, c)
@@ -391,7 +395,8 @@ def run(name):
            "H": H if mixer_name == "transformer" else 0, "N": N if mixer_name == "mamba" else 0,
            "mlp": MLP, "dropout": 0}
     if official:
-        cfg.update({"init_state": True, "out_bias": True, "conv_kernel": K_BLOCK, "decay_groups": "official"})
+        cfg.update({"init_state": True, "out_bias": True, "norm_offset": True, "conv_kernel": K_BLOCK,
+                    "decay_groups": "official"})
         if mixer_name == "minlstm":
             cfg.update({"no_coeff_norm": True, "forget_bias": 3})
     write_fixture("train_" + name, {

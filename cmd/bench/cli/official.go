@@ -53,6 +53,7 @@ func fidelityFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "forget-bias", Usage: "minLSTM: add this to the forget-gate bias at init (official forget_bias_init_scale; preset: 3 official, 0 otherwise)"},
 		&cli.BoolFlag{Name: "init-state", Usage: "minGRU/minLSTM: learned initial hidden state h0 = g(s), s ~ N(0, 1) (official use_init_hidden_state; preset: on for official)"},
 		&cli.BoolFlag{Name: "out-bias", Usage: "minGRU/minLSTM: output projection with bias, present even when E = D (the official to_out; preset: on for official)"},
+		&cli.BoolFlag{Name: "norm-offset", Usage: "RMSNorm scale stored as γ + 1 with γ initialised to 0 (lucidrains' RMSNorm, credited by the official code): weight decay pulls the scale toward 1 (preset: on for official)"},
 		&cli.IntFlag{Name: "conv-kernel", Usage: "kernel size of a causal depthwise + pointwise convolution added as a residual before each block's norm (official kernel_size), 0 for none (preset: 0)"},
 		&cli.StringFlag{Name: "decay-groups", Usage: "which parameters AdamW decays: matrices (every matrix but the embedding) or official (every parameter but the minRNN input projection, as the official main.py; minGRU/minLSTM only) (preset: official for official, matrices otherwise)"},
 	}
@@ -102,6 +103,9 @@ func applyFidelityFlags(c *cli.Context, s *settings) error {
 	}
 	if c.IsSet("out-bias") {
 		v.OutBias = c.Bool("out-bias")
+	}
+	if c.IsSet("norm-offset") {
+		v.NormOffset = c.Bool("norm-offset")
 	}
 	if c.IsSet("conv-kernel") {
 		v.ConvKernel = c.Int("conv-kernel")
@@ -169,6 +173,9 @@ func variantSummary(v models.Variants) string {
 	}
 	if v.ConvKernel > 0 {
 		on = append(on, fmt.Sprintf("conv-kernel %d", v.ConvKernel))
+	}
+	if v.NormOffset {
+		on = append(on, "norm-offset")
 	}
 	if v.DecayGroups != "" {
 		on = append(on, "decay-groups "+v.DecayGroups)

@@ -22,9 +22,9 @@ func TestOfficialPresetDryRun(t *testing.T) {
 		"Optimiser: AdamW lr 0.0003 (constant), β1 0.9, β2 0.999, ε 1e-8, weight decay 0.05, clip 1.",
 		"Evaluation: every 1000 steps on 200 batches of 64; stop at accuracy off.",
 		"Data: selective copying, data region 4096 + 16 copy tokens = T 4112.",
-		"Variants of mingru/parallel: init-state, out-bias, decay-groups official.",
-		"Variants of minlstm/parallel: no-coeff-norm, forget-bias 3, init-state, out-bias, decay-groups official.",
-		"Variants of gru: paper equations.",
+		"Variants of mingru/parallel: init-state, out-bias, norm-offset, decay-groups official.",
+		"Variants of minlstm/parallel: no-coeff-norm, forget-bias 3, init-state, out-bias, norm-offset, decay-groups official.",
+		"Variants of gru: norm-offset.",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, stdout)
