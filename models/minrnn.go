@@ -19,7 +19,10 @@ import (
 //
 // Parameters (prefix p): p.in.weight [G·E, D] and p.in.bias [G·E], rows
 // gate by gate (minGRU k_z | k_h, minLSTM k_f | k_i | k_h), and
-// p.out.weight [D, E] when E ≠ D. Count G·E·D + G·E (+ E·D).
+// p.out.weight [D, E] when E ≠ D. Count G·E·D + G·E (+ E·D). The official
+// code's variants (variants.go) add p.out.bias [D] (and p.out even when
+// E == D), p.h0 [E] (the learned initial state, minrnn_state0.go), and
+// for minLSTM the unnormalised cell (minlstm.go) and a forget-bias offset.
 //
 // Every mode uses one matmul over all B·T tokens for each projection (they
 // do not depend on h); they differ in how the scan over t runs:
@@ -509,9 +512,11 @@ func (m *minRNN[F]) sequentialBackwardChannels(lo, hi int) {
 			for j := 0; j < w; j++ {
 				e := e0 + j
 				g := float64(m.gradH[r*E+e]) + carry[j]
-				hp := float64(m.h0At(e))
+				var hp float64
 				if t > 0 {
 					hp = float64(m.h[(r-1)*E+e])
+				} else if m.s0 != nil {
+					hp = float64(m.h0At(e))
 				}
 				if m.raw {
 					df, di, dh, dp := minLSTMRawCellBackward[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), hp, g)
