@@ -364,4 +364,3 @@ func writeAtomic(path string, write func(*os.File) error) error {
 	}
 	return nil
 }
-

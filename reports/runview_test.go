@@ -2,8 +2,8 @@ package reports
 
 import (
 	"bytes"
-	"image/color"
 	"fmt"
+	"image/color"
 	"path/filepath"
 	"strings"
 	"testing"
