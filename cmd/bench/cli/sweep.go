@@ -408,9 +408,13 @@ func printSweepPlan(w io.Writer, p *sweepPlan) error {
 // pointsFile is the append-only JSON-lines log of finished points.
 const pointsFile = "points.jsonl"
 
-// writeSweepOutputs (re)writes results.json and the views of a sweep in dir.
+// writeSweepOutputs (re)writes results.json, results.bench (with this
+// process's calibration) and the views of a sweep in dir.
 func writeSweepOutputs(dir string, rec *harness.Record) error {
 	if err := harness.WriteJSON(filepath.Join(dir, "results.json"), rec); err != nil {
+		return fmt.Errorf("writing results to %s: %w", dir, err)
+	}
+	if err := writeResultsBench(dir, rec, processCalibration()); err != nil {
 		return fmt.Errorf("writing results to %s: %w", dir, err)
 	}
 	_, err := writeViews(dir, rec)
