@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"fmt"
 	"path/filepath"
+	"slices"
 
 	"rnnbench/harness"
+	"rnnbench/models"
 	"rnnbench/reports"
 )
 
@@ -20,4 +23,24 @@ func writePage(dir string, rec *harness.Record) ([]string, error) {
 		return nil, err
 	}
 	return []string{csvPath, filepath.Join(dir, reports.IndexFile)}, nil
+}
+
+// modelCount says how many models a list of configs holds, counting a
+// mixer once however many of its modes are listed: "2 models (5 model/mode
+// configurations)", "1 model", "3 models".
+func modelCount(cfgs []models.Config) string {
+	var mixers []string
+	for _, c := range cfgs {
+		if !slices.Contains(mixers, c.Mixer) {
+			mixers = append(mixers, c.Mixer)
+		}
+	}
+	s := fmt.Sprintf("%d model", len(mixers))
+	if len(mixers) != 1 {
+		s += "s"
+	}
+	if len(cfgs) != len(mixers) {
+		s += fmt.Sprintf(" (%d model/mode configurations)", len(cfgs))
+	}
+	return s
 }
