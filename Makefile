@@ -10,7 +10,7 @@ BLASFLAGS = -tags openblas
 BLASENV = CGO_LDFLAGS="$(CGO_LDFLAGS) -lopenblas"
 endif
 
-.PHONY: run test bench sweep fixtures vet ci baseline benchstat
+.PHONY: run test bench sweep fixtures vet ci baseline benchstat figures
 
 # The main job: minGRU learns selective copying (quick preset, minutes on 2 cores).
 run:
@@ -67,3 +67,21 @@ benchstat:
 		if [ -s "$$tmp/err" ]; then cat "$$tmp/err"; exit 1; fi; \
 		if [ "$$f" != testdata/ci/baseline.txt ] && grep -q '∞' "$$tmp/out"; then echo "benchstat shows ±∞ for $$f"; exit 1; fi; \
 	done
+
+# The README's figures (docs/figures): one of each kind, from a small seeded run (3 models, 200
+# steps of selective copying at T=64) and a small sweep (3 models, T 64..1024), as PNG and SVG. The
+# loss curves are bit-reproducible on the same goarch, Go version and matmul backend; the sweep's
+# timings are this machine's, as each caption says. About two minutes on 2 cores.
+FIGURES = docs/figures
+figures:
+	@set -e; tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
+	$(GO) build -o "$$tmp/bench" ./cmd/bench; \
+	"$$tmp/bench" run --quiet --task selective-copy --model mingru,gru,transformer --dim 32 --layers 2 --batch 16 \
+		--steps 200 --eval-every 25 --eval-batches 4 --out "$$tmp/run" >/dev/null; \
+	"$$tmp/bench" run --quiet --task sweep --model mingru,minlstm,gru,transformer --mode parallel --lengths 64,128,256,512,1024 \
+		--dim 32 --layers 1 --batch 4 --out "$$tmp/sweep" >/dev/null; \
+	mkdir -p $(FIGURES); \
+	for f in run/loss sweep/sweep_train sweep/sweep_inference sweep/sweep_memory; do \
+		cp "$$tmp/$$f.png" "$$tmp/$$f.svg" $(FIGURES)/; \
+	done; \
+	echo "wrote $(FIGURES): loss, sweep_train, sweep_inference, sweep_memory (.png, .svg)"

@@ -49,6 +49,8 @@ const (
 	captionLine  = 12
 	captionFont  = 8.5
 	legendMargin = 8
+
+	panelTitleBand = vg.Length(24) // room above each panel for its title
 )
 
 // SaveFigure draws fig and writes it as PNG, SVG and PDF: path names the
@@ -176,13 +178,33 @@ func (l *figureLayout) draw(dc draw.Canvas) {
 		Min: vg.Point{X: dc.Min.X, Y: dc.Min.Y + capH},
 		Max: vg.Point{X: dc.Max.X - l.legendW, Y: top},
 	}}
-	tiles := draw.Tiles{Rows: l.rows, Cols: l.cols, PadTop: vg.Points(4), PadBottom: vg.Points(4),
-		PadLeft: vg.Points(4), PadRight: vg.Points(8), PadX: vg.Points(16), PadY: vg.Points(16)}
+	// Panel titles are drawn here, above the aligned data areas, so that
+	// the titles of a row sit on one line (gonum draws a plot's title at
+	// the top of its canvas, which Align shifts by each plot's padding).
+	tiles := draw.Tiles{Rows: l.rows, Cols: l.cols, PadTop: panelTitleBand, PadBottom: vg.Points(4),
+		PadLeft: vg.Points(4), PadRight: vg.Points(8), PadX: vg.Points(16), PadY: panelTitleBand + 8}
+	titles := make([][]string, len(l.grid))
+	for r := range l.grid {
+		titles[r] = make([]string, len(l.grid[r]))
+		for c, p := range l.grid[r] {
+			if p != nil {
+				titles[r][c], p.Title.Text = p.Title.Text, ""
+			}
+		}
+	}
 	canvases := plot.Align(l.grid, tiles, gridArea)
 	for r := range l.grid {
 		for c, p := range l.grid[r] {
-			if p != nil {
-				p.Draw(canvases[r][c])
+			if p == nil {
+				continue
+			}
+			p.Draw(canvases[r][c])
+			if titles[r][c] != "" {
+				da := p.DataCanvas(canvases[r][c])
+				sty := p.Title.TextStyle
+				sty.XAlign, sty.YAlign = draw.XCenter, draw.YBottom
+				dc.FillText(sty, vg.Point{X: (da.Min.X + da.Max.X) / 2, Y: da.Max.Y + 9}, titles[r][c])
+				p.Title.Text = titles[r][c]
 			}
 		}
 	}
