@@ -219,3 +219,26 @@ func TestTickLabels(t *testing.T) {
 		}
 	}
 }
+
+// A series with Lo and Hi gets a shaded band in its model's colour behind
+// its line (the seed band of a run with several seeds); without them, no
+// band.
+func TestSeriesBand(t *testing.T) {
+	s := Series{Name: "gru", X: []float64{1, 2, 3}, Y: []float64{2, 1.5, 1}, Lo: []float64{1.8, 1.3, 0.9}, Hi: []float64{2.2, 1.7, 1.1}}
+	render := func(s Series) string {
+		var buf bytes.Buffer
+		if err := RenderFigure(&buf, ".svg", Figure{Title: "band", Panels: []Panel{{Series: []Series{s}}}}); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	// gru is #2CA02C; the band is that colour at alpha 0x40 (SVG writes
+	// it from premultiplied values: #2B9F2B, opacity 0.25098).
+	if svg := render(s); !regexp.MustCompile(`fill:#2[BC]9F2B;fill-opacity:0\.25`).MatchString(svg) {
+		t.Errorf("no band in gru's colour at 25%% opacity in the SVG")
+	}
+	s.Lo, s.Hi = nil, nil
+	if svg := render(s); strings.Contains(svg, "fill-opacity") {
+		t.Errorf("a band without Lo and Hi")
+	}
+}
