@@ -242,3 +242,12 @@ func TestSeriesBand(t *testing.T) {
 		t.Errorf("a band without Lo and Hi")
 	}
 }
+
+// BandSeries: median line, min–max band, NaN runs left out.
+func TestBandSeries(t *testing.T) {
+	nan := math.NaN()
+	s := BandSeries("gru", "gru", []float64{1, 2, 3}, [][]float64{{3, 1, nan}, {1, 2, nan}, {2, 4, 5}, {4, 3, nan}})
+	if !slices.Equal(s.Y[:2], []float64{2.5, 2.5}) || s.Y[2] != 5 || !slices.Equal(s.Lo, []float64{1, 1, 5}) || !slices.Equal(s.Hi, []float64{4, 4, 5}) {
+		t.Fatalf("BandSeries: Y %v Lo %v Hi %v", s.Y, s.Lo, s.Hi)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -338,3 +339,32 @@ func labelsIn(ticks []plot.Tick, lo, hi float64) int {
 	return n
 }
 
+// BandSeries returns the series of one model measured in several runs
+// (seeds): runs[k][i] is run k's value at x[i]. The line is the median
+// over the runs at each x and the shaded band spans their minimum to
+// maximum; a NaN of one run is left out of its x. key is the model name
+// (its colour). It panics if a run's length differs from len(x).
+func BandSeries(name, key string, x []float64, runs [][]float64) Series {
+	s := Series{Name: name, Key: key, X: x, Y: make([]float64, len(x)), Lo: make([]float64, len(x)), Hi: make([]float64, len(x))}
+	for i := range x {
+		var v []float64
+		for k, r := range runs {
+			if len(r) != len(x) {
+				panic(fmt.Sprintf("reports: BandSeries %s: run %d has %d values for %d x", name, k, len(r), len(x)))
+			}
+			if !math.IsNaN(r[i]) {
+				v = append(v, r[i])
+			}
+		}
+		if len(v) == 0 {
+			s.Y[i], s.Lo[i], s.Hi[i] = math.NaN(), math.NaN(), math.NaN()
+			continue
+		}
+		slices.Sort(v)
+		s.Y[i], s.Lo[i], s.Hi[i] = v[len(v)/2], v[0], v[len(v)-1]
+		if len(v)%2 == 0 {
+			s.Y[i] = (v[len(v)/2-1] + v[len(v)/2]) / 2
+		}
+	}
+	return s
+}
