@@ -78,3 +78,12 @@ func hashName(s string) uint32 {
 func rgb(v uint32) color.RGBA {
 	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 0xff}
 }
+
+// palette has ten distinguishable colours (Tableau 10), for series
+// coloured by position (Series.Color) rather than by model.
+var palette = []color.RGBA{
+	rgb(0x1f77b4), rgb(0xff7f0e), rgb(0x2ca02c), rgb(0xd62728), rgb(0x9467bd),
+	rgb(0x8c564b), rgb(0xe377c2), rgb(0x7f7f7f), rgb(0xbcbd22), rgb(0x17becf),
+}
+
+func seriesColor(i int) color.Color { return palette[i%len(palette)] }

@@ -27,7 +27,9 @@ type Series struct {
 	// (ModelColor), so that one model looks the same in every figure; ""
 	// takes Name.
 	Key string
-	// Color, if > 0, overrides Key: 1 + an index into the spare palette.
+	// Color, if > 0, overrides Key: 1 + the index of the series' colour
+	// (and marker shape) in the Tableau 10 palette, for series that are
+	// not models.
 	Color int
 	// Dashed draws the line dashed, e.g. to tell a model's held-out loss
 	// from its training loss in the same colour.
@@ -180,7 +182,7 @@ func bandPolygon(s Series, logX, logY bool, col color.Color) *plotter.Polygon {
 // look returns the colour and marker shape of series i of a panel.
 func (s Series) look(i int) (color.Color, int) {
 	if s.Color > 0 {
-		return spareColors[(s.Color-1)%len(spareColors)], s.Color - 1
+		return seriesColor(s.Color - 1), s.Color - 1
 	}
 	key := s.Key
 	if key == "" {
