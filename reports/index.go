@@ -122,7 +122,7 @@ const indexHead = `<!DOCTYPE html>
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 90em; padding: 0 1em; color: #111; background: #fff; }
 .machine { color: #444; }
 figure { margin: 1.5em 0; }
-figure svg { width: 100%%; height: auto; border: 1px solid #ddd; }
+figure svg { max-width: 100%%; height: auto; border: 1px solid #ddd; }
 figcaption { font-size: 0.9em; color: #444; }
 table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; }
