@@ -28,6 +28,10 @@ type Calibration struct {
 	SgemmNs float64 `json:"sgemm_ns"` // median ns per CalibGemmN³ sgemm
 	ScanNs  float64 `json:"scan_ns"`  // median ns per scan over CalibScanN elements
 	Reps    int     `json:"reps"`     // timed calls of each kernel
+	// SgemmGroupsNs and ScanGroupsNs are Stats.Groups of the timed calls:
+	// the repetitions of a benchmark file. Nil in older records.
+	SgemmGroupsNs []float64 `json:"sgemm_groups_ns,omitempty"`
+	ScanGroupsNs  []float64 `json:"scan_groups_ns,omitempty"`
 }
 
 // GeoMeanNs returns √(SgemmNs·ScanNs): the ratio of two machines' GeoMeanNs
@@ -53,12 +57,17 @@ func Calibrate(reps int) Calibration {
 	runtime.GC()
 	gemm := func() { tensor.MatMul(false, false, n, n, n, a, b, 0, c) }
 	scan := func() { CalibScan(sh, sa, sb) }
-	return Calibration{SgemmNs: medianNs(gemm, reps), ScanNs: medianNs(scan, reps), Reps: reps}
+	g, sc := timeNs(gemm, reps), timeNs(scan, reps)
+	return Calibration{SgemmNs: g.Median, ScanNs: sc.Median, Reps: reps, SgemmGroupsNs: g.Groups, ScanGroupsNs: sc.Groups}
 }
 
 // medianNs returns the median wall time of f in ns over reps calls, after
 // calibWarmup untimed ones.
-func medianNs(f func(), reps int) float64 {
+func medianNs(f func(), reps int) float64 { return timeNs(f, reps).Median }
+
+// timeNs returns the Stats of the wall times of f in ns over reps calls,
+// after calibWarmup untimed ones.
+func timeNs(f func(), reps int) Stats {
 	for i := 0; i < calibWarmup; i++ {
 		f()
 	}
@@ -68,7 +77,7 @@ func medianNs(f func(), reps int) float64 {
 		f()
 		ns[i] = float64(time.Since(t0).Nanoseconds())
 	}
-	return Summarise(ns).Median
+	return Summarise(ns)
 }
 
 // CalibScan computes h_t = a_t·h_{t−1} + b_t, h_{−1} = 0, over a, b, h of

@@ -67,6 +67,11 @@ type Stats struct {
 	Min    float64 `json:"min"`
 	Max    float64 `json:"max"`
 	N      int     `json:"n"`
+	// Groups are the means of min(N, MaxGroups) consecutive groups of the
+	// samples, in order (GroupBounds): the repetitions a benchmark file
+	// reports, one line each, so that benchstat can give a confidence
+	// interval. Absent in records written before it existed.
+	Groups []float64 `json:"groups,omitempty"`
 }
 
 // WriteJSON writes v as indented JSON to path atomically (temp file and rename).

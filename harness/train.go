@@ -266,5 +266,5 @@ func Summarise(xs []float64) Stats {
 	if len(s)%2 == 0 {
 		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
 	}
-	return Stats{Median: med, Min: s[0], Max: s[len(s)-1], N: len(s)}
+	return Stats{Median: med, Min: s[0], Max: s[len(s)-1], N: len(s), Groups: groupMeans(xs)}
 }

@@ -11,22 +11,34 @@ import (
 )
 
 // rnnbench's benchmark files (results.bench, the CI baseline) are Go
-// benchmark-format files that start with a schema line and end with a
-// count line:
+// benchmark-format files that start with a schema line and a cleared count
+// line, and end with a count line:
 //
-//	rnnbench-schema: 1
+//	rnnbench-schema: 2
+//	rnnbench-results:
 //	goos: linux
 //	...
-//	BenchmarkTrain/task=selective-copy/model=mingru/mode=parallel/T=64	30	1.2e+07 ns/step	...
+//	BenchmarkTrain/task=selective-copy/model=mingru/mode=parallel/T=64	3	1.2e+07 ns/step	...
+//	BenchmarkTrain/task=selective-copy/model=mingru/mode=parallel/T=64	3	1.1e+07 ns/step	...
 //	...
 //	rnnbench-results: 42
 //
-// benchstat reads them as they are; ReadBenchFile uses the two extra lines
-// to refuse another schema and to detect a truncated file.
+// Each timed benchmark has one line per repetition (harness.Stats.Groups:
+// up to 10 groups of consecutive timed steps, tokens or calls; each seed of
+// a model is its own set of lines), so benchstat shows a confidence
+// interval. The count line lets ReadBenchFile detect a truncated file. It
+// is the last line, so it applies to no result of its own file; the cleared
+// count line at the top ("key:" with no value deletes a key in the Go
+// benchmark format) removes it again before the results of a file
+// concatenated after it. So `cat a/results.bench b/results.bench` gives
+// every result the same configuration, and benchstat reads the two runs
+// as repetitions of the same benchmarks. ReadBenchFile still reads schema 1
+// files (one median line per benchmark, accuracies as fractions under the
+// units "accuracy" and "seq-accuracy").
 const (
 	SchemaKey   = "rnnbench-schema"  // first config line: the version of result names and units
-	BenchSchema = "1"                // the version this code writes and reads
-	CountKey    = "rnnbench-results" // last line: the number of result lines written
+	BenchSchema = "2"                // the version this code writes
+	CountKey    = "rnnbench-results" // cleared at the top, and the last line: the number of result lines written
 )
 
 // CalibrationName is the result whose ns/op measures machine speed; pass it
@@ -85,7 +97,7 @@ func MachineConfig(m harness.Machine) []Config {
 func RecordResults(rec *harness.Record) []Result {
 	var out []Result
 	for _, r := range rec.Results {
-		out = append(out, trainResult(rec, r))
+		out = append(out, trainResults(rec, r)...)
 	}
 	for _, p := range rec.Points {
 		if p.Status == harness.PointOK {
@@ -95,17 +107,31 @@ func RecordResults(rec *harness.Record) []Result {
 	return out
 }
 
-func trainResult(rec *harness.Record, r harness.Result) Result {
-	T := seqLen(rec, r)
-	res := Result{Name: benchName("Train", rec.Task, r.Model.Mixer, r.Model.Mode, T), Iters: max(r.Steps, 1)}
-	add := func(v float64, unit string) { res.Metrics = append(res.Metrics, Metric{v, unit}) }
-	if r.StepMs.N > 0 && r.StepMs.Median > 0 {
-		stepS := r.StepMs.Median / 1e3
-		tokens := float64(rec.Train.Batch * T)
-		add(r.StepMs.Median*1e6, "ns/step")
-		add(tokens/stepS, "tokens/s")
-		add(3*float64(r.FLOPsPerToken)*tokens/stepS/1e9, "GFLOP/s")
+// repetitions returns the timings of st to report, one per benchmark line,
+// in the unit of st, with the samples each stands for: its groups, or its
+// median alone in a record without groups (or 0 of them if none ran).
+func repetitions(st harness.Stats) (vals []float64, iters []int) {
+	if len(st.Groups) == 0 {
+		if st.N == 0 {
+			return nil, nil
+		}
+		return []float64{st.Median}, []int{st.N}
 	}
+	for i, v := range st.Groups {
+		lo, hi := harness.GroupBounds(st.N, len(st.Groups), i)
+		vals, iters = append(vals, v), append(iters, max(hi-lo, 1))
+	}
+	return vals, iters
+}
+
+// trainResults returns the lines of one training result: one per step
+// group, each with that group's mean step time (and the throughputs it
+// gives) followed by the exact metrics, which every line repeats.
+func trainResults(rec *harness.Record, r harness.Result) []Result {
+	T := seqLen(rec, r)
+	name := benchName("Train", rec.Task, r.Model.Mixer, r.Model.Mode, T)
+	var exact []Metric
+	add := func(v float64, unit string) { exact = append(exact, Metric{v, unit}) }
 	add(float64(r.Memory.Total()), "analytic-B")
 	add(float64(r.StateBytes), "state-B")
 	add(float64(r.Params), "params")
@@ -115,29 +141,75 @@ func trainResult(rec *harness.Record, r harness.Result) Result {
 	if n := len(r.Evals); n > 0 {
 		ev := r.Evals[n-1]
 		add(ev.Loss, "loss")
-		add(ev.Accuracy, "accuracy")
+		add(100*ev.Accuracy, AccuracyUnit)
 		if rec.Task == "selective-copy" {
-			add(ev.SeqAccuracy, "seq-accuracy")
+			add(100*ev.SeqAccuracy, SeqAccuracyUnit)
 		}
 	}
-	return res
+	vals, iters := repetitions(r.StepMs)
+	var out []Result
+	for i, ms := range vals {
+		if ms <= 0 {
+			continue
+		}
+		stepS := ms / 1e3
+		tokens := float64(rec.Train.Batch * T)
+		timed := []Metric{{ms * 1e6, "ns/step"}, {tokens / stepS, "tokens/s"}, {3 * float64(r.FLOPsPerToken) * tokens / stepS / 1e9, "GFLOP/s"}}
+		out = append(out, Result{Name: name, Iters: iters[i], Metrics: append(timed, exact...)})
+	}
+	if len(out) == 0 { // no step timed: the exact metrics alone
+		out = append(out, Result{Name: name, Iters: max(r.Steps, 1), Metrics: exact})
+	}
+	return out
 }
 
+// Accuracy units of schema 2: percent. Schema 1 wrote fractions under
+// "accuracy" and "seq-accuracy"; ReadBenchFile converts those.
+const (
+	AccuracyUnit    = "accuracy-%"
+	SeqAccuracyUnit = "seq-accuracy-%"
+)
+
+// pointResults returns the lines of one sweep point: Train lines, one per
+// group of timed steps, and Infer lines, one per group of timed tokens
+// (each with the forward group of the same index while there is one).
 func pointResults(p harness.Point) []Result {
-	train := Result{Name: benchName("Train", "sweep", p.Model.Mixer, p.Model.Mode, p.T), Iters: max(p.StepMs.N, 1)}
-	train.Metrics = []Metric{
-		{p.StepMs.Median * 1e6, "ns/step"}, {p.TokensPerSec, "tokens/s"}, {p.GFLOPs, "GFLOP/s"},
-		{float64(p.Memory.Total()), "analytic-B"},
-	}
+	trainName := benchName("Train", "sweep", p.Model.Mixer, p.Model.Mode, p.T)
+	exact := []Metric{{float64(p.Memory.Total()), "analytic-B"}}
 	if p.PeakRSSBytes > 0 {
-		train.Metrics = append(train.Metrics, Metric{float64(p.PeakRSSBytes), "peak-B"})
+		exact = append(exact, Metric{float64(p.PeakRSSBytes), "peak-B"})
 	}
-	train.Metrics = append(train.Metrics, Metric{float64(p.Params), "params"}, Metric{float64(p.FLOPsPerToken), "flops/token"})
-	infer := Result{Name: benchName("Infer", "sweep", p.Model.Mixer, p.Model.Mode, p.T), Iters: max(p.TokenMs.N, 1)}
-	infer.Metrics = []Metric{
-		{p.TokenMs.Median * 1e6, "ns/token"}, {p.ForwardMs.Median * 1e6, "ns/forward"}, {float64(p.StateBytes), "state-B"},
+	exact = append(exact, Metric{float64(p.Params), "params"}, Metric{float64(p.FLOPsPerToken), "flops/token"})
+	var out []Result
+	steps, stepIters := repetitions(p.StepMs)
+	if len(steps) == 0 {
+		steps, stepIters = []float64{p.StepMs.Median}, []int{1}
 	}
-	return []Result{train, infer}
+	for i, ms := range steps {
+		timed := []Metric{{ms * 1e6, "ns/step"}, {p.TokensPerSec, "tokens/s"}, {p.GFLOPs, "GFLOP/s"}}
+		if len(p.StepMs.Groups) > 0 && ms > 0 { // throughputs of this group
+			timed[1].Value = p.TokensPerSec * p.StepMs.Median / ms
+			timed[2].Value = p.GFLOPs * p.StepMs.Median / ms
+		}
+		out = append(out, Result{Name: trainName, Iters: stepIters[i], Metrics: append(timed, exact...)})
+	}
+	inferName := benchName("Infer", "sweep", p.Model.Mixer, p.Model.Mode, p.T)
+	tok, tokIters := repetitions(p.TokenMs)
+	fwd, _ := repetitions(p.ForwardMs)
+	if len(tok) == 0 {
+		tok, tokIters = []float64{p.TokenMs.Median}, []int{1}
+	}
+	for i, ms := range tok {
+		ms := []Metric{{ms * 1e6, "ns/token"}}
+		switch {
+		case i < len(fwd):
+			ms = append(ms, Metric{fwd[i] * 1e6, "ns/forward"})
+		case len(fwd) == 0 && i == 0:
+			ms = append(ms, Metric{p.ForwardMs.Median * 1e6, "ns/forward"})
+		}
+		out = append(out, Result{Name: inferName, Iters: tokIters[i], Metrics: append(ms, Metric{float64(p.StateBytes), "state-B"})})
+	}
+	return out
 }
 
 // benchName is Benchmark<kind>/task=<task>/model=<mixer>[/mode=<mode>]/T=<T>.
@@ -166,17 +238,31 @@ func seqLen(rec *harness.Record, r harness.Result) int {
 
 // CalibrationResults returns, for each calibration, the lines
 // BenchmarkCalibrate/kernel=sgemm, kernel=scan and kernel=geomean
-// (CalibrationName), each with b.N the repetitions and ns/op the median.
-// Several calibrations of one run are repetitions: Compare and benchstat
-// take their median.
+// (CalibrationName) with ns/op: one line per repetition group of the
+// calibration (harness.Calibration.SgemmGroupsNs; geomean pairs the two
+// kernels' groups), or its medians alone for a calibration without groups.
+// Several calibrations of one run are repetitions too: Compare and
+// benchstat take their median.
 func CalibrationResults(cals ...harness.Calibration) []Result {
 	var out []Result
 	for _, c := range cals {
 		n := max(c.Reps, 1)
-		out = append(out,
-			Result{CalibrationPrefix + "kernel=sgemm", n, []Metric{{c.SgemmNs, "ns/op"}}},
-			Result{CalibrationPrefix + "kernel=scan", n, []Metric{{c.ScanNs, "ns/op"}}},
-			Result{CalibrationName, n, []Metric{{c.GeoMeanNs(), "ns/op"}}})
+		if len(c.SgemmGroupsNs) == 0 || len(c.SgemmGroupsNs) != len(c.ScanGroupsNs) {
+			out = append(out,
+				Result{CalibrationPrefix + "kernel=sgemm", n, []Metric{{c.SgemmNs, "ns/op"}}},
+				Result{CalibrationPrefix + "kernel=scan", n, []Metric{{c.ScanNs, "ns/op"}}},
+				Result{CalibrationName, n, []Metric{{c.GeoMeanNs(), "ns/op"}}})
+			continue
+		}
+		for i := range c.SgemmGroupsNs {
+			lo, hi := harness.GroupBounds(n, len(c.SgemmGroupsNs), i)
+			k := max(hi-lo, 1)
+			g := harness.Calibration{SgemmNs: c.SgemmGroupsNs[i], ScanNs: c.ScanGroupsNs[i]}
+			out = append(out,
+				Result{CalibrationPrefix + "kernel=sgemm", k, []Metric{{g.SgemmNs, "ns/op"}}},
+				Result{CalibrationPrefix + "kernel=scan", k, []Metric{{g.ScanNs, "ns/op"}}},
+				Result{CalibrationName, k, []Metric{{g.GeoMeanNs(), "ns/op"}}})
+		}
 	}
 	return out
 }
@@ -198,7 +284,7 @@ func WriteBenchFile(w io.Writer, config []Config, results []Result) error {
 			return fmt.Errorf("%w: config key %s is reserved", ErrSyntax, c.Key)
 		}
 	}
-	head := append([]Config{{SchemaKey, BenchSchema}}, config...)
+	head := append([]Config{{SchemaKey, BenchSchema}, {CountKey, ""}}, config...)
 	if err := WriteBench(w, head, results); err != nil {
 		return err
 	}
@@ -221,11 +307,14 @@ func ReadBenchFile(r io.Reader) ([]Config, []Result, error) {
 	for _, c := range config {
 		switch c.Key {
 		case SchemaKey:
-			if c.Value != BenchSchema {
-				return nil, nil, fmt.Errorf("%w: schema %q, this bench reads schema %s", ErrSchema, c.Value, BenchSchema)
+			if c.Value != BenchSchema && c.Value != "1" {
+				return nil, nil, fmt.Errorf("%w: schema %q, this bench reads schemas 1 and %s", ErrSchema, c.Value, BenchSchema)
 			}
 			schemas++
 		case CountKey:
+			if c.Value == "" {
+				continue // schema 2's cleared count line at the top of a file
+			}
 			n, err := strconv.Atoi(c.Value)
 			if err != nil || n < 0 {
 				return nil, nil, fmt.Errorf("%w: bad %s line %q", ErrTruncated, CountKey, c.Value)
@@ -235,7 +324,7 @@ func ReadBenchFile(r io.Reader) ([]Config, []Result, error) {
 		}
 	}
 	if schemas > 0 {
-		last := config[len(config)-1]
+		last := lastConfig(config)
 		if counts != schemas || last.Key != CountKey || counted != len(results) {
 			return nil, nil, fmt.Errorf("%w: %d result lines, but its %s lines say %d (%d of %d files complete)",
 				ErrTruncated, len(results), CountKey, counted, counts, schemas)
@@ -244,7 +333,7 @@ func ReadBenchFile(r io.Reader) ([]Config, []Result, error) {
 	if len(results) == 0 {
 		return nil, nil, ErrNoResults
 	}
-	return config, results, nil
+	return config, upgradeUnits(results), nil
 }
 
 // ConfigValue returns the value of the last config line with key, or "".

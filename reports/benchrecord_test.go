@@ -49,7 +49,7 @@ func TestRecordResults(t *testing.T) {
 		{"BenchmarkTrain/task=selective-copy/model=mingru/mode=parallel/T=64", 30, []Metric{
 			{2e6, "ns/step"}, {16 * 64 / 2e-3, "tokens/s"}, {3 * 50000 * 16 * 64 / 2e-3 / 1e9, "GFLOP/s"},
 			{15, "analytic-B"}, {512, "state-B"}, {13000, "params"}, {12640, "non-emb-params"}, {50000, "flops/token"},
-			{30, "steps"}, {2.5, "loss"}, {0.125, "accuracy"}, {0.0625, "seq-accuracy"}}},
+			{30, "steps"}, {2.5, "loss"}, {12.5, "accuracy-%"}, {6.25, "seq-accuracy-%"}}},
 		{"BenchmarkTrain/task=selective-copy/model=gru/T=64", 3, []Metric{
 			{10, "analytic-B"}, {512, "state-B"}, {42000, "params"}, {41824, "non-emb-params"}, {90000, "flops/token"}, {3, "steps"}}},
 		{"BenchmarkTrain/task=sweep/model=mingru/mode=parallel/T=1024", 5, []Metric{
@@ -116,8 +116,8 @@ func TestRecordUnitsClassified(t *testing.T) {
 		"ns/op": {LowerIsBetter, Timing}, "tokens/s": {HigherIsBetter, Timing}, "GFLOP/s": {HigherIsBetter, Timing},
 		"analytic-B": {LowerIsBetter, Exact}, "state-B": {LowerIsBetter, Exact}, "peak-B": {LowerIsBetter, Memory},
 		"params": {LowerIsBetter, Exact}, "non-emb-params": {LowerIsBetter, Exact}, "flops/token": {LowerIsBetter, Exact},
-		"steps": {LowerIsBetter, Exact}, "loss": {LowerIsBetter, Exact}, "accuracy": {HigherIsBetter, Exact},
-		"seq-accuracy": {HigherIsBetter, Exact},
+		"steps": {LowerIsBetter, Exact}, "loss": {LowerIsBetter, Exact}, "accuracy-%": {HigherIsBetter, Exact},
+		"seq-accuracy-%": {HigherIsBetter, Exact},
 	}
 	seen := map[string]bool{}
 	all := append(RecordResults(benchRecord()), CalibrationResults(harness.Calibration{SgemmNs: 1, ScanNs: 1, Reps: 1})...)
@@ -185,7 +185,7 @@ func writeRecordBench(t *testing.T) string {
 func TestWriteRecordBenchRoundTrip(t *testing.T) {
 	text := writeRecordBench(t)
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	if lines[0] != "rnnbench-schema: 1" || lines[len(lines)-1] != "rnnbench-results: 9" {
+	if lines[0] != "rnnbench-schema: 2" || lines[1] != "rnnbench-results:" || lines[len(lines)-1] != "rnnbench-results: 9" {
 		t.Fatalf("first line %q, last line %q", lines[0], lines[len(lines)-1])
 	}
 	config, results, err := ReadBenchFile(strings.NewReader(text))
@@ -201,7 +201,7 @@ func TestWriteRecordBenchRoundTrip(t *testing.T) {
 			}
 		}
 	}
-	if ConfigValue(config, "commit") != "abc123+dirty" || ConfigValue(config, SchemaKey) != "1" {
+	if ConfigValue(config, "commit") != "abc123+dirty" || ConfigValue(config, SchemaKey) != "2" {
 		t.Fatalf("config read back: %v", config)
 	}
 	// Concatenated files (repetitions) read as one.
@@ -217,12 +217,12 @@ func TestReadBenchFileRefuses(t *testing.T) {
 		name, input string
 		want        error
 	}{
-		{"other schema", strings.Replace(text, "rnnbench-schema: 1", "rnnbench-schema: 2", 1), ErrSchema},
+		{"other schema", strings.Replace(text, "rnnbench-schema: 2", "rnnbench-schema: 3", 1), ErrSchema},
 		{"count line missing", text[:strings.LastIndex(text, "rnnbench-results")], ErrTruncated},
 		{"cut inside the count line", strings.TrimSuffix(text, "9\n"), ErrTruncated},
 		{"wrong count", strings.Replace(text, "rnnbench-results: 9", "rnnbench-results: 10", 1), ErrTruncated},
 		{"bad count", strings.Replace(text, "rnnbench-results: 9", "rnnbench-results: nine", 1), ErrTruncated},
-		{"second file truncated", text + text[:len(text)/2], ErrTruncated},
+		{"second file truncated", text + text[:strings.Index(text[len(text)/2:], "\n")+len(text)/2+1], ErrTruncated},
 		{"empty", "", ErrNoResults},
 		{"foreign text", "hello\nworld\n", ErrNoResults},
 		{"header only", "rnnbench-schema: 1\ngoos: linux\n", ErrTruncated},
@@ -290,5 +290,70 @@ func TestBenchstatReadsRecordBench(t *testing.T) {
 		if !strings.Contains(stdout.String(), s) {
 			t.Errorf("benchstat output lacks %q:\n%s", s, stdout.String())
 		}
+	}
+}
+
+// A schema 1 file (the committed CI baseline) still reads: its accuracies
+// come back in percent under the schema 2 units, bit-equal to what the
+// writer computes from the same fraction.
+func TestReadBenchFileSchema1(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "testdata", "ci", "baseline.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	config, results, err := ReadBenchFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ConfigValue(config, SchemaKey) != "1" {
+		t.Skip("the CI baseline is no longer a schema 1 file")
+	}
+	var acc []Metric
+	for _, m := range results[0].Metrics {
+		if m.Unit == "accuracy" || m.Unit == "seq-accuracy" {
+			t.Fatalf("unit %s not converted", m.Unit)
+		}
+		if m.Unit == AccuracyUnit || m.Unit == SeqAccuracyUnit {
+			acc = append(acc, m)
+		}
+	}
+	// baseline: 0.03515625 accuracy, 0 seq-accuracy for mingru/parallel.
+	if len(acc) != 2 || acc[0].Value != 100*0.03515625 || acc[1].Value != 0 {
+		t.Fatalf("accuracies %v, want 3.515625 %s and 0 %s", acc, AccuracyUnit, SeqAccuracyUnit)
+	}
+}
+
+// Timings with groups give one line per group, each with the group's
+// size as b.N and the throughputs of its mean; exact metrics repeat.
+func TestRecordResultsGroups(t *testing.T) {
+	rec := benchRecord()
+	rec.Results = rec.Results[:1]
+	rec.Points = nil
+	rec.Results[0].StepMs = harness.Summarise([]float64{1, 3, 2, 2, 4})
+	got := RecordResults(rec)
+	if len(got) != 5 {
+		t.Fatalf("%d lines, want one per step group (5)", len(got))
+	}
+	for i, ms := range []float64{1, 3, 2, 2, 4} {
+		r := got[i]
+		if r.Iters != 1 || r.Metrics[0] != (Metric{ms * 1e6, "ns/step"}) || r.Metrics[1] != (Metric{16 * 64 / (ms / 1e3), "tokens/s"}) {
+			t.Errorf("line %d: %+v", i, r)
+		}
+		if r.Metrics[len(r.Metrics)-2] != (Metric{12.5, "accuracy-%"}) {
+			t.Errorf("line %d lacks the exact metrics: %+v", i, r.Metrics)
+		}
+	}
+	rec.Results[0].StepMs = harness.Summarise(make([]float64, 25))
+	for i := range rec.Results[0].StepMs.Groups {
+		rec.Results[0].StepMs.Groups[i] = float64(i + 1)
+	}
+	got = RecordResults(rec)
+	n := 0
+	for _, r := range got {
+		n += r.Iters
+	}
+	if len(got) != harness.MaxGroups || n != 25 {
+		t.Fatalf("25 steps: %d lines over %d steps, want %d lines over 25", len(got), n, harness.MaxGroups)
 	}
 }

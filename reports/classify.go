@@ -35,7 +35,7 @@ const (
 //	params, non-emb-params               lower      Exact
 //	flops/token, steps                   lower      Exact
 //	loss                                 lower      Exact (seeded)
-//	accuracy, seq-accuracy               higher     Exact (seeded)
+//	accuracy-%, seq-accuracy-%           higher     Exact (seeded; schema 1: accuracy, seq-accuracy)
 //	anything else                        lower      Exact
 //
 // Unknown units are Exact so that a new metric is held to the strictest
@@ -50,7 +50,7 @@ func Classify(unit string) (Direction, MetricKind) {
 		return LowerIsBetter, Exact
 	case strings.HasSuffix(unit, "-B"), unit == "B/op", unit == "allocs/op":
 		return LowerIsBetter, Memory
-	case unit == "accuracy", unit == "seq-accuracy":
+	case unit == AccuracyUnit, unit == SeqAccuracyUnit, unit == "accuracy", unit == "seq-accuracy":
 		return HigherIsBetter, Exact
 	}
 	return LowerIsBetter, Exact

@@ -1,7 +1,10 @@
 // Package reports is the view layer of rnnbench: it turns plain data
-// (strings, float64 slices, benchmark results) into Markdown tables, PNG
-// plots, Go benchmark-format files and regression verdicts. It knows
-// nothing about models or tasks.
+// (strings, float64 slices, benchmark results, run records) into Markdown
+// tables, figures (PNG, SVG and PDF from one drawing, figure.go), the
+// one-page index.html of a results folder, CSV/JSON exports, Go
+// benchmark-format files and regression verdicts. It knows nothing about
+// how models or tasks work; only the palette (palette.go) knows the
+// models' names, so that each keeps one colour in every figure.
 //
 // Conventions:
 //   - Numbers are formatted by the caller before they reach a table.

@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -39,10 +40,10 @@ func TestSavePNGSize(t *testing.T) {
 		panels     []Panel
 		wantW, wan int
 	}{
-		{"two.png", 2, scalingPanels(), 2 * 576, 384},
-		{"stacked.png", 1, scalingPanels(), 576, 2 * 384},
-		{"three.png", 2, three, 2 * 576, 2 * 384},
-		{"cols-capped.png", 5, scalingPanels()[:1], 576, 384},
+		{"two.png", 2, scalingPanels(), 2 * 900, 600},
+		{"stacked.png", 1, scalingPanels(), 900, 2 * 600},
+		{"three.png", 2, three, 2 * 900, 2 * 600},
+		{"cols-capped.png", 5, scalingPanels()[:1], 900, 600},
 	} {
 		path := filepath.Join(dir, tc.name)
 		if err := SavePNG(path, tc.cols, tc.panels...); err != nil {
@@ -57,14 +58,32 @@ func TestSavePNGSize(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if cfg.Width != tc.wantW || cfg.Height != tc.wan {
-			t.Errorf("%s: %d×%d pixels, want %d×%d", tc.name, cfg.Width, cfg.Height, tc.wantW, tc.wan)
+		// 150 dpi: a 6×4-inch panel is 900×600 pixels; the legend strip
+		// (right) and the caption (below) add less than a panel.
+		if cfg.Width < tc.wantW || cfg.Width > tc.wantW+450 || cfg.Height < tc.wan || cfg.Height > tc.wan+100 {
+			t.Errorf("%s: %d×%d pixels, want about %d×%d", tc.name, cfg.Width, cfg.Height, tc.wantW, tc.wan)
 		}
 	}
-	// Only the PNGs remain: temporary files were renamed away.
+	// Only the figures remain, in three formats each: temporary files
+	// were renamed away.
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 4 {
-		t.Errorf("directory holds %d entries, want 4", len(entries))
+	if len(entries) != 4*len(FigureFormats) {
+		t.Errorf("directory holds %d entries, want %d", len(entries), 4*len(FigureFormats))
+	}
+	for _, e := range entries {
+		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		var magic string
+		switch filepath.Ext(e.Name()) {
+		case ".png":
+			magic = "\x89PNG"
+		case ".svg":
+			magic = "<?xml"
+		case ".pdf":
+			magic = "%PDF-"
+		}
+		if !strings.HasPrefix(string(b), magic) {
+			t.Errorf("%s does not start with %q", e.Name(), magic)
+		}
 	}
 }
 
@@ -94,11 +113,20 @@ func TestSavePNGErrors(t *testing.T) {
 		if err == nil || (tc.want != nil && !errors.Is(err, tc.want)) {
 			t.Errorf("%s: err = %v, want %v", name, err, tc.want)
 		}
-		if _, serr := os.Stat(path); serr == nil {
+		if _, serr := os.Stat(path); serr == nil || tc.want != nil && len(mustReadDir(t, dir)) != 0 {
 			t.Errorf("%s: file written despite error", name)
 		}
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("left %d files behind", len(entries))
 	}
+}
+
+func mustReadDir(t *testing.T, dir string) []os.DirEntry {
+	t.Helper()
+	e, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

@@ -74,27 +74,42 @@ func ResultsTable(w io.Writer, rec *harness.Record) error {
 	return Markdown(w, header, rows)
 }
 
-// LossPlot draws loss.png: training and held-out loss against step, and
-// held-out accuracy (selective copying) or held-out loss against wall time
-// (char-lm), one line per model. A model has the same colour in both
-// panels; its training loss is solid and its held-out loss dashed.
+// LossPlot draws loss.png (and loss.svg, loss.pdf beside it, see
+// SaveFigure): training and held-out loss against step, and held-out
+// accuracy in % (selective copying) or held-out loss against wall time
+// (char-lm), one colour per model (ModelColor) in both panels; training
+// loss solid, held-out loss dashed. The training curve starts at the first
+// evaluation after step 0: at step 0 no training step has run and the
+// record's train_loss there is the held-out loss, so it is not drawn as
+// training loss. The caption names the task, sizes, seed, steps and
+// machine (RunCaption).
 func LossPlot(path string, rec *harness.Record) error {
+	if len(rec.Results) == 0 || len(rec.Results[0].Evals) == 0 {
+		return nil // nothing to draw yet
+	}
+	_, err := SaveFigure(path, lossFigure(rec))
+	return err
+}
+
+// lossFigure is the figure LossPlot draws.
+func lossFigure(rec *harness.Record) Figure {
 	loss := Panel{Title: "loss against step (solid: training, dashed: held-out)", XLabel: "step", YLabel: "loss (nats/token)"}
-	right := Panel{Title: "held-out accuracy against step", XLabel: "step", YLabel: "accuracy"}
+	right := Panel{Title: "held-out accuracy against step", XLabel: "step", YLabel: "accuracy (%)"}
 	if rec.Task == "char-lm" {
 		loss.YLabel = "loss (nats/char)"
-		right = Panel{Title: "validation loss against wall time", XLabel: "training wall time (s)", YLabel: "val loss (nats/char)"}
+		right = Panel{Title: "held-out loss against wall time", XLabel: "training wall time (s)", YLabel: "held-out loss (nats/char)"}
 	}
-	for i, r := range rec.Results {
-		// Model i has colour i in both panels; its held-out loss is dashed.
-		tr := Series{Name: r.Name + " train", Color: i + 1}
-		ev := Series{Name: r.Name + " eval", Color: i + 1, Dashed: true}
-		acc := Series{Name: r.Name, Color: i + 1}
-		wall := Series{Name: r.Name, Color: i + 1}
+	for _, r := range rec.Results {
+		tr := Series{Name: r.Name, Key: r.Name}
+		ev := Series{Name: r.Name + " held-out", Key: r.Name, Dashed: true, HideLegend: true}
+		acc := Series{Name: r.Name, Key: r.Name}
+		wall := Series{Name: r.Name, Key: r.Name}
 		for _, e := range r.Evals {
-			tr.X, tr.Y = append(tr.X, float64(e.Step)), append(tr.Y, e.TrainLoss)
+			if e.Step > 0 {
+				tr.X, tr.Y = append(tr.X, float64(e.Step)), append(tr.Y, e.TrainLoss)
+			}
 			ev.X, ev.Y = append(ev.X, float64(e.Step)), append(ev.Y, e.Loss)
-			acc.X, acc.Y = append(acc.X, float64(e.Step)), append(acc.Y, e.Accuracy)
+			acc.X, acc.Y = append(acc.X, float64(e.Step)), append(acc.Y, 100*e.Accuracy)
 			wall.X, wall.Y = append(wall.X, e.Seconds), append(wall.Y, e.Loss)
 		}
 		loss.Series = append(loss.Series, tr, ev)
@@ -104,10 +119,20 @@ func LossPlot(path string, rec *harness.Record) error {
 			right.Series = append(right.Series, acc)
 		}
 	}
-	if len(rec.Results) == 0 || len(rec.Results[0].Evals) == 0 {
-		return nil // nothing to draw yet
+	return Figure{Title: "rnnbench " + rec.Task + ": training curves", Caption: RunCaption(rec), Cols: 2, Panels: []Panel{loss, right}}
+}
+
+// RunCaption is the caption of a training run's figures: task and its
+// sizes, the models' sizes, batch, seed, steps and the machine.
+func RunCaption(rec *harness.Record) string {
+	t := rec.Train
+	arch := ""
+	if len(rec.Results) > 0 {
+		c := rec.Results[0].Model
+		arch = fmt.Sprintf("models L=%d, D=%d, E=%d", c.L, c.D, c.E())
 	}
-	return SavePNG(path, 2, loss, right)
+	return Caption(rec.Machine, "task "+rec.Task+" ("+taskSummary(rec)+")", arch,
+		fmt.Sprintf("batch %d, up to %d steps, seed %d, held-out eval every %d steps on %d batches", t.Batch, t.Steps, t.Seed, t.EvalEvery, t.EvalBatches))
 }
 
 func f0(v float64) string { return fmt.Sprintf("%.0f", v) }

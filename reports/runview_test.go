@@ -3,7 +3,9 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"image/color"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,14 +53,28 @@ func TestLogTicksUniqueLabels(t *testing.T) {
 	}
 }
 
-// A series' colour index overrides its position, so that one model keeps
-// its colour across panels.
-func TestSeriesStyle(t *testing.T) {
-	if got := (Series{}).style(4); got != 4 {
-		t.Errorf("no colour: style %d, want the position 4", got)
+// A series' colour comes from its model key, so that one model keeps its
+// colour across panels and figures; a bare mixer is its default mode.
+func TestSeriesLook(t *testing.T) {
+	c1, s1 := (Series{Name: "gru train", Key: "gru"}).look(5)
+	c2, s2 := (Series{Name: "gru"}).look(0)
+	if c1 != c2 || s1 != s2 || c1 != color.Color(rgb(0x2ca02c)) {
+		t.Errorf("gru: %v/%d and %v/%d, want one colour #2ca02c", c1, s1, c2, s2)
 	}
-	if got := (Series{Color: 3}).style(0); got != 2 {
-		t.Errorf("Color 3: style %d, want palette index 2", got)
+	if ModelColor("mingru") != ModelColor("mingru/parallel") {
+		t.Error("bare mingru is not coloured as mingru/parallel")
+	}
+	seen := map[color.RGBA]string{}
+	for name := range modelColors {
+		c := ModelColor(name)
+		if other, dup := seen[c]; dup {
+			t.Errorf("%s and %s share colour %v", name, other, c)
+		}
+		seen[c] = name
+	}
+	// An unknown model gets a spare colour, none of the known models'.
+	if c := ModelColor("newmixer"); !slices.Contains(spareColors, c) || seen[c] != "" {
+		t.Errorf("newmixer: colour %v, want one of the spare colours", c)
 	}
 }
 

@@ -336,15 +336,41 @@ const sweepLegend = `
 - Peak RSS: the resident-set high-water mark (VmHWM from /proc/self/status, which the child reports itself; getrusage maxrss where /proc is unavailable) of the fresh child process that measured this one point; it includes the Go runtime, the binary and garbage not yet collected.
 `
 
-// SweepPlots draws the sweep's PNGs into dir (log-log, one line per
-// model/mode): SweepTrainPNG, SweepInferencePNG and SweepMemoryPNG. A
-// panel with no measured points is left out, and a file with no panels is
-// not written. It returns the paths written, or the first error from
-// SavePNG.
+// SweepPlots draws the sweep's figures into dir (log-log, one line per
+// model/mode in its ModelColor, x ticks at the swept lengths): SweepTrainPNG,
+// SweepInferencePNG and SweepMemoryPNG, each also as SVG and PDF
+// (SaveFigure). The time plots carry dashed O(T) and O(T²) guides to read
+// an exponent against. A panel with no measured points is left out, and a
+// figure with no panels is not written. It returns the paths written, or
+// the first error from SaveFigure.
 func SweepPlots(dir string, rec *harness.Record) ([]string, error) {
+	var written []string
+	for _, f := range SweepFigures(rec) {
+		paths, err := SaveFigure(filepath.Join(dir, f.File), f.Figure)
+		written = append(written, paths...)
+		if err != nil {
+			return written, err
+		}
+	}
+	return written, nil
+}
+
+// NamedFigure is a figure and the PNG file name it is saved under.
+type NamedFigure struct {
+	File string
+	Figure
+}
+
+// SweepFigures returns the figures SweepPlots saves, leaving out panels
+// without measured points and figures without panels.
+func SweepFigures(rec *harness.Record) []NamedFigure {
 	rows := sweepRows(rec)
-	panel := func(title, ylabel string, metric func(harness.Point) float64, scale float64) Panel {
-		pn := Panel{Title: title, XLabel: "sequence length T", YLabel: ylabel, LogX: true, LogY: true}
+	var ticks []float64
+	for _, T := range sweepLengths(rec) {
+		ticks = append(ticks, float64(T))
+	}
+	panel := func(title, ylabel string, metric func(harness.Point) float64, scale float64, guides ...float64) Panel {
+		pn := Panel{Title: title, XLabel: "sequence length T", YLabel: ylabel, LogX: true, LogY: true, XTicks: ticks, Guides: guides}
 		for _, r := range rows {
 			xs, ys := r.series(metric)
 			var x, y []float64
@@ -354,25 +380,26 @@ func SweepPlots(dir string, rec *harness.Record) ([]string, error) {
 				}
 			}
 			if len(x) > 0 {
-				pn.Series = append(pn.Series, Series{Name: r.name, X: x, Y: y})
+				pn.Series = append(pn.Series, Series{Name: r.name, Key: r.name, X: x, Y: y})
 			}
 		}
 		return pn
 	}
 	files := []struct {
-		name   string
-		panels []Panel
+		name, title string
+		panels      []Panel
 	}{
-		{SweepTrainPNG, []Panel{
-			panel("training step time", "ms per step (median)", stepMs, 1)}},
-		{SweepInferencePNG, []Panel{
-			panel("inference: time per generated token at context T", "ms per token (B = 1)", tokenMs, 1),
-			panel("inference: whole-sequence forward", "ms per forward [B, T]", forwardMs, 1)}},
-		{SweepMemoryPNG, []Panel{
+		{SweepTrainPNG, "Training step time against sequence length", []Panel{
+			panel("training step time", "ms per step (median)", stepMs, 1, 1, 2)}},
+		{SweepInferencePNG, "Inference cost against sequence length", []Panel{
+			panel("time per generated token at context T", "ms per token (B = 1)", tokenMs, 1, 1, 2),
+			panel("whole-sequence forward", "ms per forward [B, T]", forwardMs, 1, 1, 2)}},
+		{SweepMemoryPNG, "Memory against sequence length", []Panel{
 			panel("analytic training memory", "MiB", trainBytes, 1<<20),
 			panel("measured peak RSS (child process)", "MiB", rssBytes, 1<<20)}},
 	}
-	var written []string
+	caption := SweepCaption(rec)
+	var out []NamedFigure
 	for _, f := range files {
 		var keep []Panel
 		for _, pn := range f.panels {
@@ -380,16 +407,27 @@ func SweepPlots(dir string, rec *harness.Record) ([]string, error) {
 				keep = append(keep, pn)
 			}
 		}
-		if len(keep) == 0 {
-			continue
+		if len(keep) > 0 {
+			out = append(out, NamedFigure{f.name, Figure{Title: f.title, Caption: caption, Cols: 2, Panels: keep}})
 		}
-		path := filepath.Join(dir, f.name)
-		if err := SavePNG(path, 2, keep...); err != nil {
-			return written, err
-		}
-		written = append(written, path)
 	}
-	return written, nil
+	return out
+}
+
+// SweepCaption is the caption of a sweep's figures: sizes, batch, lengths,
+// steps per point, seed and the machine.
+func SweepCaption(rec *harness.Record) string {
+	s := rec.Sweep
+	if s == nil {
+		return Caption(rec.Machine, "sequence-length sweep")
+	}
+	arch := ""
+	if len(s.Models) > 0 {
+		c := s.Models[0]
+		arch = fmt.Sprintf("models L=%d, D=%d, E=%d, V=%d", c.L, c.D, c.E(), c.V)
+	}
+	return Caption(rec.Machine, fmt.Sprintf("sequence-length sweep of random tokens, batch %d, T = %s", s.Batch, joinInts(s.Lengths)), arch,
+		fmt.Sprintf("per point %d untimed + %d timed training steps (median), seed %d, each point in a fresh process", s.WarmupSteps, s.Repeats, rec.Train.Seed))
 }
 
 // sig3 formats v with about three significant digits, without exponents
@@ -433,4 +471,13 @@ func fexp(v float64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.2f", v)
+}
+
+// joinInts is "64, 128, 256".
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, ", ")
 }

@@ -84,7 +84,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	onUsage := func(c *cli.Context, err error, _ bool) error {
 		help := "bench --help"
 		var flags []cli.Flag
-		if c != nil && c.Command != nil && c.Command.Name != "" {
+		if c != nil && c.Command != nil && c.Command.Name != "" && (c.App == nil || c.Command.Name != c.App.Name) {
 			help = "bench " + c.Command.Name + " --help"
 			flags = c.Command.Flags
 		} else if c != nil && c.App != nil {
@@ -97,12 +97,16 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Usage: "train and measure minimal RNNs (minGRU, minLSTM) beside GRU, LSTM, a Transformer and Mamba",
 		Description: "rnnbench checks the claims of Feng et al. 2024, \"Were RNNs All We Needed?\", on your machine:\n" +
 			"it trains each model for real on selective copying or character-level text, sweeps the\n" +
-			"sequence length to measure time and memory, and writes results.json, results.md and PNG plots.",
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		HideHelpCommand: true,
-		Commands:        []*cli.Command{runCommand(), listCommand(), reportCommand(), mergeCommand(), pointCommand(), compareCommand(), ciCommand()},
-		OnUsageError:    onUsage,
+			"sequence length to measure time and memory, and writes results.json, results.md, results.bench\n" +
+			"(Go benchmark format, for benchstat), a CSV export, figures (PNG, SVG, PDF) and index.html.",
+		Version: moduleVersion(), // --version prints versionLine
+
+		EnableBashCompletion: true,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		HideHelpCommand:      true,
+		Commands:             []*cli.Command{runCommand(), listCommand(), reportCommand(), mergeCommand(), pointCommand(), compareCommand(), ciCommand(), completionCommand()},
+		OnUsageError:         onUsage,
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return badInput("unknown command %q: allowed %s (see bench --help)", c.Args().First(), commandNames(c.App))
@@ -167,22 +171,34 @@ func parseErrorText(msg string, flags []cli.Flag) string {
 		case *cli.BoolFlag:
 			want = "is not a boolean: give the flag alone, or --" + name + "=true or --" + name + "=false"
 		}
-		return fmt.Sprintf("--%s %q %s", name, val, want)
+		return fmt.Sprintf("%s %q %s", dashed(name), val, want)
 	}
 	if m := notDefinedRE.FindStringSubmatch(msg); m != nil {
 		var names []string
 		for _, f := range flags {
 			names = append(names, f.Names()...)
 		}
-		return fmt.Sprintf("unknown flag --%s%s", m[1], suggestFlag(m[1], names))
+		hint := suggestFlag(m[1], names)
+		if m[1] == "v" && slices.Contains(names, "version") {
+			hint = " (did you mean --version?)"
+		}
+		return fmt.Sprintf("unknown flag %s%s", dashed(m[1]), hint)
 	}
 	if m := needsArgRE.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("--%s needs a value", m[1])
+		return fmt.Sprintf("%s needs a value", dashed(m[1]))
 	}
 	if m := badSyntaxRE.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("bad flag syntax %q: flags are written --name or --name value", m[1])
 	}
 	return msg
+}
+
+// dashed writes a flag name as typed: -v for one letter, --name otherwise.
+func dashed(name string) string {
+	if len([]rune(name)) == 1 {
+		return "-" + name
+	}
+	return "--" + name
 }
 
 // flagByName returns the flag of flags called name, or nil.
@@ -197,9 +213,12 @@ func flagByName(flags []cli.Flag, name string) cli.Flag {
 
 // suggestFlag is suggest for flag names: ` (did you mean --x?)` or "".
 func suggestFlag(got string, names []string) string {
+	if len([]rune(got)) == 1 {
+		return "" // any one letter is one edit from another: no useful guess
+	}
 	if s := suggest(got, names); s != "" {
 		best := strings.TrimSuffix(strings.TrimPrefix(s, ` (did you mean "`), `"?)`)
-		return " (did you mean --" + best + "?)"
+		return " (did you mean " + dashed(best) + "?)"
 	}
 	return ""
 }

@@ -65,8 +65,8 @@ func fixtures(t *testing.T, dir string) {
 	lines := strings.SplitAfter(bench1, "\n")
 	cut := strings.Join(lines[:len(lines)/2], "") // whole lines: the count line is missing
 	write("benchcut/"+BenchFile, cut)
-	write("benchv2/"+BenchFile, strings.Replace(bench1, "rnnbench-schema: 1", "rnnbench-schema: 2", 1))
-	write("baseline-v2.txt", strings.Replace(bench1, "rnnbench-schema: 1", "rnnbench-schema: 2", 1))
+	write("benchv2/"+BenchFile, strings.Replace(bench1, "rnnbench-schema: 2", "rnnbench-schema: 3", 1))
+	write("baseline-v2.txt", strings.Replace(bench1, "rnnbench-schema: 2", "rnnbench-schema: 3", 1))
 	write("baseline-cut.txt", cut)
 	write("baseline-midline.txt", bench1[:strings.LastIndex(bench1, "\t")])
 }
@@ -109,7 +109,7 @@ func TestBadInputEveryCase(t *testing.T) {
 		{"unknown mode", []string{"run", "--mode", "paralel"}, `unknown --mode "paralel" (did you mean "parallel"?) for mingru: allowed ` + strings.Join(models.Modes["mingru"], ", ") + ", or all"},
 		{"unknown preset", []string{"run", "--preset", "quik"}, `unknown --preset "quik" (did you mean "quick"?): allowed quick, paper, official`},
 		{"unknown sweep preset", tinySweep(out, "--preset", "paper"), `unknown --preset "paper" for --task sweep: allowed quick, full`},
-		{"unknown command", []string{"rnu"}, `unknown command "rnu": allowed run, list, report, merge, compare, ci (see`},
+		{"unknown command", []string{"rnu"}, `unknown command "rnu": allowed run, list, report, merge, compare, ci, completion (see`},
 		{"mode of a mode-less model", []string{"run", "--model", "lstm", "--mode", "parallel"}, "--mode parallel does not apply to lstm"},
 		{"model listed twice", []string{"run", "--model", "gru,mingru,gru"}, "lists gru twice"},
 		// Malformed lists and numbers.
@@ -199,14 +199,14 @@ func TestBadInputEveryCase(t *testing.T) {
 		{"compare foreign json", []string{"compare", fx("foreignjson"), run}, `baseline: ` + fx("foreignjson/results.json") + ` is not an rnnbench results file`},
 		{"compare truncated json", []string{"compare", run, fx("truncated")}, "new: " + fx("truncated/results.json") + " is not a valid rnnbench results file (truncated or foreign)"},
 		{"compare truncated bench", []string{"compare", fx("benchcut"), run}, "is truncated"},
-		{"compare baseline of another schema (bench)", []string{"compare", fx("benchv2"), run}, `schema "2"`},
+		{"compare baseline of another schema (bench)", []string{"compare", fx("benchv2"), run}, `schema "3"`},
 		{"compare baseline of another schema (json)", []string{"compare", fx("oldschema"), run}, "has results schema 7; this bench reads schema 1"},
 		{"merge missing", []string{"merge", "--out", out, sweep, fx("nope")}, "cannot read results"},
 		{"merge foreign folder", []string{"merge", "--out", out, fx("foreign")}, "has no results.json: not an rnnbench results folder"},
 		{"merge truncated", []string{"merge", "--out", out, sweep, fx("truncated")}, "(truncated or foreign)"},
 		{"merge other schema", []string{"merge", "--out", out, sweep, fx("oldschema")}, "has results schema 7"},
 		{"merge a training run", []string{"merge", "--out", out, run}, "is a selective-copy run, not a sweep"},
-		{"ci baseline of another schema", []string{"ci", "--baseline", fx("baseline-v2.txt")}, `schema "2"`},
+		{"ci baseline of another schema", []string{"ci", "--baseline", fx("baseline-v2.txt")}, `schema "3"`},
 		{"ci baseline truncated", []string{"ci", "--baseline", fx("baseline-cut.txt")}, "is truncated"},
 		{"ci baseline cut mid-line", []string{"ci", "--baseline", fx("baseline-midline.txt")}, "want name, iterations and value-unit pairs"},
 		{"ci baseline missing", []string{"ci", "--baseline", fx("nope.txt")}, "create it with: bench ci --update-baseline"},

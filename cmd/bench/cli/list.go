@@ -18,14 +18,14 @@ func listCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "task", Value: "selective-copy", Usage: "task whose preset sizes are used: " + strings.Join(Tasks, ", ")},
 			&cli.StringFlag{Name: "preset", Value: "quick", Usage: "preset whose sizes are used: " + strings.Join(Presets, ", ")},
-			&cli.IntFlag{Name: "layers", Usage: "L (default: the preset's)"},
-			&cli.IntFlag{Name: "dim", Usage: "D (default: the preset's)"},
-			&cli.IntFlag{Name: "expansion", Usage: "E/D (default: the preset's)"},
-			&cli.IntFlag{Name: "heads", Usage: "H (default: the preset's)"},
-			&cli.IntFlag{Name: "state", Usage: "N (default: the preset's)"},
-			&cli.IntFlag{Name: "mlp", Usage: "MLP multiple (default: the preset's)"},
-			&cli.IntFlag{Name: "params", Usage: "size every model to about this many non-embedding parameters"},
-			&cli.IntFlag{Name: "seq-len", Usage: "T for the FLOPs column (default: the preset's)"},
+			&cli.IntFlag{Name: "layers", Usage: "L", DefaultText: "the preset's"},
+			&cli.IntFlag{Name: "dim", Usage: "D", DefaultText: "the preset's"},
+			&cli.IntFlag{Name: "expansion", Usage: "E/D", DefaultText: "the preset's"},
+			&cli.IntFlag{Name: "heads", Usage: "H", DefaultText: "the preset's"},
+			&cli.IntFlag{Name: "state", Usage: "N", DefaultText: "the preset's"},
+			&cli.IntFlag{Name: "mlp", Usage: "MLP multiple", DefaultText: "the preset's"},
+			&cli.IntFlag{Name: "params", Usage: "size every model to about this many non-embedding parameters", DefaultText: "the preset's sizes"},
+			&cli.IntFlag{Name: "seq-len", Usage: "T for the FLOPs column", DefaultText: "the preset's"},
 		},
 		Action: func(c *cli.Context) error {
 			s, ok := preset(c.String("task"), c.String("preset"))

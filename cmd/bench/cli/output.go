@@ -39,7 +39,11 @@ func writeOutputsCal(dir string, rec *harness.Record, cals ...harness.Calibratio
 	if err := writeResultsBench(dir, rec, cals...); err != nil {
 		return err
 	}
-	return reports.LossPlot(filepath.Join(dir, "loss.png"), rec)
+	if err := reports.LossPlot(filepath.Join(dir, "loss.png"), rec); err != nil {
+		return err
+	}
+	_, err := writePage(dir, rec) // last: index.html lists every file
+	return err
 }
 
 // writeResultsBench (re)writes dir/results.bench: rec's results and sweep

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -18,11 +20,18 @@ import (
 func reportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "report",
-		Usage:     "regenerate every table and plot of a results folder from its results.json, without re-running",
+		Usage:     "regenerate every table, figure and page of a results folder from its results.json, without re-running",
 		ArgsUsage: "DIR",
-		Description: "Reads DIR/results.json (of bench run, a sweep or bench merge) and rewrites DIR/results.md and the\n" +
-			"PNG plots: loss.png for a training run; sweep_train.png, sweep_inference.png and sweep_memory.png\n" +
-			"for a sweep. The summary table is printed to stdout.",
+		Description: "Reads DIR/results.json (of bench run, a sweep or bench merge) and rewrites DIR/results.md, the\n" +
+			"figures (loss for a training run; sweep_train, sweep_inference and sweep_memory for a sweep; each\n" +
+			"as .png, .svg and .pdf), the CSV export (results.csv for a run, points.csv for a sweep) and\n" +
+			"index.html, the one page showing it all. The summary table is printed to stdout.\n\n" +
+			"With --format, nothing is written: the results go to stdout for scripts, as CSV or JSON (one\n" +
+			"row or object per model run or sweep point, every measured field; accuracies in %, times in ms,\n" +
+			"memory in bytes) or as the Markdown of results.md.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Usage: "print the results to stdout as csv, json or md instead of rewriting the folder's files"},
+		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return badInput("report takes one results folder, got %d arguments (bench report DIR)", c.NArg())
@@ -34,9 +43,16 @@ func reportCommand() *cli.Command {
 				}
 				dir = filepath.Dir(dir) // a results.json path
 			}
+			format := c.String("format")
+			if c.IsSet("format") && !slices.Contains(reportFormats, format) {
+				return badInput("unknown --format %q%s: allowed %s", format, suggest(format, reportFormats), strings.Join(reportFormats, ", "))
+			}
 			rec, err := harness.ReadRecord(dir)
 			if err != nil {
 				return badInput("%v", err)
+			}
+			if c.IsSet("format") {
+				return printReport(c.App.Writer, rec, format)
 			}
 			files, err := writeViews(dir, rec)
 			if err != nil {
@@ -59,8 +75,26 @@ func reportCommand() *cli.Command {
 	}
 }
 
-// writeViews (re)writes the views of a record in dir: results.md and the
-// plots (a sweep's three PNGs, or a run's loss.png). It returns the paths
+// reportFormats are the values of bench report --format.
+var reportFormats = []string{"csv", "json", "md"}
+
+// printReport writes rec to w in format (one of reportFormats).
+func printReport(w io.Writer, rec *harness.Record, format string) error {
+	switch format {
+	case "csv":
+		return reports.Export(rec).WriteCSV(w)
+	case "json":
+		return reports.Export(rec).WriteJSON(w)
+	}
+	if rec.Sweep != nil {
+		return reports.SweepMarkdown(w, rec)
+	}
+	return reports.RunMarkdown(w, rec)
+}
+
+// writeViews (re)writes the views of a record in dir: results.md, the
+// figures (a sweep's three, or a run's loss figure, each as PNG, SVG and
+// PDF), the CSV export and index.html (writePage). It returns the paths
 // written.
 func writeViews(dir string, rec *harness.Record) ([]string, error) {
 	var md strings.Builder
@@ -79,12 +113,20 @@ func writeViews(dir string, rec *harness.Record) ([]string, error) {
 	}
 	files := []string{mdPath}
 	if rec.Sweep != nil {
-		pngs, err := reports.SweepPlots(dir, rec)
-		return append(files, pngs...), err
+		figs, err := reports.SweepPlots(dir, rec)
+		files = append(files, figs...)
+		if err != nil {
+			return files, err
+		}
+	} else if len(rec.Results) > 0 && len(rec.Results[0].Evals) > 0 { // else LossPlot has nothing to draw
+		png := filepath.Join(dir, "loss.png")
+		if err := reports.LossPlot(png, rec); err != nil {
+			return files, err
+		}
+		for _, ext := range reports.FigureFormats {
+			files = append(files, strings.TrimSuffix(png, ".png")+ext)
+		}
 	}
-	if len(rec.Results) == 0 || len(rec.Results[0].Evals) == 0 {
-		return files, nil // LossPlot has nothing to draw
-	}
-	png := filepath.Join(dir, "loss.png")
-	return append(files, png), reports.LossPlot(png, rec)
+	page, err := writePage(dir, rec)
+	return append(files, page...), err
 }

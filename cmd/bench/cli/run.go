@@ -27,8 +27,11 @@ func runCommand() *cli.Command {
 		Name:  "run",
 		Usage: "train models on a task and report what each costs and learns",
 		Description: "Trains each model on freshly generated data, printing progress (step, loss, accuracy, ETA)\n" +
-			"to stderr and a Markdown table to stdout. Writes into --out: results.json (the whole record,\n" +
-			"rewritten after each model), results.md (the table) and loss.png (loss and accuracy against step).",
+			"to stderr and a Markdown table to stdout. Writes into --out, rewritten after each model:\n" +
+			"results.json (the whole record), results.jsonl (one line per finished model), results.md (the\n" +
+			"tables), results.bench (Go benchmark format: one line per group of timed steps, for benchstat\n" +
+			"and bench compare), results.csv (one row per model, every measured field), loss.png/.svg/.pdf\n" +
+			"(loss and accuracy against step) and index.html (one page with all of it).",
 		Flags:  runFlags(),
 		Action: runAction,
 	}

@@ -262,8 +262,8 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 			mine = append(mine, i)
 		}
 	}
-	fmt.Fprintf(stderr, "bench: sweep of %d model(s) × %d length(s), %d point(s) to measure%s, on %s, writing %s\n",
-		len(p.cfg.Models), len(p.cfg.Lengths), len(mine), shardText(p.cfg, " in "), rec.Machine.CPU, p.out)
+	fmt.Fprintf(stderr, "bench: sweep of %s × %d length(s), %d point(s) to measure%s, on %s, writing %s\n",
+		modelCount(p.cfg.Models), len(p.cfg.Lengths), len(mine), shardText(p.cfg, " in "), rec.Machine.CPU, p.out)
 	failed := 0
 	for _, pt := range rec.Points {
 		if pt.Status == harness.PointFailed {
@@ -377,8 +377,8 @@ func printSweepPlan(w io.Writer, p *sweepPlan) error {
 			done[pt.Index] = true
 		}
 	}
-	fmt.Fprintf(w, "Dry run: nothing measured or written. Sweep of %d model(s) × lengths %v, batch %d, %d+%d steps per point%s, --max-mem %s; output %s.\n\n",
-		len(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, shardText(p.cfg, ", "), reports.HumanBytes(p.cfg.MaxMemBytes), p.out)
+	fmt.Fprintf(w, "Dry run: nothing measured or written. Sweep of %s × lengths %v, batch %d, %d+%d steps per point%s, --max-mem %s; output %s.\n\n",
+		modelCount(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, shardText(p.cfg, ", "), reports.HumanBytes(p.cfg.MaxMemBytes), p.out)
 	fits := newFitCache(p.cfg.Batch, float64(p.cfg.MaxMemBytes))
 	var rows [][]string
 	for i := 0; i < p.cfg.NumPoints(); i++ {
@@ -408,9 +408,13 @@ func printSweepPlan(w io.Writer, p *sweepPlan) error {
 // pointsFile is the append-only JSON-lines log of finished points.
 const pointsFile = "points.jsonl"
 
-// writeSweepOutputs (re)writes results.json and the views of a sweep in dir.
+// writeSweepOutputs (re)writes results.json, results.bench (with this
+// process's calibration) and the views of a sweep in dir.
 func writeSweepOutputs(dir string, rec *harness.Record) error {
 	if err := harness.WriteJSON(filepath.Join(dir, "results.json"), rec); err != nil {
+		return fmt.Errorf("writing results to %s: %w", dir, err)
+	}
+	if err := writeResultsBench(dir, rec, processCalibration()); err != nil {
 		return fmt.Errorf("writing results to %s: %w", dir, err)
 	}
 	_, err := writeViews(dir, rec)
