@@ -29,7 +29,7 @@ func runCommand() *cli.Command {
 		Description: "Trains each model on freshly generated data, printing progress (step, loss, accuracy, ETA)\n" +
 			"to stderr and a Markdown table to stdout. Writes into --out: results.json (the whole record,\n" +
 			"rewritten after each model), results.md (the table) and loss.png (loss and accuracy against step).",
-		Flags:  runFlags(),
+		Flags:  append(runFlags(), synthFlags()...), // synthFlags: synthetic.go
 		Action: runAction,
 	}
 }
@@ -54,6 +54,11 @@ func runAction(c *cli.Context) error {
 	}
 	if c.String("task") == "sweep" {
 		return sweepAction(c)
+	}
+	if isSynthetic(c.String("task")) { // formal languages, mqar: synthetic.go
+		return synthAction(c)
+	} else if err := rejectFlags(c, synthOnlyFlags, "applies to the synthetic tasks only (bench list)"); err != nil {
+		return err
 	}
 	if err := rejectFlags(c, sweepOnlyFlags, "applies to --task sweep only"); err != nil {
 		return err
