@@ -83,6 +83,7 @@ func MeanEvalLengths(r harness.Result) (raw, scaled float64) {
 func LengthPlot(path string, rec *harness.Record, lo, hi int, chance float64) error {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("%s: held-out accuracy against input length (trained on L %d-%d, shaded)", rec.Task, lo, hi)
+	p.Title.Padding = vg.Points(6)
 	p.X.Label.Text = "input length L"
 	p.Y.Label.Text = "accuracy"
 	p.X.Scale = plot.LogScale{}
