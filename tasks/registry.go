@@ -45,7 +45,7 @@ var Registry = []Spec{
 		"tokens {0..8}^L, tokens[:m], EMPTY → tokens[m]", 1500, 500_000},
 	{"mqar", FamilyRecall, "HazyResearch/zoology zoology/data/multiquery_ar.py", []string{"setting", "seq-len", "pairs", "vocab"},
 		func(o Options) Generator { return MQAR{Pairs: o.Pairs, Vocab: o.Vocab} },
-		"k₁ v₁ … k_P v_P, then queries of the keys → each queried key's value", 1500, 12_500},
+		"k₁ v₁ … k_P v_P, then queries of the keys → each queried key's value", 3000, 12_500},
 }
 
 // formalFlags are the flags of every formal-language task.

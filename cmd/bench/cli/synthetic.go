@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -145,6 +147,8 @@ func parseInputLengths(flag, v string) ([]int, error) {
 // LengthTask built (held-out sets drawn), and the models.
 type synthPlan struct {
 	suite   bool
+	every   int            // --checkpoint-every, 0 for none
+	resume  []*synthResume // --resume: per task, what the interrupted run finished
 	preset  string
 	out     string
 	tasks   []synthTask
@@ -182,7 +186,7 @@ func makeSynthPlan(c *cli.Context) (*synthPlan, error) {
 	if p.suite {
 		names = tasks.Names(tasks.FamilyFormal)
 	}
-	for _, f := range []string{"copy-tokens", "data", "sample", "temperature", "top-k", "eval-full", "resume", "checkpoint-every", "params"} {
+	for _, f := range []string{"copy-tokens", "data", "sample", "temperature", "top-k", "eval-full", "params"} {
 		if c.IsSet(f) {
 			return nil, badInput("--%s does not apply to --task %s (synthetic tasks take: %s, and the model and training flags)", f, name, strings.Join(synthOnlyFlags, ", "))
 		}
@@ -221,6 +225,28 @@ func makeSynthPlan(c *cli.Context) (*synthPlan, error) {
 		p.configs = append(p.configs, cfgs)
 	}
 	p.out = c.String("out")
+	if c.IsSet("checkpoint-every") {
+		if p.every = c.Int("checkpoint-every"); p.every < 1 {
+			return nil, badInput("--checkpoint-every must be an integer ≥ 1 (steps between checkpoints), got %d", p.every)
+		}
+	}
+	if c.IsSet("resume") {
+		var err error
+		if p.out, err = resumeDir(p.out, c.String("resume")); err != nil {
+			return nil, err
+		}
+		if _, err := readResumeRecordOrSuite(p); err != nil {
+			return nil, err
+		}
+		for i, t := range p.tasks {
+			r, err := loadSynthResume(p.taskDir(t), t, p.configs[i])
+			if err != nil {
+				return nil, err
+			}
+			p.resume = append(p.resume, r)
+		}
+		return p, nil
+	}
 	if p.out == "" {
 		model := c.String("model")
 		if strings.Contains(model, ",") {
@@ -333,7 +359,11 @@ func executeSynth(ctx context.Context, c *cli.Context, p *synthPlan) error {
 			break
 		}
 		dir := p.taskDir(t)
-		rec, err := runSynthTask(ctx, t, p.configs[i], dir, progress, stderr)
+		var r *synthResume
+		if p.resume != nil {
+			r = p.resume[i]
+		}
+		rec, err := runSynthTask(ctx, t, p.configs[i], dir, p.every, r, progress, stderr)
 		if err != nil {
 			return err
 		}
@@ -358,7 +388,7 @@ func executeSynth(ctx context.Context, c *cli.Context, p *synthPlan) error {
 	}
 	fmt.Fprintf(stderr, "bench: wrote %s\n", p.out)
 	if ctx.Err() != nil {
-		return cli.Exit("interrupted; finished results are in "+p.out, ExitInterrupt)
+		return cli.Exit("interrupted; finished results are in "+p.out+"; --resume "+p.out+" with the same flags continues it (--checkpoint-every N keeps an unfinished model's progress)", ExitInterrupt)
 	}
 	return nil
 }
@@ -367,37 +397,57 @@ func executeSynth(ctx context.Context, c *cli.Context, p *synthPlan) error {
 const suiteCellNote = "each cell is the accuracy % averaged over the evaluation lengths (not the training range), with the scaled accuracy (0 = chance, 1 = perfect) in parentheses"
 
 // runSynthTask trains each model on one task and writes its folder.
-func runSynthTask(ctx context.Context, t synthTask, cfgs []models.Config, dir string, progress, stderr io.Writer) (*harness.Record, error) {
+// With r (--resume) its finished models are kept and a model with a
+// checkpoint continues from it; every > 0 checkpoints every that many steps.
+func runSynthTask(ctx context.Context, t synthTask, cfgs []models.Config, dir string, every int, r *synthResume, progress, stderr io.Writer) (*harness.Record, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("writing results to %s: %w", dir, err)
 	}
-	g := t.lt.Gen
 	rec := &harness.Record{
 		Schema: harness.SchemaVersion, Task: t.spec.Name, Started: time.Now().UTC(),
-		Machine: harness.ThisMachine(), Train: t.s.Train, Planned: cfgs,
-		TaskCfg: map[string]any{
-			"source": t.spec.Source, "V": g.V(), "classes": g.Classes(), "chance": tasks.Chance(g),
-			"train_lengths": t.lt.Sets[0].Label, "eval_lengths": t.s.evalL, "max_T": t.lt.T(),
-		},
+		Machine: harness.ThisMachine(), Train: t.s.Train, Planned: cfgs, TaskCfg: synthTaskConfig(t),
 	}
-	if t.spec.Family == tasks.FamilyRecall {
-		rec.TaskCfg["seq_len"], rec.TaskCfg["pairs"], rec.TaskCfg["vocab"] = t.s.SeqLen, t.s.opts.Pairs, t.s.opts.Vocab
+	flags := os.O_CREATE | os.O_TRUNC | os.O_WRONLY | os.O_APPEND
+	if r != nil {
+		if err := rewriteJSONLines(filepath.Join(dir, resultsFile), r.raw); err != nil {
+			return nil, fmt.Errorf("writing results to %s: %w", dir, err)
+		}
+		flags &^= os.O_TRUNC
+		rec.Results = append(rec.Results, r.done...)
+	} else {
+		for _, cfg := range cfgs { // a fresh run: an earlier run's checkpoints are not its own
+			if err := os.Remove(checkpointPath(dir, cfg)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("removing an old checkpoint: %w", err)
+			}
+		}
 	}
-	jsonl, err := os.OpenFile(filepath.Join(dir, resultsFile), os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o644)
+	if every > 0 {
+		if err := os.MkdirAll(filepath.Join(dir, checkpointDir), 0o755); err != nil {
+			return nil, fmt.Errorf("writing checkpoints to %s: %w", dir, err)
+		}
+	}
+	jsonl, err := os.OpenFile(filepath.Join(dir, resultsFile), flags, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("writing results to %s: %w", dir, err)
 	}
 	defer jsonl.Close()
 	fmt.Fprintf(stderr, "bench: %s on %s, %d model(s), writing %s\n", t.spec.Name, rec.Machine.CPU, len(cfgs), dir)
-	for _, cfg := range cfgs {
-		if ctx.Err() != nil {
-			break
+	for i, cfg := range cfgs {
+		if i < len(rec.Results) || ctx.Err() != nil {
+			continue // finished before a resume, or interrupted
 		}
 		m, err := models.New[float32](cfg, t.s.Train.Seed)
 		if err != nil {
 			return nil, err
 		}
-		res := harness.Train(ctx, m, t.lt, t.s.Train, progress)
+		opt := harness.TrainOptions{CheckpointEvery: every, CheckpointPath: checkpointPath(dir, cfg)}
+		if r != nil {
+			opt.Resume = r.ckpts[i]
+		}
+		res, err := harness.TrainWith(ctx, m, t.lt, t.s.Train, progress, opt)
+		if err != nil {
+			return nil, err
+		}
 		if res.Status == "interrupted" {
 			break
 		}
@@ -416,6 +466,38 @@ func runSynthTask(ctx context.Context, t synthTask, cfgs []models.Config, dir st
 		}
 	}
 	return rec, nil
+}
+
+// synthTaskConfig is the task's part of the record (--resume compares it).
+func synthTaskConfig(t synthTask) map[string]any {
+	g := t.lt.Gen
+	m := map[string]any{
+		"source": t.spec.Source, "V": g.V(), "classes": g.Classes(), "chance": tasks.Chance(g),
+		"train_lengths": t.s.trainL, "eval_lengths": t.s.evalL, "max_T": t.lt.T(),
+	}
+	if t.spec.Family == tasks.FamilyRecall {
+		m["seq_len"], m["pairs"], m["vocab"] = t.s.SeqLen, t.s.opts.Pairs, t.s.opts.Vocab
+	}
+	return m
+}
+
+// readResumeRecordOrSuite checks that --resume names a folder written by
+// this kind of run: a task's results.json, or for the suite a formal.md.
+func readResumeRecordOrSuite(p *synthPlan) (bool, error) {
+	if st, err := os.Stat(p.out); err != nil || !st.IsDir() {
+		return false, badInput("--resume %s: not a results folder (give the --out folder of the interrupted run)", p.out)
+	}
+	if p.suite {
+		return true, nil
+	}
+	rec, err := readResumeRecord(p.out)
+	if err != nil {
+		return false, err
+	}
+	if rec.Task != p.tasks[0].spec.Name {
+		return false, badInput("--resume %s holds a %s run, but --task is %s: pass the flags it was started with", p.out, rec.Task, p.tasks[0].spec.Name)
+	}
+	return true, nil
 }
 
 // writeSynthOutputs rewrites a task folder: the run views (writeOutputs)

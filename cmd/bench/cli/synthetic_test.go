@@ -130,3 +130,42 @@ func TestSyntheticList(t *testing.T) {
 		t.Errorf("formal: exit %d:\n%s", code, stdout)
 	}
 }
+
+// --resume keeps the finished models of a synthetic run and trains the
+// rest, with the same results as a run never stopped; other flags are
+// refused.
+func TestSyntheticResume(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "run")
+	args := tinySynth(out, "--task", "even-pairs", "--model", "lstm,mingru", "--train-lengths", "1-6", "--eval-lengths", "8")
+	if code, _, stderr := bench(t, args...); code != 0 {
+		t.Fatal(stderr)
+	}
+	want, _ := harness.ReadRecord(out)
+	// As if killed after the first model: drop the second's line.
+	jl := filepath.Join(out, resultsFile)
+	data, _ := os.ReadFile(jl)
+	first, _, _ := strings.Cut(string(data), "\n")
+	os.WriteFile(jl, []byte(first+"\n"), 0o644)
+	resume := slices.Clone(args)
+	for i, a := range resume {
+		if a == "--out" {
+			resume[i], resume[i+1] = "--resume", out
+		}
+	}
+	code, _, stderr := bench(t, resume...)
+	if code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	got, _ := harness.ReadRecord(out)
+	if len(got.Results) != 2 || got.Results[0].WallSeconds != want.Results[0].WallSeconds {
+		t.Fatalf("resume did not keep the finished model: %d results", len(got.Results))
+	}
+	if !slices.Equal(got.Results[1].Lengths, want.Results[1].Lengths) {
+		t.Errorf("retrained model differs: %+v vs %+v", got.Results[1].Lengths, want.Results[1].Lengths)
+	}
+	bad := append(slices.Clone(resume), "--steps", "7")
+	if code, _, stderr := bench(t, bad...); code != ExitBadInput || !strings.Contains(stderr, "the flags differ") {
+		t.Errorf("resume with other steps: exit %d, %s", code, stderr)
+	}
+}
