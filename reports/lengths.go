@@ -207,7 +207,7 @@ func SuiteHeatmap(path string, recs []*harness.Record) error {
 	cmap.SetMin(0)
 	cmap.SetMax(1)
 	p := plot.New()
-	p.Title.Text = "scaled accuracy, mean over evaluation lengths (0 = chance, 1 = perfect)"
+	p.Title.Text = "scaled accuracy (0 = chance, 1 = perfect)\nmean over the evaluation lengths"
 	nT, nM := len(taskNames), len(models)
 	var labels plotter.XYLabels
 	for i := range models {
@@ -250,7 +250,8 @@ func SuiteHeatmap(path string, recs []*harness.Record) error {
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -.5, float64(nT)-.5, -.5, float64(nM)-.5
 	p.X.Tick.Label.Rotation = math.Pi / 6
 	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
-	return savePlot(path, p, vg.Length(1.2+0.9*float64(nT))*vg.Inch, vg.Length(1.5+0.45*float64(nM))*vg.Inch)
+	width := math.Max(4.5, 2.2+float64(nT))
+	return savePlot(path, p, vg.Length(width)*vg.Inch, vg.Length(1.8+0.45*float64(nM))*vg.Inch)
 }
 
 // savePlot renders p as a PNG of w × h and writes it atomically.
