@@ -86,5 +86,11 @@ func writeViews(dir string, rec *harness.Record) ([]string, error) {
 		return files, nil // LossPlot has nothing to draw
 	}
 	png := filepath.Join(dir, "loss.png")
+	if hasLengths(rec) { // a synthetic task: lengths.md, lengths.png (synthetic.go)
+		files = append(files, filepath.Join(dir, "lengths.md"), filepath.Join(dir, "lengths.png"))
+		if err := writeLengthViews(dir, rec); err != nil {
+			return files, err
+		}
+	}
 	return append(files, png), reports.LossPlot(png, rec)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -501,22 +502,49 @@ func readResumeRecordOrSuite(p *synthPlan) (bool, error) {
 }
 
 // writeSynthOutputs rewrites a task folder: the run views (writeOutputs)
-// and lengths.md, lengths.png.
+// and the length views (writeLengthViews).
 func writeSynthOutputs(dir string, rec *harness.Record, t synthTask) error {
 	if err := writeOutputs(dir, rec); err != nil {
 		return err
 	}
+	return writeLengthViews(dir, rec)
+}
+
+// hasLengths reports whether rec is a synthetic-task record with
+// per-length results.
+func hasLengths(rec *harness.Record) bool {
+	return len(rec.Results) > 0 && len(rec.Results[0].Lengths) > 0
+}
+
+// writeLengthViews writes lengths.md and lengths.png of a synthetic-task
+// record from its results and task_config alone (bench report calls it
+// too).
+func writeLengthViews(dir string, rec *harness.Record) error {
+	if !hasLengths(rec) {
+		return nil
+	}
+	var cfg struct {
+		Source       string  `json:"source"`
+		Chance       float64 `json:"chance"`
+		TrainLengths []int   `json:"train_lengths"`
+	}
+	if b, err := json.Marshal(rec.TaskCfg); err == nil {
+		json.Unmarshal(b, &cfg)
+	}
+	if len(cfg.TrainLengths) == 0 {
+		return fmt.Errorf("%s: task_config has no train_lengths", dir)
+	}
+	lo, hi := slices.Min(cfg.TrainLengths), slices.Max(cfg.TrainLengths)
 	var md strings.Builder
-	fmt.Fprintf(&md, "# %s: accuracy per held-out input length\n\nSource: %s. Trained on L %s; %% raw accuracy (the official code's) with xLSTM's scaled accuracy (0 = chance %.4g, 1 = perfect) in parentheses.\n\n",
-		t.spec.Name, t.spec.Source, t.lt.Sets[0].Label, tasks.Chance(t.lt.Gen))
+	fmt.Fprintf(&md, "# %s: accuracy per held-out input length\n\nSource: %s. Trained on L %d-%d; %% raw accuracy (the official code's) with xLSTM's scaled accuracy (0 = chance %.4g, 1 = perfect) in parentheses.\n\n",
+		rec.Task, cfg.Source, lo, hi, cfg.Chance)
 	if err := reports.LengthTable(&md, rec); err != nil {
 		return err
 	}
 	if err := harness.WriteFileAtomic(filepath.Join(dir, "lengths.md"), []byte(md.String())); err != nil {
 		return err
 	}
-	lo, hi := slices.Min(t.s.trainL), slices.Max(t.s.trainL)
-	return reports.LengthPlot(filepath.Join(dir, "lengths.png"), rec, lo, hi, tasks.Chance(t.lt.Gen))
+	return reports.LengthPlot(filepath.Join(dir, "lengths.png"), rec, lo, hi, cfg.Chance)
 }
 
 // writeSuite writes the suite summary: formal.md (models × tasks) and the

@@ -169,3 +169,24 @@ func TestSyntheticResume(t *testing.T) {
 		t.Errorf("resume with other steps: exit %d, %s", code, stderr)
 	}
 }
+
+// bench report regenerates the length views of a synthetic run.
+func TestSyntheticReport(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "run")
+	if code, _, stderr := bench(t, tinySynth(out, "--task", "cycle-nav", "--model", "gru", "--train-lengths", "2-5", "--eval-lengths", "9")...); code != 0 {
+		t.Fatal(stderr)
+	}
+	before, _ := os.ReadFile(filepath.Join(out, "lengths.md"))
+	os.Remove(filepath.Join(out, "lengths.md"))
+	os.Remove(filepath.Join(out, "lengths.png"))
+	if code, _, stderr := bench(t, "report", out); code != 0 {
+		t.Fatal(stderr)
+	}
+	after, err := os.ReadFile(filepath.Join(out, "lengths.md"))
+	if err != nil || string(after) != string(before) || !strings.Contains(string(after), "Trained on L 2-5") {
+		t.Errorf("report rewrote lengths.md as\n%s\nwas\n%s", after, before)
+	}
+	if _, err := os.Stat(filepath.Join(out, "lengths.png")); err != nil {
+		t.Error("report did not redraw lengths.png")
+	}
+}
