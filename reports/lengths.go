@@ -210,6 +210,7 @@ func SuiteHeatmap(path string, recs []*harness.Record) error {
 	p.Title.Text = "scaled accuracy (0 = chance, 1 = perfect)\nmean over the evaluation lengths"
 	nT, nM := len(taskNames), len(models)
 	var labels plotter.XYLabels
+	var dark []bool // white text on the dark ends of the colour map
 	for i := range models {
 		y := float64(nM - 1 - i) // first model on top
 		for j, c := range cells[i] {
@@ -229,6 +230,7 @@ func SuiteHeatmap(path string, recs []*harness.Record) error {
 			p.Add(box)
 			labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: y})
 			labels.Labels = append(labels.Labels, text)
+			dark = append(dark, c.OK && (c.Scaled > 0.8 || c.Scaled < 0.15))
 		}
 	}
 	lab, err := plotter.NewLabels(labels)
@@ -237,6 +239,9 @@ func SuiteHeatmap(path string, recs []*harness.Record) error {
 	}
 	for i := range lab.TextStyle {
 		lab.TextStyle[i].XAlign, lab.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
+		if dark[i] {
+			lab.TextStyle[i].Color = color.White
+		}
 	}
 	p.Add(lab)
 	var xt, yt []plot.Tick
