@@ -71,3 +71,22 @@ func loadSynthResume(dir string, t synthTask, cfgs []models.Config) (*synthResum
 	}
 	return r, nil
 }
+
+// readResumeRecordOrSuite checks that --resume names a folder written by
+// this kind of run: a task's results.json, or for the suite a formal.md.
+func readResumeRecordOrSuite(p *synthPlan) (bool, error) {
+	if st, err := os.Stat(p.out); err != nil || !st.IsDir() {
+		return false, badInput("--resume %s: not a results folder (give the --out folder of the interrupted run)", p.out)
+	}
+	if p.suite {
+		return true, nil
+	}
+	rec, err := readResumeRecord(p.out)
+	if err != nil {
+		return false, err
+	}
+	if rec.Task != p.tasks[0].spec.Name {
+		return false, badInput("--resume %s holds a %s run, but --task is %s: pass the flags it was started with", p.out, rec.Task, p.tasks[0].spec.Name)
+	}
+	return true, nil
+}
