@@ -59,6 +59,7 @@ type Result struct {
 	Status        string        `json:"status"` // "ok", "target" (stopped at the target accuracy), "diverged", "interrupted"
 	Reason        string        `json:"reason,omitempty"`
 	Sample        string        `json:"sample,omitempty"`
+	Lengths       []LengthEval  `json:"lengths,omitempty"` // LengthTask: accuracy per held-out length, after training (lengthtask.go)
 }
 
 // Stats summarises repeated timings.

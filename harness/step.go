@@ -48,7 +48,7 @@ func NewStepperOf[F tensor.Float](m *models.Model[F], cfg TrainConfig, T int) *S
 }
 
 // Step takes optimiser step number step (0-based, for the schedule) on
-// tokens and targets: [B, T] and returns the mean training loss in
+// tokens and targets: [B, T] (T ≤ the Stepper's) and returns the mean training loss in
 // nats/token. Errors count steps from 1, as progress lines and
 // evaluations do: "at step n" is the n-th step. It returns an error, and leaves the parameters untouched,
 // when the loss or the gradient norm is not finite; the error names the
@@ -57,12 +57,13 @@ func NewStepperOf[F tensor.Float](m *models.Model[F], cfg TrainConfig, T int) *S
 // a gradient, the first parameter whose gradient is not finite.
 func (s *StepperOf[F]) Step(step int, tokens, targets []int32) (loss float64, err error) {
 	m := s.M
+	T := len(tokens) / s.B // ≤ s.T: a LengthTask batch may be shorter than the allocation
 	m.PS.ZeroGrad()
-	loss, _, _ = m.Loss(tokens, targets, s.B, s.T, true)
+	loss, _, _ = m.Loss(tokens, targets, s.B, T, true)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return loss, fmt.Errorf("non-finite loss at step %d: %s", step+1, nonFiniteParam(m.PS))
 	}
-	m.Backward(s.B, s.T)
+	m.Backward(s.B, T)
 	if s.afterBackward != nil {
 		s.afterBackward()
 	}

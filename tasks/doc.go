@@ -39,6 +39,17 @@
 // A window of T+1 consecutive ids w gives one row: tokens w[0:T], targets
 // w[1:T+1] (next-byte prediction).
 //
+// # Formal languages and associative recall
+//
+// The synthetic tasks of Registry implement Generator: rows laid out from
+// an input length L, the answer computable from the tokens by the task's
+// Oracle. Seven are the formal languages of the minRNNs code (Parity,
+// EvenPairs, CycleNav, BucketSort, Majority, MajorityCount,
+// MissingDuplicate), trained on short L and tested on long L; MQAR is
+// zoology's multi-query associative recall at one length. Each type's doc
+// comment has a worked example; FillLength fills a Batch, Chance and
+// Scaled give xLSTM's scaled accuracy.
+//
 // Errors that callers branch on are sentinels (ErrConfig, ErrEmpty,
 // ErrNotText, ErrTooShort, ErrUnknownByte, ErrChecksum), matched with
 // errors.Is; a missing or unreadable file wraps fs.ErrNotExist or

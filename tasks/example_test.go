@@ -2,6 +2,7 @@ package tasks_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,4 +37,20 @@ func ExampleSelectiveCopy_Validate() {
 	// Output:
 	// <nil>
 	// --copy-tokens 40 does not fit --seq-len 64: need 1 ≤ copy-tokens ≤ seq-len/2 = 32
+}
+
+// Two parity rows of input length 4 (T = 5): four bits, EMPTY (2), and the
+// parity read at the last position.
+func ExampleFillLength() {
+	b := tasks.NewBatch(2, tasks.Parity{}.SeqLen(4))
+	tasks.FillLength(tasks.Parity{}, b, 4, rand.New(rand.NewPCG(1, 2)))
+	for r := range b.B {
+		fmt.Println(b.Tokens[r*b.T:(r+1)*b.T], b.Targets[r*b.T:(r+1)*b.T])
+	}
+	acc, n := tasks.Accuracy(tasks.OracleBatch(tasks.Parity{}, b, 4), b.Targets)
+	fmt.Printf("oracle %.0f%% of %d; scaled accuracy of 75%% on 2 classes: %.1f\n", 100*acc, n, tasks.Scaled(0.75, tasks.Chance(tasks.Parity{})))
+	// Output:
+	// [0 0 0 0 2] [-1 -1 -1 -1 0]
+	// [0 0 1 0 2] [-1 -1 -1 -1 1]
+	// oracle 100% of 2; scaled accuracy of 75% on 2 classes: 0.5
 }

@@ -50,8 +50,8 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "shard", Usage: "sweep: run only the points with index ≡ i (mod n), given as i/n; default from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shard-count"},
 		&cli.IntFlag{Name: "shard-count", Usage: "sweep: number of shards n when the shard index i comes from a Kubernetes indexed Job's JOB_COMPLETION_INDEX"},
 		&cli.StringFlag{Name: "out", Usage: "output folder (default results/<task>-<model>-<UTC time>); must not be a file"},
-		&cli.StringFlag{Name: "resume", Usage: "continue the interrupted run or sweep in this folder (its --out), given the flags it was started with: finished models and points are kept and not run again, a model with a checkpoint continues from it"},
-		&cli.IntFlag{Name: "checkpoint-every", Usage: "save each model's parameters and optimiser state to <out>/checkpoints every N steps and when interrupted, so that --resume continues it mid-training (preset: 0, off)"},
+		&cli.StringFlag{Name: "resume", Usage: "continue the interrupted run or sweep in this folder (its --out), given the flags it was started with: finished units (models at a seed and grid point, sweep points) are kept and not run again, a unit with a checkpoint continues from it"},
+		&cli.IntFlag{Name: "checkpoint-every", Usage: "save each unit's parameters and optimiser state to <out>/checkpoints every N steps and when interrupted, so that --resume continues it mid-training (preset: 0, off)"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "check every flag and input file, print what would run (models, parameters, analytic memory), and exit: nothing is trained or written"},
 		&cli.BoolFlag{Name: "quiet", Usage: "no progress lines on stderr"},
 	}, fidelityFlags()...)) // official.go

@@ -28,6 +28,9 @@ func listCommand() *cli.Command {
 			&cli.IntFlag{Name: "seq-len", Usage: "T for the FLOPs column", DefaultText: "the preset's"},
 		},
 		Action: func(c *cli.Context) error {
+			if isSynthetic(c.String("task")) { // synthlist.go
+				return listSynthetic(c)
+			}
 			s, ok := preset(c.String("task"), c.String("preset"))
 			if !ok {
 				return badInput("unknown --task %q or --preset %q: allowed tasks %s; presets %s", c.String("task"), c.String("preset"), strings.Join(Tasks, ", "), strings.Join(Presets, ", "))

@@ -3,6 +3,7 @@ package cli
 import (
 	"rnnbench/harness"
 	"rnnbench/models"
+	"rnnbench/tasks"
 )
 
 // settings is everything a run needs besides the model names.
@@ -16,7 +17,7 @@ type settings struct {
 }
 
 // Tasks lists the task names `bench run --task` accepts.
-var Tasks = []string{"selective-copy", "char-lm", "sweep"}
+var Tasks = append([]string{"selective-copy", "char-lm", "sweep", SuiteFormal}, tasks.Names("")...) // synthetic tasks: synthetic.go
 
 // Presets lists the preset names.
 var Presets = []string{"quick", "paper", "official"}

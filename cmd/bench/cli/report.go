@@ -127,6 +127,12 @@ func writeViews(dir string, rec *harness.Record) ([]string, error) {
 			files = append(files, strings.TrimSuffix(png, ".png")+ext)
 		}
 	}
+	if rec.Sweep == nil && hasLengths(rec) { // a synthetic task: lengths.md, lengths.png (synthetic.go)
+		files = append(files, filepath.Join(dir, "lengths.md"), filepath.Join(dir, "lengths.png"))
+		if err := writeLengthViews(dir, rec); err != nil {
+			return files, err
+		}
+	}
 	page, err := writePage(dir, rec)
 	return append(files, page...), err
 }

@@ -32,7 +32,7 @@ func runCommand() *cli.Command {
 			"tables), results.bench (Go benchmark format: one line per group of timed steps, for benchstat\n" +
 			"and bench compare), results.csv (one row per model, every measured field), loss.png/.svg/.pdf\n" +
 			"(loss and accuracy against step) and index.html (one page with all of it).",
-		Flags:  runFlags(),
+		Flags:  append(runFlags(), synthFlags()...), // synthFlags: synthetic.go
 		Action: runAction,
 	}
 }
@@ -57,6 +57,11 @@ func runAction(c *cli.Context) error {
 	}
 	if c.String("task") == "sweep" {
 		return sweepAction(c)
+	}
+	if isSynthetic(c.String("task")) { // formal languages, mqar: synthetic.go
+		return synthAction(c)
+	} else if err := rejectFlags(c, synthOnlyFlags, "applies to the synthetic tasks only (bench list)"); err != nil {
+		return err
 	}
 	if err := rejectFlags(c, sweepOnlyFlags, "applies to --task sweep only"); err != nil {
 		return err
