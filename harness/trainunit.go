@@ -40,9 +40,9 @@ const EvalSeedOffset = 1_000_003
 // UnitEnv is what a training unit may take from its process besides its
 // spec; the zero value is what a child process uses.
 type UnitEnv struct {
-	Corpus   *tasks.Corpus                 // char-lm: the corpus already loaded from spec.Data (nil: load it)
-	Progress io.Writer                     // progress lines; nil for none
-	OnStep   func(steps int, s *Stepper)   // tests: called after each optimiser step
+	Corpus   *tasks.Corpus                  // char-lm: the corpus already loaded from spec.Data (nil: load it)
+	Progress io.Writer                      // progress lines; nil for none
+	OnStep   func(steps int, s *Stepper)    // tests: called after each optimiser step
 	Wrap     func(m *models.Model[float32]) // tests: applied to the model before training
 }
 

@@ -112,8 +112,8 @@ func pointUnit(p *harness.Point) *harness.Unit   { return p.Unit }
 // it: the record, its entries placed in plan order, and the views.
 type experiment[R any] struct {
 	eng   harness.Engine[R]
-	prior *harness.Finished[R]                    // --resume: what the folder finished
-	rec   *harness.Record                         // rewritten after each unit
+	prior *harness.Finished[R]                   // --resume: what the folder finished
+	rec   *harness.Record                        // rewritten after each unit
 	place func(rec *harness.Record, entries []R) // puts the entries, in plan order, into rec
 	write func(dir string, rec *harness.Record) error
 	after func(u harness.Unit, entry R, logged bool) // progress and warnings; may be nil
