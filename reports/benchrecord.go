@@ -97,7 +97,7 @@ func RecordResults(rec *harness.Record) []Result {
 
 func trainResult(rec *harness.Record, r harness.Result) Result {
 	T := seqLen(rec, r)
-	res := Result{Name: benchName("Train", rec.Task, r.Model.Mixer, r.Model.Mode, T), Iters: max(r.Steps, 1)}
+	res := Result{Name: benchName("Train", rec.Task, r.Model.Mixer, r.Model.Mode, T) + gridName(rec, r), Iters: max(r.Steps, 1)}
 	add := func(v float64, unit string) { res.Metrics = append(res.Metrics, Metric{v, unit}) }
 	if r.StepMs.N > 0 && r.StepMs.Median > 0 {
 		stepS := r.StepMs.Median / 1e3

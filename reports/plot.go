@@ -48,6 +48,7 @@ type Panel struct {
 	Title, XLabel, YLabel string
 	LogX, LogY            bool
 	Series                []Series
+	Bands                 []Band // shaded spreads drawn under the lines (band.go)
 }
 
 // Panel geometry of SavePNG, at vgimg's default 96 dpi: 576×384 pixels.
@@ -140,6 +141,7 @@ func newPlot(pn Panel) (*plot.Plot, error) {
 	p.X.Label.Text = pn.XLabel
 	p.Y.Label.Text = pn.YLabel
 	p.Add(plotter.NewGrid())
+	addBands(p, pn)
 	var rising, falling int
 	drawn := 0
 	for i, s := range pn.Series {

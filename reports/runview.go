@@ -52,6 +52,9 @@ func taskSummary(rec *harness.Record) string {
 
 // ResultsTable writes the per-model results table of a training run.
 func ResultsTable(w io.Writer, rec *harness.Record) error {
+	if rec.Grid != nil {
+		return GridTables(w, rec) // seeds and grid points: grid.go
+	}
 	if rec.Task == "char-lm" {
 		header := []string{"model", "non-emb params", "state B/seq (KV B/token)", "FLOPs/token", "steps", "tokens seen", "best val loss (nats/char)", "bits/char", "at step", "wall s", "median ms/step", "tokens/s (mean)", "status"}
 		var rows [][]string
@@ -79,6 +82,9 @@ func ResultsTable(w io.Writer, rec *harness.Record) error {
 // (char-lm), one line per model. A model has the same colour in both
 // panels; its training loss is solid and its held-out loss dashed.
 func LossPlot(path string, rec *harness.Record) error {
+	if rec.Grid != nil {
+		return gridLossPlot(path, rec) // mean curves with bands over seeds: grid.go
+	}
 	loss := Panel{Title: "loss against step (solid: training, dashed: held-out)", XLabel: "step", YLabel: "loss (nats/token)"}
 	right := Panel{Title: "held-out accuracy against step", XLabel: "step", YLabel: "accuracy"}
 	if rec.Task == "char-lm" {
