@@ -69,14 +69,15 @@ func refuseEarlierResults(out string) error {
 }
 
 // readResumeRecord reads DIR/results.json for --resume. A folder without
-// one but with bench's lock file was killed before its first record was
-// written: it has finished nothing, and the record is nil.
+// one that is empty or holds only bench's lock file was killed before its
+// first record was written: it has finished nothing, and the record is
+// nil.
 func readResumeRecord(dir string) (*harness.Record, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, badInput("--resume %s: not a results folder (give the --out folder of the interrupted run)", dir)
 	}
 	_, noRec := os.Stat(filepath.Join(dir, "results.json"))
-	if _, err := os.Stat(filepath.Join(dir, harness.LockFile)); errors.Is(noRec, fs.ErrNotExist) && err == nil {
+	if names, err := os.ReadDir(dir); errors.Is(noRec, fs.ErrNotExist) && err == nil && (len(names) == 0 || len(names) == 1 && names[0].Name() == harness.LockFile) {
 		return nil, nil
 	}
 	rec, err := harness.ReadRecord(dir)
