@@ -9,7 +9,8 @@ type Grid struct {
 	Seeds       []uint64  `json:"seeds"`
 	LR          []float64 `json:"lr"`
 	WeightDecay []float64 `json:"weight_decay"`
-	Metric      string    `json:"metric"` // GridMetric of the task
+	Metric      string    `json:"metric"`           // GridMetric of the task
+	Layers      []int     `json:"layers,omitempty"` // the sizes, when several: every model at each L
 }
 
 // GridMetric names the held-out metric that picks a model's grid point

@@ -24,8 +24,9 @@ const (
 
 // Unit is one unit of an experiment's plan.
 type Unit struct {
-	Index int     `json:"index"` // position in the whole plan; shard i of n runs Index ≡ i (mod n)
-	ID    string  `json:"id"`    // unique in the plan and readable: "gru", "mingru/parallel lr=0.003 seed=2", "gru T=64"
+	Index int     `json:"index"`           // position in the whole plan; shard i of n runs Index ≡ i (mod n)
+	ID    string  `json:"id"`              // unique in the plan and readable: "gru", "mingru/parallel lr=0.003 seed=2", "gru T=64"
+	Group string  `json:"group,omitempty"` // training units: the row of the tables, the model and (when the plan has several) its size: "gru L=2"
 	Key   UnitKey `json:"key"`
 }
 

@@ -91,11 +91,14 @@ func GridPoints(rec *harness.Record) []GridPoint {
 		return len(out) - 1
 	}
 	for _, r := range rec.Results {
-		tr := rec.Train
+		tr, row := rec.Train, r.Name
 		if r.Unit != nil {
 			tr = r.Unit.Key.Train
+			if r.Unit.Group != "" {
+				row = r.Unit.Group
+			}
 		}
-		i := find(r.Name, tr.LR, tr.WeightDecay)
+		i := find(row, tr.LR, tr.WeightDecay)
 		out[i].Runs = append(out[i].Runs, r)
 	}
 	for i := range out {
@@ -302,12 +305,20 @@ func seedCurves(runs []harness.Result) (steps []float64, tr, ev, acc meanCurve, 
 }
 
 // gridName is the benchmark-name suffix of a result of a run with a
-// learning-rate or weight-decay grid ("/lr=0.003/wd=0.1"), so that
+// learning-rate or weight-decay grid ("/lr=0.003/wd=0.1") or several sizes
+// ("/L=2"), so that
 // benchstat pools only the seeds of one grid point: each seed is one line
 // of results.bench under the same name. It is "" without such a grid.
 func gridName(rec *harness.Record, r harness.Result) string {
-	if rec.Grid == nil || r.Unit == nil || (len(rec.Grid.LR) <= 1 && len(rec.Grid.WeightDecay) <= 1) {
+	if rec.Grid == nil || r.Unit == nil {
 		return ""
 	}
-	return fmt.Sprintf("/lr=%g/wd=%g", r.Unit.Key.Train.LR, r.Unit.Key.Train.WeightDecay)
+	name := ""
+	if len(rec.Grid.Layers) > 1 {
+		name += fmt.Sprintf("/L=%d", r.Model.L)
+	}
+	if len(rec.Grid.LR) > 1 || len(rec.Grid.WeightDecay) > 1 {
+		name += fmt.Sprintf("/lr=%g/wd=%g", r.Unit.Key.Train.LR, r.Unit.Key.Train.WeightDecay)
+	}
+	return name
 }

@@ -23,11 +23,19 @@ func applyFlags(c *cli.Context, s *settings) error {
 		dst  *int
 		min  int
 	}{
-		{"layers", &s.Arch.L, 1}, {"dim", &s.Arch.D, 1}, {"expansion", &s.Arch.Expansion, 1},
+		{"dim", &s.Arch.D, 1}, {"expansion", &s.Arch.Expansion, 1},
 		{"heads", &s.Arch.H, 1}, {"state", &s.Arch.N, 1}, {"mlp", &s.Arch.MLP, 0},
 		{"seq-len", &s.SeqLen, 2}, {"copy-tokens", &s.CopyTokens, 1}, {"batch", &s.Train.Batch, 1},
 		{"steps", &s.Train.Steps, 1}, {"warmup", &s.Train.Warmup, 0}, {"eval-every", &s.Train.EvalEvery, 1},
 		{"eval-batches", &s.Train.EvalBatches, 1}, {"params", new(int), 1},
+	}
+	s.Layers = []int{s.Arch.L}
+	if c.IsSet("layers") {
+		ls, err := flagInts(c.String("layers"), "layers", 1)
+		if err != nil {
+			return err
+		}
+		s.Layers, s.Arch.L = ls, ls[0]
 	}
 	for _, f := range ints {
 		if !c.IsSet(f.flag) {

@@ -16,7 +16,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "model", Value: "mingru", Usage: "model: mingru, minlstm, gru, lstm, transformer, mamba, a comma-separated list, or all (--task sweep: default all)"},
 		&cli.StringFlag{Name: "mode", Usage: "training mode of minGRU/minLSTM: parallel (log-space scan, Heinsen 2023), sequential (step-by-step recurrence), linear (linear-space scan) or chunked (chunked parallel scan), or all; default parallel (--task sweep: default all)"},
 		&cli.StringFlag{Name: "preset", Value: "quick", Usage: "settings to start from: quick (minutes on 2 cores) or paper (the paper's setting; hours to days); for --task sweep: quick (T 64..1024) or full (T 64..4096)"},
-		&cli.IntFlag{Name: "layers", Usage: "L, number of residual blocks (preset: 2)"},
+		&cli.StringFlag{Name: "layers", Usage: "L, number of residual blocks, or a comma-separated list (1,2,3): every model at each size (preset: 2)"},
 		&cli.IntFlag{Name: "dim", Usage: "D, model width (preset: 64)"},
 		&cli.IntFlag{Name: "expansion", Usage: "E = expansion·D, hidden width of the RNNs and Mamba (preset: 2)"},
 		&cli.IntFlag{Name: "heads", Usage: "H, attention heads of the transformer; must divide D (preset: 4)"},

@@ -19,6 +19,7 @@ type settings struct {
 	LRs    []float64
 	LRMins []float64 // the cosine decay's end for each of LRs
 	WDs    []float64
+	Layers []int // the sizes: every model at each L (--layers list)
 }
 
 // Tasks lists the task names `bench run --task` accepts.

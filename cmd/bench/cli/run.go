@@ -109,6 +109,9 @@ func makePlan(c *cli.Context) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfgs, err = atSizes(cfgs, p.s.Layers); err != nil {
+		return nil, err
+	}
 	if c.IsSet("params") {
 		if cfgs, err = sizeToParams(cfgs, c.Int("params")); err != nil {
 			return nil, err
@@ -168,7 +171,11 @@ func trainUnits(p *plan) []harness.Unit {
 				for _, seed := range p.s.Seeds {
 					tr := p.s.Train
 					tr.LR, tr.LRMin, tr.WeightDecay, tr.Seed = lr, p.s.LRMins[li], wd, seed
-					id := harness.ModelName(cfg)
+					group := harness.ModelName(cfg)
+					if len(p.s.Layers) > 1 {
+						group += fmt.Sprintf(" L=%d", cfg.L)
+					}
+					id := group
 					if len(p.s.LRs) > 1 {
 						id += fmt.Sprintf(" lr=%g", lr)
 					}
@@ -178,7 +185,7 @@ func trainUnits(p *plan) []harness.Unit {
 					if len(p.s.Seeds) > 1 {
 						id += fmt.Sprintf(" seed=%d", seed)
 					}
-					units = append(units, harness.Unit{Index: len(units), ID: id, Key: harness.UnitKey{
+					units = append(units, harness.Unit{Index: len(units), ID: id, Group: group, Key: harness.UnitKey{
 						Kind: harness.UnitTrain, Task: p.task, TaskCfg: taskCfg, Model: cfg, Train: tr, T: p.s.SeqLen, B: tr.Batch,
 					}})
 				}
@@ -190,10 +197,29 @@ func trainUnits(p *plan) []harness.Unit {
 
 // grid is the run's record of its grid, nil for one seed at one point.
 func (p *plan) grid() *harness.Grid {
-	if len(p.s.Seeds) == 1 && len(p.s.LRs) == 1 && len(p.s.WDs) == 1 {
+	if len(p.s.Seeds) == 1 && len(p.s.LRs) == 1 && len(p.s.WDs) == 1 && len(p.s.Layers) == 1 {
 		return nil
 	}
-	return &harness.Grid{Seeds: p.s.Seeds, LR: p.s.LRs, WeightDecay: p.s.WDs, Metric: harness.GridMetric(p.task)}
+	g := &harness.Grid{Seeds: p.s.Seeds, LR: p.s.LRs, WeightDecay: p.s.WDs, Metric: harness.GridMetric(p.task)}
+	if len(p.s.Layers) > 1 {
+		g.Layers = p.s.Layers
+	}
+	return g
+}
+
+// atSizes returns each config at each number of layers (model-major).
+func atSizes(cfgs []models.Config, layers []int) ([]models.Config, error) {
+	var out []models.Config
+	for _, c := range cfgs {
+		for _, L := range layers {
+			c.L = L
+			if err := c.Validate(); err != nil {
+				return nil, badInput("%v", err)
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // checkMemory refuses a plan whose analytic training memory — parameters,

@@ -100,8 +100,8 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 	if err := applyFlags(c, &s); err != nil {
 		return nil, err
 	}
-	if len(s.LRs) > 1 || len(s.WDs) > 1 {
-		return nil, badInput("--lr and --weight-decay take one value for --task sweep (a sweep times steps; it does not tune)")
+	if len(s.LRs) > 1 || len(s.WDs) > 1 || len(s.Layers) > 1 {
+		return nil, badInput("--lr, --weight-decay and --layers take one value for --task sweep (a sweep times steps at one size; it does not tune)")
 	}
 	if c.IsSet("lengths") {
 		ls, err := parseLengths(c.String("lengths"))

@@ -205,3 +205,25 @@ func engineFlags(c *cli.Context) (jobs, shard, shards int, err error) {
 	shard, shards, err = resolveShard(c.String("shard"), c.Int("shard-count"), os.Getenv)
 	return jobs, shard, shards, err
 }
+
+// flagInts reads an integer flag that takes a comma-separated list
+// (--layers 1,2,3): every entry an integer ≥ min, none twice.
+func flagInts(raw, name string, min int) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(raw, ",") {
+		f = strings.TrimSpace(f)
+		v, err := strconv.Atoi(f)
+		switch {
+		case err != nil && !strings.Contains(raw, ","):
+			return nil, badInput("--%s %q is not an integer", name, raw)
+		case err != nil:
+			return nil, badInput("--%s %q: %q is not an integer (give one or a comma-separated list such as 1,2,3)", name, raw, f)
+		case v < min:
+			return nil, badInput("--%s must be an integer ≥ %d, got %d", name, min, v)
+		case slices.Contains(out, v):
+			return nil, badInput("--%s %q lists %d twice: give each value once", name, raw, v)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
