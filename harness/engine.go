@@ -135,6 +135,7 @@ func (e *Engine[R]) Execute(ctx context.Context, prior *Finished[R]) error {
 		entry  R
 		logged bool
 		err    error
+		seen   chan struct{} // closed once logged and Done: the worker may take the next unit
 	}
 	parent := ctx
 	ctx, stop := context.WithCancel(ctx)
@@ -147,8 +148,13 @@ func (e *Engine[R]) Execute(ctx context.Context, prior *Finished[R]) error {
 		go func() {
 			defer wg.Done()
 			for u := range todo {
+				if ctx.Err() != nil {
+					continue // cancelled while this unit was handed over
+				}
 				entry, logged, err := e.Run(ctx, u)
-				results <- outcome{u, entry, logged, err}
+				o := outcome{u, entry, logged, err, make(chan struct{})}
+				results <- o
+				<-o.seen // with Jobs 1, units and their Done calls strictly alternate
 			}
 		}()
 	}
@@ -167,14 +173,11 @@ func (e *Engine[R]) Execute(ctx context.Context, prior *Finished[R]) error {
 	}()
 	go func() { wg.Wait(); close(results) }()
 	var first error
-	for o := range results {
-		if first != nil {
-			continue // draining after an error
+	handle := func(o outcome) error {
+		if first != nil || (o.err != nil && parent.Err() != nil) {
+			return nil // draining after an error, or interrupted before it finished: nothing to show
 		}
 		err := o.err
-		if err != nil && parent.Err() != nil {
-			continue // interrupted before it finished: nothing to show
-		}
 		if err == nil && o.logged && log != nil {
 			if err = AppendLine(log, o.entry); err != nil {
 				err = fmt.Errorf("writing results to %s: %w", e.Dir, err)
@@ -183,10 +186,14 @@ func (e *Engine[R]) Execute(ctx context.Context, prior *Finished[R]) error {
 		if err == nil && e.Done != nil {
 			err = e.Done(o.u, o.entry, o.logged)
 		}
-		if err != nil {
+		return err
+	}
+	for o := range results {
+		if err := handle(o); err != nil {
 			first = err
 			stop()
 		}
+		close(o.seen)
 	}
 	return first
 }
