@@ -66,7 +66,10 @@ func TestEngineJobsShardsAndResume(t *testing.T) {
 	if err != nil || len(f.Entries) != 4 || f.Entries[3].Value != 30 {
 		t.Fatalf("finished: %v %+v", err, f)
 	}
-	e.Run = func(context.Context, Unit) (entry, bool, error) { t.Fatal("a finished unit ran again"); return entry{}, false, nil }
+	e.Run = func(context.Context, Unit) (entry, bool, error) {
+		t.Fatal("a finished unit ran again")
+		return entry{}, false, nil
+	}
 	if err := e.Execute(context.Background(), f); err != nil {
 		t.Fatal(err)
 	}
