@@ -56,6 +56,11 @@ func runAction(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return badInput("run takes no arguments, got %q (flags start with --)", c.Args().First())
 	}
+	if c.IsSet("config") {
+		if err := applyConfigFile(c); err != nil {
+			return err
+		}
+	}
 	if c.String("task") == "sweep" {
 		return sweepAction(c)
 	}
@@ -318,7 +323,7 @@ func execute(ctx context.Context, c *cli.Context, p *plan) error {
 	rec := &harness.Record{
 		Schema: harness.SchemaVersion, Task: p.task, Started: time.Now().UTC(),
 		Machine: harness.ThisMachine(), Train: p.s.Train, TaskCfg: taskConfig(p), Planned: p.configs,
-		Grid: p.grid(), Units: p.units,
+		Grid: p.grid(), Units: p.units, Config: resolvedConfig(c),
 	}
 	if p.shards > 1 {
 		rec.Shard, rec.Shards = p.shard, p.shards

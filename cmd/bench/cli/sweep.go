@@ -78,7 +78,8 @@ type sweepPlan struct {
 	timeout time.Duration
 	units   []harness.Unit // one per point, Index = point index
 	jobs    int
-	resume  *sweepResume // --resume: the points the interrupted sweep finished
+	config  map[string]any // the resolved flags, for the record
+	resume  *sweepResume   // --resume: the points the interrupted sweep finished
 }
 
 // sweepResume is what an interrupted sweep left in its folder.
@@ -244,6 +245,7 @@ func sweepAction(c *cli.Context) error {
 	if c.Bool("quiet") {
 		progress = io.Discard
 	}
+	p.config = resolvedConfig(c)
 	return runSweep(c.Context, p, exe, c.App.Writer, c.App.ErrWriter, progress)
 }
 
@@ -256,7 +258,7 @@ func sweepAction(c *cli.Context) error {
 func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, progress io.Writer) error {
 	rec := &harness.Record{
 		Schema: harness.SchemaVersion, Task: "sweep", Started: time.Now().UTC(),
-		Machine: harness.ThisMachine(), Train: p.train, Sweep: &p.cfg, Units: p.units,
+		Machine: harness.ThisMachine(), Train: p.train, Sweep: &p.cfg, Units: p.units, Config: p.config,
 	}
 	fits := harness.NewFitCache(p.cfg.Batch, float64(p.cfg.MaxMemBytes))
 	t0 := time.Now()
