@@ -271,7 +271,8 @@ func humanBytes(b float64) string {
 }
 
 // printPlan prints what a --dry-run of p would run: one row per unit of
-// this shard.
+// this shard, with its analytic memory and a time estimated from a short
+// timing probe of its model on this machine (harness.ProbeStepMs).
 func printPlan(w io.Writer, p *plan) error {
 	seeds := fmt.Sprintf("seed %d", p.s.Train.Seed)
 	if len(p.s.Seeds) > 1 {
@@ -279,7 +280,9 @@ func printPlan(w io.Writer, p *plan) error {
 	}
 	fmt.Fprintf(w, "Dry run: nothing trained or written. Task %s, T=%d, batch %d, up to %d steps, %s; %d unit(s)%s; output %s.\n\n",
 		p.task, p.s.SeqLen, p.s.Train.Batch, p.s.Train.Steps, seeds, len(p.units), shardNote(p.shard, p.shards), p.out)
+	probe := map[models.Config]float64{} // ms per step of each model config
 	var rows [][]string
+	var total float64
 	for _, u := range p.units {
 		if !harness.UnitInShard(u.Index, p.shard, p.shards) {
 			continue
@@ -289,7 +292,7 @@ func printPlan(w io.Writer, p *plan) error {
 		if err != nil {
 			return err
 		}
-		state := "train"
+		state, est := "train", ""
 		if r := p.resume; r != nil {
 			if res, ok := r.prior.Entries[u.Index]; ok {
 				state = "finished: " + res.Status
@@ -297,9 +300,47 @@ func printPlan(w io.Writer, p *plan) error {
 				state = fmt.Sprintf("continue from step %d", ck.Step())
 			}
 		}
-		rows = append(rows, []string{u.ID, fmt.Sprint(u.Key.Model.D), fmt.Sprint(m.PS.CountNonEmbedding()), fmt.Sprint(m.PS.Count()), humanBytes(p.memory[i]), state})
+		if !strings.HasPrefix(state, "finished") {
+			ms, probed := probe[u.Key.Model]
+			if !probed {
+				ok := false
+				if ms, ok, err = harness.ProbeStepMs(u.Key.Model, u.Key.Train, u.Key.T); err != nil {
+					return err
+				}
+				if !ok {
+					ms = -1 // too big for a short probe
+				}
+				probe[u.Key.Model] = ms
+			}
+			est = "not probed: too big"
+			if ms >= 0 {
+				secs := harness.EstimateUnitSeconds(ms, u.Key.Train)
+				total += secs
+				est = fmt.Sprintf("%s (%.3g ms/step)", durationText(secs), ms)
+			}
+		}
+		rows = append(rows, []string{u.ID, fmt.Sprint(u.Key.Model.D), fmt.Sprint(m.PS.CountNonEmbedding()), fmt.Sprint(m.PS.Count()), humanBytes(p.memory[i]), est, state})
 	}
-	return reports.Markdown(w, []string{"unit", "D", "non-emb params", "params", "training memory", "would"}, rows)
+	if err := reports.Markdown(w, []string{"unit", "D", "non-emb params", "params", "training memory", "est. time (probe)", "would"}, rows); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nEstimated time: up to %s in all for the probed units (steps and evaluations at each model's step time, probed at B ≤ 4, T ≤ 128 and scaled by FLOPs; an early stop at --target-acc shortens it)", durationText(total))
+	if p.jobs > 1 {
+		fmt.Fprintf(w, "; with --jobs %d, about %s if the units share this machine's cores well", p.jobs, durationText(total/float64(min(p.jobs, len(rows)))))
+	}
+	fmt.Fprintln(w, ".")
+	return nil
+}
+
+// durationText writes seconds as "45 s", "12 min" or "3.5 h".
+func durationText(s float64) string {
+	switch {
+	case s < 90:
+		return fmt.Sprintf("%.2g s", s)
+	case s < 90*60:
+		return fmt.Sprintf("%.0f min", s/60)
+	}
+	return fmt.Sprintf("%.2g h", s/3600)
 }
 
 // shardNote is ", shard i/n" for a sharded experiment, else "".
