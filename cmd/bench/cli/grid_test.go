@@ -207,3 +207,27 @@ func TestLockedFolderIsRefused(t *testing.T) {
 		t.Fatalf("resume of a folder with only its lock file: exit %d: %s", code, stderr)
 	}
 }
+
+// --params sizes every model at every --layers value before the grid is
+// expanded: each unit's non-embedding parameters are within 10% of N,
+// and the seeds and learning rates of one model share its width.
+func TestParamsWithGrid(t *testing.T) {
+	p := planOf(t, "--model", "mingru,gru", "--layers", "1,2", "--seeds", "2", "--lr", "1e-3,3e-3", "--params", "20000", "--out", filepath.Join(t.TempDir(), "x"))
+	if len(p.units) != 2*2*2*2 {
+		t.Fatalf("%d units, want 16", len(p.units))
+	}
+	width := map[string]int{}
+	for _, u := range p.units {
+		n := nonEmbedding(u.Key.Model)
+		if math.Abs(float64(n-20000)) > 2000 {
+			t.Errorf("%s: %d non-embedding parameters, want 20000 ± 10%%", u.ID, n)
+		}
+		if d, ok := width[u.Group]; ok && d != u.Key.Model.D {
+			t.Errorf("%s: D=%d, but D=%d for another unit of %s", u.ID, u.Key.Model.D, d, u.Group)
+		}
+		width[u.Group] = u.Key.Model.D
+	}
+	if width["gru L=1"] == width["gru L=2"] {
+		t.Errorf("gru has D=%d at 1 and 2 layers: --params did not size each", width["gru L=1"])
+	}
+}
