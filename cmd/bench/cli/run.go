@@ -314,7 +314,11 @@ func printPlan(w io.Writer, p *plan) error {
 			}
 			est = "not probed: too big"
 			if ms >= 0 {
-				secs := harness.EstimateUnitSeconds(ms, u.Key.Train)
+				tr := u.Key.Train
+				if r := p.resume; r != nil && r.ckpts[u.Index] != nil {
+					tr.Steps -= r.ckpts[u.Index].Step() // the steps left
+				}
+				secs := harness.EstimateUnitSeconds(ms, tr)
 				total += secs
 				est = fmt.Sprintf("%s (%.3g ms/step)", durationText(secs), ms)
 			}
