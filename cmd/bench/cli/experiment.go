@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -69,15 +70,15 @@ func refuseEarlierResults(out string) error {
 }
 
 // readResumeRecord reads DIR/results.json for --resume. A folder without
-// one that is empty or holds only bench's lock file was killed before its
-// first record was written: it has finished nothing, and the record is
-// nil.
+// one that holds nothing but bench's lock file (and the temporary file of
+// an atomic write cut short) was killed before its first record was
+// written: it has finished nothing, and the record is nil.
 func readResumeRecord(dir string) (*harness.Record, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, badInput("--resume %s: not a results folder (give the --out folder of the interrupted run)", dir)
 	}
 	_, noRec := os.Stat(filepath.Join(dir, "results.json"))
-	if names, err := os.ReadDir(dir); errors.Is(noRec, fs.ErrNotExist) && err == nil && (len(names) == 0 || len(names) == 1 && names[0].Name() == harness.LockFile) {
+	if errors.Is(noRec, fs.ErrNotExist) && onlyLock(dir) {
 		return nil, nil
 	}
 	rec, err := harness.ReadRecord(dir)
@@ -85,6 +86,21 @@ func readResumeRecord(dir string) (*harness.Record, error) {
 		return nil, badInput("--resume %s: %v", dir, err)
 	}
 	return rec, nil
+}
+
+// onlyLock reports whether dir holds nothing but bench's lock file and
+// temporary files of atomic writes (harness.WriteFileAtomic).
+func onlyLock(dir string) bool {
+	names, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, n := range names {
+		if n.Name() != harness.LockFile && !strings.HasPrefix(n.Name(), ".tmp-") {
+			return false
+		}
+	}
+	return true
 }
 
 // sameSettings refuses a --resume whose flags give other settings than the

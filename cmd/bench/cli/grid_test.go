@@ -202,7 +202,9 @@ func TestLockedFolderIsRefused(t *testing.T) {
 		t.Fatal("a refused run wrote results.json")
 	}
 	release()
-	// Killed before its first record: only the lock file is there.
+	// Killed before its first record: only the lock file and a temporary
+	// file of the first record's atomic write are there.
+	os.WriteFile(filepath.Join(out, ".tmp-results.json-123"), []byte(`{"sche`), 0o644)
 	if code, _, stderr := bench(t, tiny("", "--resume", out)...); code != ExitOK {
 		t.Fatalf("resume of a folder with only its lock file: exit %d: %s", code, stderr)
 	}
