@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,14 +16,21 @@ import (
 // file holds the process id of its last holder, for the message.
 const LockFile = "bench.lock"
 
-// ErrLocked is wrapped by the errors of Lock and CheckUnlocked when
-// another live process holds a folder's lock.
-var ErrLocked = errors.New("locked by another bench process")
+// LockedError is the error of Lock and CheckUnlocked when another live
+// process holds a folder's lock.
+type LockedError struct {
+	Dir    string
+	Holder string // " (pid N)", or "" when the lock file names none
+}
+
+func (e *LockedError) Error() string {
+	return e.Dir + " is being written by another bench process" + e.Holder
+}
 
 // Lock takes the lock of the folder dir (which must exist) for this
-// process and returns a function that releases it. It fails, wrapping
-// ErrLocked and naming the holder's process id, if another process holds
-// it.
+// process and returns a function that releases it. It fails with a
+// *LockedError naming the holder's process id if another process holds
+// it, and with the file system's error if the lock file cannot be opened.
 func Lock(dir string) (release func(), err error) {
 	path := filepath.Join(dir, LockFile)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
@@ -34,7 +40,7 @@ func Lock(dir string) (release func(), err error) {
 	if err := lockFile(f); err != nil {
 		holder := readHolder(path)
 		f.Close()
-		return nil, fmt.Errorf("%s is being written by another bench process%s: %w", dir, holder, ErrLocked)
+		return nil, &LockedError{dir, holder}
 	}
 	f.Truncate(0)
 	fmt.Fprintf(f, "%d\n", os.Getpid())
@@ -42,7 +48,7 @@ func Lock(dir string) (release func(), err error) {
 	return func() { unlockFile(f); f.Close() }, nil
 }
 
-// CheckUnlocked returns an error wrapping ErrLocked if another live
+// CheckUnlocked returns a *LockedError if another live
 // process holds dir's lock, and nil otherwise (also when dir or its lock
 // file does not exist). It writes nothing: a refused command leaves the
 // folder as it was.
@@ -54,7 +60,7 @@ func CheckUnlocked(dir string) error {
 	}
 	defer f.Close()
 	if err := lockFile(f); err != nil {
-		return fmt.Errorf("%s is being written by another bench process%s: %w", dir, readHolder(path), ErrLocked)
+		return &LockedError{dir, readHolder(path)}
 	}
 	unlockFile(f)
 	return nil

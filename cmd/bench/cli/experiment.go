@@ -146,8 +146,12 @@ func (x *experiment[R]) execute(ctx context.Context, stderr io.Writer) error {
 		return badInput("cannot create --out %s: %v", dir, err)
 	}
 	release, err := harness.Lock(dir)
-	if err != nil {
+	var locked *harness.LockedError
+	if errors.As(err, &locked) {
 		return badInput("--out %v; wait for it to finish or choose another folder", err)
+	}
+	if err != nil {
+		return fmt.Errorf("locking %s: %w", dir, err)
 	}
 	defer release()
 	entries := map[int]R{}
