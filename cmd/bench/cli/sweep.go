@@ -207,15 +207,6 @@ func loadSweepResume(dir string, rec *harness.Record, p *sweepPlan) (*sweepResum
 	return r, err
 }
 
-// shardText is prefix+"shard i/n" for a sharded sweep, "" for one that
-// measures all its points.
-func shardText(cfg harness.SweepConfig, prefix string) string {
-	if cfg.Shards <= 1 {
-		return ""
-	}
-	return fmt.Sprintf("%sshard %d/%d", prefix, cfg.Shard, cfg.Shards)
-}
-
 // maxRepeats bounds --repeats: each point times that many steps.
 const maxRepeats = 100_000
 
@@ -290,7 +281,7 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 	}
 	todo = len(x.eng.Pending(done))
 	fmt.Fprintf(stderr, "bench: sweep of %d model(s) × %d length(s), %d point(s) to measure%s, on %s, writing %s\n",
-		len(p.cfg.Models), len(p.cfg.Lengths), todo, shardText(p.cfg, " in "), rec.Machine.CPU, p.out)
+		len(p.cfg.Models), len(p.cfg.Lengths), todo, shardNote(p.cfg.Shard, p.cfg.Shards), rec.Machine.CPU, p.out)
 	if err := x.execute(ctx, stderr); err != nil {
 		return err
 	}
@@ -317,7 +308,7 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 // printSweepPlan prints what a --dry-run of the sweep p would measure.
 func printSweepPlan(w io.Writer, p *sweepPlan) error {
 	fmt.Fprintf(w, "Dry run: nothing measured or written. Sweep of %d model(s) × lengths %v, batch %d, %d+%d steps per point%s, --max-mem %s; output %s.\n\n",
-		len(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, shardText(p.cfg, ", "), reports.HumanBytes(p.cfg.MaxMemBytes), p.out)
+		len(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, shardNote(p.cfg.Shard, p.cfg.Shards), reports.HumanBytes(p.cfg.MaxMemBytes), p.out)
 	fits := harness.NewFitCache(p.cfg.Batch, float64(p.cfg.MaxMemBytes))
 	var rows [][]string
 	for i := 0; i < p.cfg.NumPoints(); i++ {
