@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -32,7 +33,7 @@ type UnitSpec struct {
 func RunPointProcess(ctx context.Context, exe string, spec PointSpec, timeout time.Duration) (Point, error) {
 	pt := NewPoint(spec)
 	var stderr bytes.Buffer
-	out, ps, wall, runErr := runChild(ctx, exe, UnitSpec{Point: &spec}, timeout, false, &stderr)
+	out, ps, wall, runErr := runChild(ctx, exe, UnitSpec{Point: &spec}, timeout, false, &stderr, nil)
 	if ctx.Err() != nil {
 		return pt, ctx.Err()
 	}
@@ -61,14 +62,20 @@ func RunPointProcess(ctx context.Context, exe string, spec PointSpec, timeout ti
 // --json SPEC`, whose progress lines go to progress (nil: none). When ctx
 // is cancelled the child is interrupted (it saves its checkpoint, if it
 // keeps one) and its result comes back with status "interrupted". A child
-// that fails is an error with the last line of its stderr.
-func RunTrainProcess(ctx context.Context, exe string, spec TrainSpec, progress io.Writer) (Result, error) {
+// that fails is an error with the last line of its stderr. procs > 0 sets
+// the child's GOMAXPROCS (results do not depend on it), so that units run
+// side by side share the cores instead of each scheduling on all of them.
+func RunTrainProcess(ctx context.Context, exe string, spec TrainSpec, progress io.Writer, procs int) (Result, error) {
 	var tail bytes.Buffer
 	w := io.Writer(&tail)
 	if progress != nil {
 		w = io.MultiWriter(progress, &tail)
 	}
-	out, _, _, err := runChild(ctx, exe, UnitSpec{Train: &spec}, 0, true, w)
+	var env []string
+	if procs > 0 {
+		env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(procs))
+	}
+	out, _, _, err := runChild(ctx, exe, UnitSpec{Train: &spec}, 0, true, w, env)
 	var res Result
 	if jerr := json.Unmarshal([]byte(lastLine(out)), &res); jerr == nil && res.Unit != nil && res.Unit.ID == spec.Unit.ID {
 		return res, nil
@@ -84,7 +91,8 @@ func RunTrainProcess(ctx context.Context, exe string, spec TrainSpec, progress i
 // after that long (the error then wraps context.DeadlineExceeded);
 // cancelling ctx kills it, or with interrupt sends it os.Interrupt (so
 // that it saves and reports) and kills it 30 s later.
-func runChild(ctx context.Context, exe string, spec UnitSpec, timeout time.Duration, interrupt bool, errw io.Writer) (string, *os.ProcessState, float64, error) {
+// env, if not nil, is the child's environment.
+func runChild(ctx context.Context, exe string, spec UnitSpec, timeout time.Duration, interrupt bool, errw io.Writer, env []string) (string, *os.ProcessState, float64, error) {
 	arg, err := json.Marshal(spec)
 	if err != nil {
 		return "", nil, 0, err
@@ -96,7 +104,8 @@ func runChild(ctx context.Context, exe string, spec UnitSpec, timeout time.Durat
 	defer cancel()
 	cmd := exec.CommandContext(cctx, exe, "point", "--json", string(arg))
 	var stdout bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, errw
+	cmd.Stdout, cmd.Stderr, cmd.Env = &stdout, errw, env
+	cmd.SysProcAttr = childAttr()
 	cmd.WaitDelay = 30 * time.Second
 	cmd.Cancel = func() error {
 		if !interrupt || errors.Is(cctx.Err(), context.DeadlineExceeded) {

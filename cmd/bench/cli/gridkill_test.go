@@ -86,6 +86,12 @@ func TestGridSurvivesSIGKILL(t *testing.T) {
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
 			t.Fatalf("kill %d: the run was not killed (it may have finished first)", kill)
 		}
+		// Unit processes killed with the run may take a moment to exit.
+		for t0 := time.Now(); harness.CheckUnlocked(out) != nil; time.Sleep(10 * time.Millisecond) {
+			if time.Since(t0) > 10*time.Second {
+				t.Fatalf("kill %d: %v 10 s after the kill", kill, harness.CheckUnlocked(out))
+			}
+		}
 		before, _ := os.ReadFile(filepath.Join(out, resultsFile))
 		kept := countLines(filepath.Join(out, resultsFile))
 		t.Logf("kill %d (--jobs %s): after %d unit(s) + %.0f%% of one: %d line(s) on disk", kill, jobs, k, 100*frac, kept)

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -435,7 +436,11 @@ func trainUnit(ctx context.Context, p *plan, u harness.Unit, exe string, stderr,
 		fmt.Fprintf(stderr, "bench: %s continues from step %d (%s)\n", u.ID, r.ckpts[u.Index].Step(), spec.CheckpointPath)
 	}
 	if p.jobs > 1 {
-		return harness.RunTrainProcess(ctx, exe, spec, progress)
+		procs := 0 // the user's GOMAXPROCS, if set, holds for the units too
+		if os.Getenv("GOMAXPROCS") == "" {
+			procs = max(1, runtime.NumCPU()/p.jobs)
+		}
+		return harness.RunTrainProcess(ctx, exe, spec, progress, procs)
 	}
 	env := harness.UnitEnv{Corpus: p.corpus, Progress: progress}
 	if testStepHook != nil {
