@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -436,11 +435,7 @@ func trainUnit(ctx context.Context, p *plan, u harness.Unit, exe string, stderr,
 		fmt.Fprintf(stderr, "bench: %s continues from step %d (%s)\n", u.ID, r.ckpts[u.Index].Step(), spec.CheckpointPath)
 	}
 	if p.jobs > 1 {
-		procs := 0 // the user's GOMAXPROCS, if set, holds for the units too
-		if os.Getenv("GOMAXPROCS") == "" {
-			procs = max(1, runtime.NumCPU()/p.jobs)
-		}
-		return harness.RunTrainProcess(ctx, exe, spec, progress, procs)
+		return harness.RunTrainProcess(ctx, exe, spec, progress)
 	}
 	env := harness.UnitEnv{Corpus: p.corpus, Progress: progress}
 	if testStepHook != nil {
