@@ -53,8 +53,8 @@ func runFlags() []cli.Flag {
 		&cli.IntFlag{Name: "shard-count", Usage: "number of shards n when the shard index i comes from a Kubernetes indexed Job's JOB_COMPLETION_INDEX"},
 		&cli.IntFlag{Name: "jobs", Value: 1, Usage: "units run at once, each in its own child process of bench (results are the same bits as --jobs 1). Sweep points are timed: more than 1 at once perturbs their timings, so keep 1 for --task sweep unless you accept that"},
 		&cli.StringFlag{Name: "out", Usage: "output folder (default results/<task>-<model>-<UTC time>); must not be a file"},
-		&cli.StringFlag{Name: "resume", Usage: "continue the interrupted run or sweep in this folder (its --out), given the flags it was started with: finished models and points are kept and not run again, a model with a checkpoint continues from it"},
-		&cli.IntFlag{Name: "checkpoint-every", Usage: "save each model's parameters and optimiser state to <out>/checkpoints every N steps and when interrupted, so that --resume continues it mid-training (preset: 0, off)"},
+		&cli.StringFlag{Name: "resume", Usage: "continue the interrupted run or sweep in this folder (its --out), given the flags it was started with: finished units (a model at one seed and grid point, or a sweep point) are kept and not run again, a unit with a checkpoint continues from it; a folder another bench process is writing is refused"},
+		&cli.IntFlag{Name: "checkpoint-every", Usage: "save each unit's parameters and optimiser state to <out>/checkpoints every N steps and when interrupted, so that --resume continues it mid-training (preset: 0, off)"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "check every flag and input file, print what would run (models, parameters, analytic memory), and exit: nothing is trained or written"},
 		&cli.BoolFlag{Name: "quiet", Usage: "no progress lines on stderr"},
 	})
