@@ -73,3 +73,57 @@ func TestExampleConfigsPlan(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A file whose task is a list runs one experiment per task, each in
+// <out>/<task>, the table named after a task adding keys for it alone;
+// --resume of the parent folder resumes each.
+func TestConfigFileTasks(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "text.txt")
+	os.WriteFile(text, []byte(strings.Repeat("the quick brown fox jumps over the lazy dog. ", 100)), 0o644)
+	cfg := filepath.Join(dir, "exp.toml")
+	os.WriteFile(cfg, []byte(`task = ["selective-copy", "char-lm"]
+model = "mingru,gru"
+seeds = 2
+steps = 6
+seq-len = 16
+dim = 8
+layers = 1
+batch = 4
+eval-every = 3
+eval-batches = 2
+quiet = true
+
+[selective-copy]
+copy-tokens = 2
+
+[char-lm]
+data = "`+text+`"
+sample = 0
+`), 0o644)
+	out := filepath.Join(dir, "exp")
+	code, stdout, stderr := bench(t, "run", "--config", cfg, "--lr", "1e-3,3e-3", "--out", out)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, task := range []string{"selective-copy", "char-lm"} {
+		rec, err := harness.ReadRecord(filepath.Join(out, task))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Task != task || len(rec.Results) != 8 || len(rec.Grid.LR) != 2 {
+			t.Fatalf("%s: task %s, %d results, grid %+v", task, rec.Task, len(rec.Results), rec.Grid)
+		}
+	}
+	if !strings.Contains(stdout, "best val loss") || !strings.Contains(stdout, "accuracy %") {
+		t.Fatalf("stdout lacks a task's tables:\n%s", stdout)
+	}
+	code, _, stderr = bench(t, "run", "--config", cfg, "--lr", "1e-3,3e-3", "--resume", out)
+	if code != ExitOK || !strings.Contains(stderr, "8 of 8 unit(s) finished") {
+		t.Fatalf("resume: exit %d: %s", code, stderr)
+	}
+	os.WriteFile(cfg, []byte("task = [\"selective-copy\"]\n[char-lmm]\nsteps = 3\n"), 0o644)
+	if code, _, stderr := bench(t, "run", "--config", cfg, "--dry-run"); code != ExitBadInput || !strings.Contains(stderr, `table [char-lmm] (did you mean "char-lm"?)`) {
+		t.Fatalf("a table of no task: exit %d: %s", code, stderr)
+	}
+}

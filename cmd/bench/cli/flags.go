@@ -12,7 +12,7 @@ import (
 // preset's for selective copying.
 func runFlags() []cli.Flag {
 	return withPresetDefaults([]cli.Flag{
-		&cli.StringFlag{Name: "config", Usage: "read the flags from this TOML experiment file: each key a flag name (model, layers, seeds, lr, steps, ...), lists for lists; flags given on the command line override it; examples in examples/"},
+		&cli.StringFlag{Name: "config", Usage: "read the flags from this TOML experiment file: each key a flag name (model, layers, seeds, lr, steps, ...), lists for lists, a [task] table for one task's keys, task = [...] for one experiment per task in <out>/<task>; flags given on the command line override it; examples in examples/"},
 		&cli.StringFlag{Name: "task", Value: "selective-copy", Usage: "task: selective-copy (Gu & Dao 2023 §3.1), char-lm (character-level text, tiny Shakespeare by default), sweep (training and inference cost against sequence length)"},
 		&cli.StringFlag{Name: "model", Value: "mingru", Usage: "model: mingru, minlstm, gru, lstm, transformer, mamba, a comma-separated list, or all (--task sweep: default all)"},
 		&cli.StringFlag{Name: "mode", Usage: "training mode of minGRU/minLSTM: parallel (log-space scan, Heinsen 2023), sequential (step-by-step recurrence), linear (linear-space scan) or chunked (chunked parallel scan), or all; default parallel (--task sweep: default all)"},

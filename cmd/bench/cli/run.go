@@ -57,8 +57,12 @@ func runAction(c *cli.Context) error {
 		return badInput("run takes no arguments, got %q (flags start with --)", c.Args().First())
 	}
 	if c.IsSet("config") {
-		if err := applyConfigFile(c); err != nil {
+		tasks, err := applyConfigFile(c)
+		if err != nil {
 			return err
+		}
+		if len(tasks) > 1 {
+			return runTasks(c, tasks)
 		}
 	}
 	if c.String("task") == "sweep" {
