@@ -305,7 +305,10 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 	return nil
 }
 
-// printSweepPlan prints what a --dry-run of the sweep p would measure.
+// printSweepPlan prints what a --dry-run of the sweep p would measure:
+// each point's analytic memory and a time estimated from a short timing
+// probe (harness.ProbeStepMs): its warm-up and timed steps, and the timed
+// forwards at a third of a step each.
 func printSweepPlan(w io.Writer, p *sweepPlan) error {
 	fmt.Fprintf(w, "Dry run: nothing measured or written. Sweep of %d model(s) × lengths %v, batch %d, %d+%d steps per point%s, --max-mem %s; output %s.\n\n",
 		len(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, shardNote(p.cfg.Shard, p.cfg.Shards), reports.HumanBytes(p.cfg.MaxMemBytes), p.out)
@@ -320,7 +323,7 @@ func printSweepPlan(w io.Writer, p *sweepPlan) error {
 		if err != nil {
 			return err
 		}
-		mem, would := humanBytes(est), "measure"
+		mem, would, secs := humanBytes(est), "measure", ""
 		if atLeast {
 			mem = "≥ " + mem
 		}
@@ -333,10 +336,19 @@ func printSweepPlan(w io.Writer, p *sweepPlan) error {
 			would = "finished"
 		case est > float64(p.cfg.MaxMemBytes):
 			would = "skip: over --max-mem"
+		default:
+			ms, ok, err := harness.ProbeStepMs(spec.Model, spec.Train, spec.T)
+			if err != nil {
+				return err
+			}
+			secs = "not probed: too big"
+			if ok {
+				secs = durationText(ms / 1e3 * (float64(spec.WarmupSteps+spec.Repeats) + float64(spec.Repeats)/3))
+			}
 		}
-		rows = append(rows, []string{fmt.Sprint(i), harness.ModelName(spec.Model), fmt.Sprint(spec.T), mem, would})
+		rows = append(rows, []string{fmt.Sprint(i), harness.ModelName(spec.Model), fmt.Sprint(spec.T), mem, secs, would})
 	}
-	return reports.Markdown(w, []string{"point", "model", "T", "analytic memory", "would"}, rows)
+	return reports.Markdown(w, []string{"point", "model", "T", "analytic memory", "est. time (probe)", "would"}, rows)
 }
 
 // pointsFile is the append-only JSON-lines log of finished points.
