@@ -27,7 +27,12 @@ type Record struct {
 	Planned []models.Config `json:"planned,omitempty"` // a training run's models, in the order trained (--resume checks them)
 	Results []Result        `json:"results"`
 	Sweep   *SweepConfig    `json:"sweep,omitempty"`  // task "sweep": what was swept (harness/sweep.go)
-	Points  []Point         `json:"points,omitempty"` // task "sweep": one per measured or skipped point, in the order finished
+	Points  []Point         `json:"points,omitempty"` // task "sweep": one per measured or skipped point, by index
+	Grid    *Grid           `json:"grid,omitempty"`   // a training run over several seeds or grid points (grid.go)
+	Units   []Unit          `json:"units,omitempty"`  // the whole plan, every shard's units (engine.go)
+	Shard   int             `json:"shard,omitempty"`  // a training run: this run trained the units with index ≡ Shard (mod Shards)
+	Shards  int             `json:"shards,omitempty"`
+	Config  map[string]any  `json:"config,omitempty"` // the resolved configuration: every setting, from flags and --config (config file keys)
 }
 
 // Eval is one evaluation on the held-out batches.
@@ -60,6 +65,7 @@ type Result struct {
 	Reason        string        `json:"reason,omitempty"`
 	Sample        string        `json:"sample,omitempty"`
 	Lengths       []LengthEval  `json:"lengths,omitempty"` // LengthTask: accuracy per held-out length, after training (lengthtask.go)
+	Unit          *Unit         `json:"unit,omitempty"` // the experiment unit this result is (engine.go)
 }
 
 // Stats summarises repeated timings.

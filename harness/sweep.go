@@ -111,6 +111,7 @@ type Point struct {
 	PeakRSSBytes int64         `json:"peak_rss_B"`                // measured peak resident set of the point's child process (VmHWM, see SelfPeakRSS; else rusage)
 	RusageRSS    int64         `json:"rusage_maxrss_B,omitempty"` // the child's getrusage ru_maxrss as the parent reads it (includes the parent's peak on Linux)
 	WallS        float64       `json:"wall_s"`                    // child process wall time, seconds
+	Unit         *Unit         `json:"unit,omitempty"`            // the experiment unit this point is (engine.go)
 }
 
 // NewPoint returns the identity of spec's point, with no measurements.

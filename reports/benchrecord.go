@@ -129,7 +129,7 @@ func repetitions(st harness.Stats) (vals []float64, iters []int) {
 // gives) followed by the exact metrics, which every line repeats.
 func trainResults(rec *harness.Record, r harness.Result) []Result {
 	T := seqLen(rec, r)
-	name := benchName("Train", rec.Task, r.Model.Mixer, r.Model.Mode, T)
+	name := benchName("Train", rec.Task, r.Model.Mixer, r.Model.Mode, T) + gridName(rec, r)
 	var exact []Metric
 	add := func(v float64, unit string) { exact = append(exact, Metric{v, unit}) }
 	add(float64(r.Memory.Total()), "analytic-B")

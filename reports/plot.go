@@ -55,6 +55,7 @@ type Panel struct {
 	// (O(T), O(T²) on time plots), anchored at the geometric mean of the
 	// series' values at the smallest x. They do not widen the y range.
 	Guides []float64
+	Bands  []Band // shaded spreads drawn under the lines (band.go)
 }
 
 // SavePNG draws the panels on a grid of cols columns (rows as needed,
@@ -85,6 +86,7 @@ func newPlot(pn Panel) (*plot.Plot, []legendEntry, error) {
 	p.X.Label.Text = pn.XLabel
 	p.Y.Label.Text = pn.YLabel
 	p.Add(plotter.NewGrid())
+	addBands(p, pn)
 	var entries []legendEntry
 	drawn := 0
 	yMin, yMax := math.Inf(1), math.Inf(-1)

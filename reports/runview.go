@@ -52,6 +52,9 @@ func taskSummary(rec *harness.Record) string {
 
 // ResultsTable writes the per-model results table of a training run.
 func ResultsTable(w io.Writer, rec *harness.Record) error {
+	if rec.Grid != nil {
+		return GridTables(w, rec) // seeds and grid points: grid.go
+	}
 	if rec.Task == "char-lm" {
 		header := []string{"model", "non-emb params", "state B/seq (KV B/token)", "FLOPs/token", "steps", "tokens seen", "best val loss (nats/char)", "bits/char", "at step", "wall s", "median ms/step", "tokens/s (mean)", "status"}
 		var rows [][]string
@@ -84,6 +87,9 @@ func ResultsTable(w io.Writer, rec *harness.Record) error {
 // training loss. The caption names the task, sizes, seed, steps and
 // machine (RunCaption).
 func LossPlot(path string, rec *harness.Record) error {
+	if rec.Grid != nil {
+		return gridLossPlot(path, rec) // mean curves with bands over seeds: grid.go
+	}
 	if len(rec.Results) == 0 || len(rec.Results[0].Evals) == 0 {
 		return nil // nothing to draw yet
 	}

@@ -205,7 +205,7 @@ func TestBadInputEveryCase(t *testing.T) {
 		{"merge foreign folder", []string{"merge", "--out", out, fx("foreign")}, "has no results.json: not an rnnbench results folder"},
 		{"merge truncated", []string{"merge", "--out", out, sweep, fx("truncated")}, "(truncated or foreign)"},
 		{"merge other schema", []string{"merge", "--out", out, sweep, fx("oldschema")}, "has results schema 7"},
-		{"merge a training run", []string{"merge", "--out", out, run}, "is a selective-copy run, not a sweep"},
+		{"merge a run with a sweep", []string{"merge", "--out", out, run, sweep}, "is not a shard of the same run"},
 		{"ci baseline of another schema", []string{"ci", "--baseline", fx("baseline-v2.txt")}, `schema "3"`},
 		{"ci baseline truncated", []string{"ci", "--baseline", fx("baseline-cut.txt")}, "is truncated"},
 		{"ci baseline cut mid-line", []string{"ci", "--baseline", fx("baseline-midline.txt")}, "want name, iterations and value-unit pairs"},

@@ -164,54 +164,77 @@ func ciAction(c *cli.Context) error {
 	return writeComparison(c.App.Writer, sw, "bench ci", base, cur, opt)
 }
 
-// runSuite trains and measures every model of s in this process and
-// returns the record (training results and sweep points) and the
-// calibrations measured before the first model, after each and at the end. Progress lines go to progress.
-// It returns an error if a model cannot be built or a point fails, or
-// ctx.Err() when cancelled.
+// runSuite trains and measures every model of s in this process, as a
+// plan of units on the experiment engine (no folder, no log: one job, in
+// plan order), and returns the record (training results and sweep points)
+// and the calibrations measured before the first model, after each and at
+// the end. Progress lines go to progress. It returns an error if a model
+// cannot be built or a point fails, or ctx.Err() when cancelled.
 func runSuite(ctx context.Context, s ciSuite, progress io.Writer) (*harness.Record, []harness.Calibration, error) {
+	taskCfg := map[string]any{"seq_len": s.Copy.T, "copy_tokens": s.Copy.K, "V": tasks.CopyVocab}
 	rec := &harness.Record{
 		Schema: harness.SchemaVersion, Task: "selective-copy", Started: time.Now().UTC(),
-		Machine: harness.ThisMachine(), Train: s.Train,
-		TaskCfg: map[string]any{"seq_len": s.Copy.T, "copy_tokens": s.Copy.K, "V": tasks.CopyVocab},
+		Machine: harness.ThisMachine(), Train: s.Train, TaskCfg: taskCfg,
 	}
-	cals := []harness.Calibration{harness.Calibrate(s.Calib)}
-	task := harness.NewCopyTask(s.Copy, s.Train.Batch, s.Train.EvalBatches, s.Eval)
+	// A unit's entry is its training result or its sweep point.
+	type entry struct {
+		res *harness.Result
+		pt  *harness.Point
+	}
+	var units []harness.Unit
 	for _, cfg := range s.Models {
-		m, err := models.New[float32](cfg, s.Train.Seed)
-		if err != nil {
-			return nil, nil, err
-		}
-		if s.wrap != nil {
-			s.wrap(m)
-		}
-		res := harness.Train(ctx, m, task, s.Train, nil)
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		rec.Results = append(rec.Results, res)
-		cals = append(cals, harness.Calibrate(s.Calib))
-		fmt.Fprintf(progress, "bench ci: train %-18s %8.2f ms/step  %s\n", res.Name, res.StepMs.Median, lastEval(res))
+		units = append(units, harness.Unit{Index: len(units), ID: harness.ModelName(cfg), Key: harness.UnitKey{
+			Kind: harness.UnitTrain, Task: rec.Task, TaskCfg: taskCfg, Model: cfg, Train: s.Train, T: s.Copy.T, B: s.Train.Batch}})
 	}
+	var points []harness.PointSpec
 	for _, cfg := range s.Models {
 		for _, T := range s.Points {
 			spec := s.Point
 			spec.Model, spec.T = cfg, T
 			spec.Train = s.Train
 			spec.Train.Batch, spec.Train.Steps = s.Point.Train.Batch, s.Point.WarmupSteps+s.Point.Repeats
-			p, err := harness.MeasurePoint(ctx, spec)
-			if err != nil {
-				if ctx.Err() != nil {
-					return nil, nil, ctx.Err()
+			points = append(points, spec)
+			units = append(units, harness.Unit{Index: len(units), ID: fmt.Sprintf("%s T=%d", harness.ModelName(cfg), T), Key: harness.UnitKey{
+				Kind: harness.UnitPoint, Task: "sweep", Model: cfg, Train: spec.Train, T: T, B: spec.Train.Batch, Warmup: spec.WarmupSteps, Repeats: spec.Repeats}})
+		}
+	}
+	cals := []harness.Calibration{harness.Calibrate(s.Calib)}
+	eng := harness.Engine[entry]{Units: units, Jobs: 1,
+		Run: func(ctx context.Context, u harness.Unit) (entry, bool, error) {
+			if u.Key.Kind == harness.UnitTrain {
+				spec := harness.TrainSpec{Unit: u, Copy: s.Copy, EvalSeed: s.Eval}
+				res, err := harness.RunTrainUnit(ctx, spec, harness.UnitEnv{Wrap: s.wrap})
+				if err == nil {
+					err = ctx.Err()
 				}
-				return nil, nil, fmt.Errorf("ci point %s T=%d: %w", p.Name, T, err)
+				return entry{res: &res}, true, err
+			}
+			p, err := harness.MeasurePoint(ctx, points[u.Index-len(s.Models)])
+			if err != nil && ctx.Err() == nil {
+				err = fmt.Errorf("ci point %s T=%d: %w", p.Name, p.T, err)
 			}
 			// The process's peak RSS so far is not this point's: only a sweep's
 			// child processes measure one per point.
 			p.PeakRSSBytes = 0
-			rec.Points = append(rec.Points, p)
-			fmt.Fprintf(progress, "bench ci: point %s\n", p)
-		}
+			return entry{pt: &p}, true, err
+		},
+		Done: func(_ harness.Unit, e entry, _ bool) error {
+			if r := e.res; r != nil {
+				rec.Results = append(rec.Results, *r)
+				cals = append(cals, harness.Calibrate(s.Calib))
+				fmt.Fprintf(progress, "bench ci: train %-18s %8.2f ms/step  %s\n", r.Name, r.StepMs.Median, lastEval(*r))
+			} else {
+				rec.Points = append(rec.Points, *e.pt)
+				fmt.Fprintf(progress, "bench ci: point %s\n", *e.pt)
+			}
+			return nil
+		},
+	}
+	if err := eng.Execute(ctx, nil); err != nil {
+		return nil, nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
 	}
 	cals = append(cals, harness.Calibrate(s.Calib))
 	return rec, cals, nil

@@ -23,11 +23,19 @@ func applyFlags(c *cli.Context, s *settings) error {
 		dst  *int
 		min  int
 	}{
-		{"layers", &s.Arch.L, 1}, {"dim", &s.Arch.D, 1}, {"expansion", &s.Arch.Expansion, 1},
+		{"dim", &s.Arch.D, 1}, {"expansion", &s.Arch.Expansion, 1},
 		{"heads", &s.Arch.H, 1}, {"state", &s.Arch.N, 1}, {"mlp", &s.Arch.MLP, 0},
 		{"seq-len", &s.SeqLen, 2}, {"copy-tokens", &s.CopyTokens, 1}, {"batch", &s.Train.Batch, 1},
 		{"steps", &s.Train.Steps, 1}, {"warmup", &s.Train.Warmup, 0}, {"eval-every", &s.Train.EvalEvery, 1},
 		{"eval-batches", &s.Train.EvalBatches, 1}, {"params", new(int), 1},
+	}
+	s.Layers = []int{s.Arch.L}
+	if c.IsSet("layers") {
+		ls, err := flagInts(c.String("layers"), "layers", 1)
+		if err != nil {
+			return err
+		}
+		s.Layers, s.Arch.L = ls, ls[0]
 	}
 	for _, f := range ints {
 		if !c.IsSet(f.flag) {
@@ -56,30 +64,64 @@ func applyFlags(c *cli.Context, s *settings) error {
 		if !c.IsSet(f.flag) {
 			continue
 		}
-		v := c.Float64(f.flag)
-		if v < f.min || v > f.max || (f.openMin && v == f.min) || (f.openMax && v == f.max) || v != v {
-			lo, hi := "[", "]"
-			if f.openMin {
-				lo = "("
-			}
-			if f.openMax {
-				hi = ")"
-			}
-			return badInput("--%s must be in %s%g, %g%s, got %g", f.flag, lo, f.min, f.max, hi, v)
+		vs, err := flagFloats(c, f.flag)
+		if err != nil {
+			return err
 		}
-		*f.dst = v
+		for _, v := range vs {
+			if v < f.min || v > f.max || (f.openMin && v == f.min) || (f.openMax && v == f.max) || v != v {
+				lo, hi := "[", "]"
+				if f.openMin {
+					lo = "("
+				}
+				if f.openMax {
+					hi = ")"
+				}
+				return badInput("--%s must be in %s%g, %g%s, got %g", f.flag, lo, f.min, f.max, hi, v)
+			}
+		}
+		*f.dst = vs[0]
+		switch f.flag {
+		case "lr":
+			s.LRs = vs
+		case "weight-decay":
+			s.WDs = vs
+		}
 	}
-	if c.IsSet("lr") && !c.IsSet("lr-min") {
-		s.Train.LRMin = s.Train.LR * ratio
+	if s.LRs == nil {
+		s.LRs = []float64{s.Train.LR}
 	}
-	if s.Train.LRMin > s.Train.LR {
-		return badInput("--lr-min %g is greater than --lr %g: the cosine decay ends at --lr-min, which must be ≤ --lr", s.Train.LRMin, s.Train.LR)
+	if s.WDs == nil {
+		s.WDs = []float64{s.Train.WeightDecay}
 	}
+	s.LRMins = nil
+	for _, lr := range s.LRs {
+		lrMin := s.Train.LRMin
+		if c.IsSet("lr") && !c.IsSet("lr-min") {
+			lrMin = lr * ratio
+		}
+		if lrMin > lr {
+			return badInput("--lr-min %g is greater than --lr %g: the cosine decay ends at --lr-min, which must be ≤ --lr", lrMin, lr)
+		}
+		s.LRMins = append(s.LRMins, lrMin)
+	}
+	s.Train.LRMin = s.LRMins[0]
 	if !c.IsSet("warmup") && s.Train.Warmup > 0 && s.Train.Warmup >= s.Train.Steps {
 		s.Train.Warmup = s.Train.Steps / 10 // the preset's warm-up would take the whole run
 	}
 	if c.IsSet("seed") {
 		s.Train.Seed = c.Uint64("seed")
+	}
+	s.Seeds = []uint64{s.Train.Seed}
+	if c.IsSet("seeds") {
+		if c.IsSet("seed") {
+			return badInput("--seed and --seeds both given: give one seed with --seed N, or several with --seeds")
+		}
+		seeds, err := parseSeeds(c.String("seeds"))
+		if err != nil {
+			return err
+		}
+		s.Seeds, s.Train.Seed = seeds, seeds[0]
 	}
 	if c.IsSet("temperature") && !(c.Float64("temperature") > 0) {
 		return badInput("--temperature must be > 0, got %g", c.Float64("temperature"))

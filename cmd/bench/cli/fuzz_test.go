@@ -97,26 +97,26 @@ func FuzzDecodeJSONLines(f *testing.F) {
 	f.Add([]byte("{}\n{\"index\": 1, \"T\": 8}\n{\"ind"))
 	f.Add([]byte("null\n\n[]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lines, err := decodeJSONLines[harness.Point](data, "points.jsonl")
+		lines, err := harness.DecodeLog[harness.Point](data, "points.jsonl")
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "points.jsonl line ") || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("error %q does not name the line in one line", err)
 			}
 			return
 		}
-		if len(lines.items) != len(lines.raw) {
-			t.Fatalf("%d items, %d raw lines", len(lines.items), len(lines.raw))
+		if len(lines.Items) != len(lines.Raw) {
+			t.Fatalf("%d items, %d raw lines", len(lines.Items), len(lines.Raw))
 		}
-		if lines.torn && bytes.HasSuffix(data, []byte("\n")) {
+		if lines.Torn && bytes.HasSuffix(data, []byte("\n")) {
 			t.Fatal("a file ending in a newline has a torn last line")
 		}
 		var again bytes.Buffer
-		for _, r := range lines.raw {
+		for _, r := range lines.Raw {
 			again.Write(r)
 			again.WriteByte('\n')
 		}
-		back, err := decodeJSONLines[harness.Point](again.Bytes(), "again")
-		if err != nil || back.torn || len(back.items) != len(lines.items) {
+		back, err := harness.DecodeLog[harness.Point](again.Bytes(), "again")
+		if err != nil || back.Torn || len(back.Items) != len(lines.Items) {
 			t.Fatalf("rewritten lines do not read back: %v", err)
 		}
 	})

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -13,22 +16,22 @@ import (
 )
 
 // mergeCommand is `bench merge --out DIR DIR...`: it combines the outputs
-// of sweep shards into one result set and report.
+// of shards (--shard i/n) of one run or sweep into one result set and report.
 func mergeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "merge",
-		Usage:     "combine the results folders of sweep shards (--shard i/n) into one result set and report",
+		Usage:     "combine the results folders of the shards (--shard i/n) of a run or sweep into one result set and report",
 		ArgsUsage: "DIR...",
-		Description: "Reads each DIR/results.json, checks that all are shards of the same sweep (same models, lengths,\n" +
-			"batch, steps, optimiser and seed; shards, limits and machines may differ) with no point twice, and\n" +
-			"writes --out/results.json, points.jsonl, results.md and the plots. Bad or mismatched inputs exit 2\n" +
-			"with nothing written.",
+		Description: "Reads each DIR/results.json, checks that all are shards of the same run or sweep (same plan of units:\n" +
+			"models, grid, seeds, lengths, batch, steps, optimiser; shards, limits and machines may differ) with no\n" +
+			"unit twice, and writes --out/results.json, the log (results.jsonl or points.jsonl), results.md and the\n" +
+			"plots. Bad or mismatched inputs exit 2 with nothing written.",
 		Flags: []cli.Flag{&cli.StringFlag{Name: "out", Required: true, Usage: "folder for the merged result set (created if missing; not one of the inputs)"}},
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 1 {
 				return badInput("merge needs at least one results folder (bench merge --out DIR DIR...)")
 			}
-			rec, warnings, err := mergeSweeps(c.Args().Slice(), c.String("out"))
+			rec, warnings, err := mergeShards(c.Args().Slice(), c.String("out"))
 			if err != nil {
 				return err
 			}
@@ -38,33 +41,41 @@ func mergeCommand() *cli.Command {
 			if err := writeMerged(c.String("out"), rec); err != nil {
 				return err
 			}
-			if err := reports.SweepSummary(c.App.Writer, rec); err != nil {
+			n, total := len(rec.Points), len(rec.Units)
+			if rec.Sweep != nil {
+				err = reports.SweepSummary(c.App.Writer, rec)
+				total = rec.Sweep.NumPoints()
+			} else {
+				n = len(rec.Results)
+				err = printTable(c.App.Writer, rec)
+			}
+			if err != nil {
 				return err
 			}
-			if ms := rec.Sweep; len(rec.Points) < ms.NumPoints() {
-				fmt.Fprintf(c.App.ErrWriter, "bench: warning: %d of %d points present; a shard may be missing\n", len(rec.Points), ms.NumPoints())
+			if n < total {
+				fmt.Fprintf(c.App.ErrWriter, "bench: warning: %d of %d units present; a shard may be missing\n", n, total)
 			}
-			fmt.Fprintf(c.App.ErrWriter, "bench: merged %d point(s) from %d folder(s) into %s\n", len(rec.Points), c.NArg(), c.String("out"))
+			fmt.Fprintf(c.App.ErrWriter, "bench: merged %d unit(s) from %d folder(s) into %s\n", n, c.NArg(), c.String("out"))
 			return nil
 		},
 	}
 }
 
-// mergeSweeps reads the sweep records in dirs and returns their union: the
-// first record's settings, machine and start time, all shards (Shard 0 of
-// 1), and every point sorted by index. It returns a usageError if a folder
-// has no readable record, is not a sweep, differs from the first
-// (harness.SameSweep), holds a point inconsistent with its config, shares a
-// point with another folder, or is out itself. The warnings name shards
-// measured on another kind of machine than the first (their timings do not
-// compare).
-func mergeSweeps(dirs []string, out string) (rec *harness.Record, warnings []string, err error) {
+// mergeShards reads the records in dirs and returns their union: the
+// first record's settings, machine and start time, all shards (shard 0 of
+// 1), and every unit's entry sorted by index. It returns a usageError if
+// a folder has no readable record, differs from the first (a sweep:
+// harness.SameSweep; a run: its settings and plan of units), holds an
+// entry that is not a unit of the plan, shares a unit with another
+// folder, or is out itself. The warnings name shards measured on another
+// kind of machine than the first (their timings do not compare).
+func mergeShards(dirs []string, out string) (rec *harness.Record, warnings []string, err error) {
 	absOut, _ := filepath.Abs(out)
 	if st, err := os.Stat(out); err == nil && !st.IsDir() {
 		return nil, nil, badInput("--out %s is a file; give a folder", out)
 	}
 	var merged *harness.Record
-	from := map[int]string{} // point index → folder
+	from := map[int]string{} // unit index → folder
 	for _, dir := range dirs {
 		if abs, _ := filepath.Abs(dir); abs == absOut {
 			return nil, nil, badInput("--out %s is also an input; write the merge to a new folder", out)
@@ -76,54 +87,117 @@ func mergeSweeps(dirs []string, out string) (rec *harness.Record, warnings []str
 		if merged != nil && (rec.Machine.CPU != merged.Machine.CPU || rec.Machine.Cores != merged.Machine.Cores || rec.Machine.GOMAXPROCS != merged.Machine.GOMAXPROCS) {
 			warnings = append(warnings, fmt.Sprintf("%s ran on %s; the report names only %s", dir, reports.MachineLine(rec.Machine), reports.MachineLine(merged.Machine)))
 		}
-		if rec.Task != "sweep" || rec.Sweep == nil {
-			return nil, nil, badInput("%s is a %s run, not a sweep: only sweep shards can be merged", dir, rec.Task)
-		}
 		if merged == nil {
 			cp := *rec
-			cfg := *rec.Sweep
-			cfg.Shard, cfg.Shards = 0, 1
-			cp.Sweep, cp.Points = &cfg, nil
+			if rec.Sweep != nil {
+				cfg := *rec.Sweep
+				cfg.Shard, cfg.Shards = 0, 1
+				cp.Sweep = &cfg
+			}
+			cp.Shard, cp.Shards, cp.Points, cp.Results = 0, 0, nil, nil
 			merged = &cp
-		} else if err := harness.SameSweep(merged, rec); err != nil {
-			return nil, nil, badInput("%s is not a shard of the same sweep as %s: %v", dir, dirs[0], err)
+		} else if err := sameExperiment(merged, rec); err != nil {
+			return nil, nil, badInput("%s is not a shard of the same %s as %s: %v", dir, kindName(merged), dirs[0], err)
 		}
-		for _, p := range rec.Points {
-			if p.Index < 0 || p.Index >= merged.Sweep.NumPoints() {
-				return nil, nil, badInput("%s: point index %d is outside the sweep's %d points", dir, p.Index, merged.Sweep.NumPoints())
-			}
-			if sp := merged.Sweep.Spec(p.Index, merged.Train); harness.ModelName(sp.Model) != p.Name || sp.T != p.T {
-				return nil, nil, badInput("%s: point %d is %s T=%d, but the sweep's point %d is %s T=%d", dir, p.Index, p.Name, p.T, p.Index, harness.ModelName(sp.Model), sp.T)
-			}
-			if prev, dup := from[p.Index]; dup {
-				return nil, nil, badInput("point %d (%s T=%d) is in both %s and %s: shards overlap", p.Index, p.Name, p.T, prev, dir)
-			}
-			from[p.Index] = dir
-			merged.Points = append(merged.Points, p)
+		if merged.Sweep != nil {
+			merged.Points, err = mergeEntries(merged.Points, rec.Points, merged, dir, from, pointUnit)
+		} else {
+			merged.Results, err = mergeEntries(merged.Results, rec.Results, merged, dir, from, resultUnit)
+		}
+		if err != nil {
+			return nil, nil, err
 		}
 		if rec.Started.Before(merged.Started) {
 			merged.Started = rec.Started
 		}
 	}
-	slices.SortFunc(merged.Points, func(a, b harness.Point) int { return a.Index - b.Index })
 	return merged, warnings, nil
 }
 
-// writeMerged writes a merged sweep into dir: results.json, points.jsonl
-// (every point, by index) and the views.
+// kindName is "sweep" or "run".
+func kindName(rec *harness.Record) string {
+	if rec.Sweep != nil {
+		return "sweep"
+	}
+	return "run"
+}
+
+// sameExperiment returns nil if b is a shard of the experiment a is.
+func sameExperiment(a, b *harness.Record) error {
+	if a.Sweep != nil || b.Sweep != nil {
+		return harness.SameSweep(a, b)
+	}
+	if a.Schema != b.Schema {
+		return fmt.Errorf("results schemas differ: %d and %d", a.Schema, b.Schema)
+	}
+	type identity struct {
+		Run   runIdentity    `json:"run"`
+		Units []harness.Unit `json:"units"`
+	}
+	id := func(r *harness.Record) identity {
+		return identity{runIdentity{r.Task, r.Train, r.TaskCfg, r.Planned, r.Grid}, r.Units}
+	}
+	if d := harness.FirstDiff(id(a), id(b)); d != "" {
+		return errors.New(strings.Replace(d, ", the flags give ", " in one, ", 1))
+	}
+	return nil
+}
+
+// mergeEntries adds the entries of the shard in dir to merged, checking
+// each against the plan of rec (its Units, or for sweeps its points), and
+// returns them sorted by unit index.
+func mergeEntries[R any](merged, add []R, rec *harness.Record, dir string, from map[int]string, unitOf func(*R) *harness.Unit) ([]R, error) {
+	for k := range add {
+		u := unitOf(&add[k])
+		if u == nil || u.Index < 0 || u.Index >= len(rec.Units) {
+			return nil, badInput("%s: entry %d names no unit of the plan", dir, k+1)
+		}
+		if d := harness.FirstDiff(u, rec.Units[u.Index]); d != "" {
+			return nil, badInput("%s: unit %q differs from the plan's: %s", dir, u.ID, strings.Replace(d, ", the flags give ", " there, ", 1))
+		}
+		if prev, dup := from[u.Index]; dup {
+			return nil, badInput("unit %d (%s) is in both %s and %s: shards overlap", u.Index, u.ID, prev, dir)
+		}
+		from[u.Index] = dir
+		merged = append(merged, add[k])
+	}
+	slices.SortFunc(merged, func(a, b R) int { return unitOf(&a).Index - unitOf(&b).Index })
+	return merged, nil
+}
+
+// writeMerged writes a merged run or sweep into dir: results.json, the
+// log (every entry, by index) and the views.
 func writeMerged(dir string, rec *harness.Record) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return badInput("cannot create --out %s: %v", dir, err)
 	}
-	f, err := os.Create(filepath.Join(dir, pointsFile))
+	var lines [][]byte
+	var err error
+	log, write := resultsFile, writeOutputs
+	if rec.Sweep != nil {
+		log, write = pointsFile, writeSweepOutputs
+		lines, err = marshalLines(rec.Points)
+	} else {
+		lines, err = marshalLines(rec.Results)
+	}
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	for _, p := range rec.Points {
-		if err := appendJSONLine(f, p); err != nil {
-			return err
-		}
+	if err := harness.RewriteLines(filepath.Join(dir, log), lines); err != nil {
+		return err
 	}
-	return writeSweepOutputs(dir, rec)
+	return write(dir, rec)
+}
+
+// marshalLines is each entry as one JSON line.
+func marshalLines[R any](entries []R) ([][]byte, error) {
+	var out [][]byte
+	for _, e := range entries {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }

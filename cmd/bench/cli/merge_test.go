@@ -109,7 +109,7 @@ func TestSweepShardsMergeToTheWhole(t *testing.T) {
 		{"overlapping shard", []string{s0, whole}, "shards overlap"},
 		{"mismatched config", []string{s0, other}, "is not a shard of the same sweep"},
 		{"other schema", []string{s0, foreign}, "has results schema 99"},
-		{"not a sweep", []string{run}, "not a sweep"},
+		{"a run and a sweep", []string{s0, run}, "is not a shard of the same sweep"},
 		{"missing folder", []string{s0, filepath.Join(dir, "nope")}, "cannot read results"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

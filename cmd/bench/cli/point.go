@@ -10,28 +10,46 @@ import (
 )
 
 // pointCommand is the hidden `bench point --json SPEC`: the child process
-// of a sweep. It measures the one point SPEC (a harness.PointSpec as JSON)
-// with harness.MeasurePoint and prints the harness.Point as one JSON line
-// on stdout. Its peak RSS is read by the parent, so it does nothing else.
+// that runs one unit of an experiment. SPEC is a harness.UnitSpec as
+// JSON: a sweep point (measured with harness.MeasurePoint; its peak RSS is
+// read by the parent, so it does nothing else) or a training unit (run
+// with harness.RunTrainUnit, progress on stderr, for --jobs > 1). It
+// prints the harness.Point or harness.Result as one JSON line on stdout.
 func pointCommand() *cli.Command {
 	return &cli.Command{
 		Name:   "point",
 		Hidden: true,
-		Usage:  "measure one sweep point in this process (run by bench run --task sweep)",
-		Flags:  []cli.Flag{&cli.StringFlag{Name: "json", Required: true, Usage: "the point, a harness.PointSpec as JSON"}},
+		Usage:  "run one unit of an experiment in this process (run by bench run --task sweep and --jobs)",
+		Flags:  []cli.Flag{&cli.StringFlag{Name: "json", Required: true, Usage: "the unit, a harness.UnitSpec as JSON"}},
 		Action: func(c *cli.Context) error {
-			var spec harness.PointSpec
+			var spec harness.UnitSpec
 			if err := json.Unmarshal([]byte(c.String("json")), &spec); err != nil {
 				return badInput("point --json: %v", err)
 			}
-			if err := spec.Validate(); err != nil {
-				return badInput("point --json: %v", err)
+			var out any
+			switch {
+			case spec.Point != nil && spec.Train == nil:
+				if err := spec.Point.Validate(); err != nil {
+					return badInput("point --json: %v", err)
+				}
+				pt, err := harness.MeasurePoint(c.Context, *spec.Point)
+				if err != nil {
+					return fmt.Errorf("%s T=%d: %w", pt.Name, pt.T, err)
+				}
+				out = pt
+			case spec.Train != nil && spec.Point == nil:
+				if err := spec.Train.Unit.Key.Model.Validate(); err != nil {
+					return badInput("point --json: %v", err)
+				}
+				res, err := harness.RunTrainUnit(c.Context, *spec.Train, harness.UnitEnv{Progress: c.App.ErrWriter})
+				if err != nil {
+					return err
+				}
+				out = res
+			default:
+				return badInput("point --json: give exactly one of \"point\" and \"train\"")
 			}
-			pt, err := harness.MeasurePoint(c.Context, spec)
-			if err != nil {
-				return fmt.Errorf("%s T=%d: %w", pt.Name, pt.T, err)
-			}
-			b, err := json.Marshal(pt)
+			b, err := json.Marshal(out)
 			if err != nil {
 				return err
 			}

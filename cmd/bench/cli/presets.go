@@ -14,6 +14,13 @@ type settings struct {
 	Train      harness.TrainConfig
 	Lengths    []int // sweep: the lengths T measured
 	Repeats    int   // sweep: timed training steps (and forwards) per point
+	// The grid of a training run (--seeds, --lr, --weight-decay lists):
+	// every combination is one unit. Train holds the first point.
+	Seeds  []uint64
+	LRs    []float64
+	LRMins []float64 // the cosine decay's end for each of LRs
+	WDs    []float64
+	Layers []int // the sizes: every model at each L (--layers list)
 }
 
 // Tasks lists the task names `bench run --task` accepts.

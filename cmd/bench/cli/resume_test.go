@@ -107,7 +107,7 @@ func TestRunResumeFromCheckpoint(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("resume: exit %d: %s", code, errs)
 	}
-	if !strings.Contains(errs, "1 of 2 model(s) finished") || !strings.Contains(errs, "gru continues from step 3") {
+	if !strings.Contains(errs, "1 of 2 unit(s) finished") || !strings.Contains(errs, "gru continues from step 3") {
 		t.Fatalf("resume did not say what it kept and continued:\n%s", errs)
 	}
 	sameResults(t, want, evalsOf(t, out))
@@ -152,17 +152,17 @@ func TestRunResumeWithoutCheckpointAndTornLine(t *testing.T) {
 	f.Close()
 
 	code, _, errs := bench(t, append(twoModels(out), "--resume", out)...)
-	if code != ExitOK || !strings.Contains(errs, "1 of 2 model(s) finished (a torn last line of results.jsonl dropped)") {
+	if code != ExitOK || !strings.Contains(errs, "1 of 2 unit(s) finished (1 torn or repeated line(s) of results.jsonl dropped)") {
 		t.Fatalf("resume: exit %d: %s", code, errs)
 	}
 	sameResults(t, evalsOf(t, ref), evalsOf(t, out))
-	lines, err := readJSONLines[harness.Result](filepath.Join(out, resultsFile))
-	if err != nil || lines.torn || len(lines.items) != 2 || lines.items[0].Name != "mingru/parallel" || lines.items[1].Name != "gru" {
-		t.Fatalf("results.jsonl after resume: %v, torn %v, %d lines", err, lines != nil && lines.torn, len(lines.items))
+	lines, err := harness.ReadLog[harness.Result](filepath.Join(out, resultsFile))
+	if err != nil || lines.Torn || len(lines.Items) != 2 || lines.Items[0].Name != "mingru/parallel" || lines.Items[1].Name != "gru" {
+		t.Fatalf("results.jsonl after resume: %v, torn %v, %d lines", err, lines != nil && lines.Torn, len(lines.Items))
 	}
 	// Resuming a finished run trains nothing and changes no result.
 	code, _, errs = bench(t, append(twoModels(out), "--resume", out)...)
-	if code != ExitOK || !strings.Contains(errs, "2 of 2 model(s) finished") {
+	if code != ExitOK || !strings.Contains(errs, "2 of 2 unit(s) finished") {
 		t.Fatalf("resume of a finished run: exit %d: %s", code, errs)
 	}
 	sameResults(t, evalsOf(t, ref), evalsOf(t, out))
@@ -241,7 +241,7 @@ func TestFirstDiff(t *testing.T) {
 		{rec{"copy", inner{6, 0.1}, map[string]any{"seq_len": 16}, []int{1, 3}}, "l[1] was 2, the flags give 3"},
 		{rec{"copy", inner{6, 0.1}, map[string]any{"seq_len": 16}, []int{1}}, "l was [1,2], the flags give [1]"},
 	} {
-		if got := firstDiff(a, tc.b); got != tc.want {
+		if got := harness.FirstDiff(a, tc.b); got != tc.want {
 			t.Errorf("firstDiff(%+v) = %q, want %q", tc.b, got, tc.want)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -47,13 +46,27 @@ type plan struct {
 	copy    tasks.SelectiveCopy
 	corpus  *tasks.Corpus
 	data    string
-	every   int        // --checkpoint-every, 0 for none
+	every   int            // --checkpoint-every, 0 for none
+	units   []harness.Unit // every model × learning rate × weight decay × seed
+	specs   []harness.TrainSpec
+	jobs    int
+	shard   int
+	shards  int
 	resume  *runResume // --resume: what the interrupted run finished
 }
 
 func runAction(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return badInput("run takes no arguments, got %q (flags start with --)", c.Args().First())
+	}
+	if c.IsSet("config") {
+		tasks, err := applyConfigFile(c)
+		if err != nil {
+			return err
+		}
+		if len(tasks) > 1 {
+			return runTasks(c, tasks)
+		}
 	}
 	if c.String("task") == "sweep" {
 		return sweepAction(c)
@@ -72,9 +85,6 @@ func runAction(c *cli.Context) error {
 	}
 	if c.Bool("dry-run") {
 		return printPlan(c.App.Writer, p)
-	}
-	if err := os.MkdirAll(p.out, 0o755); err != nil {
-		return badInput("cannot create --out %s: %v", p.out, err)
 	}
 	return execute(c.Context, c, p)
 }
@@ -116,6 +126,9 @@ func makePlan(c *cli.Context) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfgs, err = atSizes(cfgs, p.s.Layers); err != nil {
+		return nil, err
+	}
 	if c.IsSet("params") {
 		if cfgs, err = sizeToParams(cfgs, c.Int("params")); err != nil {
 			return nil, err
@@ -130,46 +143,100 @@ func makePlan(c *cli.Context) (*plan, error) {
 			return nil, badInput("--checkpoint-every must be an integer ≥ 1 (steps between checkpoints), got %d", p.every)
 		}
 	}
-	p.out = c.String("out")
-	if c.IsSet("resume") {
-		if p.out, err = resumeDir(p.out, c.String("resume")); err != nil {
-			return nil, err
-		}
-	}
-	if p.out == "" {
-		name := c.String("model")
-		if strings.Contains(name, ",") {
-			name = "multi"
-		}
-		p.out = filepath.Join("results", fmt.Sprintf("%s-%s-%s", p.task, name, time.Now().UTC().Format("20060102T150405Z")))
-	}
-	if st, err := os.Stat(p.out); err == nil && !st.IsDir() {
-		return nil, badInput("--out %s is a file; give a folder (it is created if missing)", p.out)
-	}
-	if c.IsSet("resume") {
-		if p.resume, err = loadRunResume(p.out, p); err != nil {
-			return nil, err
-		}
-	} else if err := refuseEarlierResults(p.out); err != nil {
+	if p.jobs, p.shard, p.shards, err = engineFlags(c); err != nil {
 		return nil, err
+	}
+	p.units = trainUnits(p)
+	name := c.String("model")
+	if strings.Contains(name, ",") {
+		name = "multi"
+	}
+	var prev *harness.Record
+	if p.out, prev, err = outDir(c, p.task+"-"+name); err != nil {
+		return nil, err
+	}
+	for _, u := range p.units {
+		p.specs = append(p.specs, harness.TrainSpec{
+			Unit: u, Copy: p.copy, Data: p.data, EvalFull: c.Bool("eval-full"), EvalSeed: u.Key.Train.Seed + harness.EvalSeedOffset,
+			Sample: c.Int("sample"), Temperature: c.Float64("temperature"), TopK: c.Int("top-k"),
+			CheckpointEvery: p.every, CheckpointPath: checkpointPath(p.out, u), Resume: c.IsSet("resume"),
+		})
+	}
+	if p.task != "char-lm" {
+		for i := range p.specs {
+			p.specs[i].Sample = 0
+		}
+	}
+	if c.IsSet("resume") {
+		if p.resume, err = loadRunResume(p.out, prev, p); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }
 
-// earlierResultFiles are the files whose presence in --out means an earlier
-// run or sweep wrote there.
-var earlierResultFiles = []string{"results.json", resultsFile, pointsFile}
-
-// refuseEarlierResults returns a usageError if the folder out already
-// holds results of an earlier run or sweep: a fresh run would replace or
-// mix them; --resume is the way to continue one.
-func refuseEarlierResults(out string) error {
-	for _, f := range earlierResultFiles {
-		if _, err := os.Lstat(filepath.Join(out, f)); err == nil {
-			return badInput("--out %s already holds results from an earlier run: continue it with --resume %s, or choose another folder", out, out)
+// trainUnits expands the plan's models over the grid: for each model,
+// each learning rate, each weight decay and each seed, one unit. A unit's
+// ID is the model's name, followed by the grid values of the axes that
+// have more than one ("mingru/parallel lr=0.003 seed=2").
+func trainUnits(p *plan) []harness.Unit {
+	taskCfg := taskConfig(p)
+	var units []harness.Unit
+	for _, cfg := range p.configs {
+		for li, lr := range p.s.LRs {
+			for _, wd := range p.s.WDs {
+				for _, seed := range p.s.Seeds {
+					tr := p.s.Train
+					tr.LR, tr.LRMin, tr.WeightDecay, tr.Seed = lr, p.s.LRMins[li], wd, seed
+					group := harness.ModelName(cfg)
+					if len(p.s.Layers) > 1 {
+						group += fmt.Sprintf(" L=%d", cfg.L)
+					}
+					id := group
+					if len(p.s.LRs) > 1 {
+						id += fmt.Sprintf(" lr=%g", lr)
+					}
+					if len(p.s.WDs) > 1 {
+						id += fmt.Sprintf(" wd=%g", wd)
+					}
+					if len(p.s.Seeds) > 1 {
+						id += fmt.Sprintf(" seed=%d", seed)
+					}
+					units = append(units, harness.Unit{Index: len(units), ID: id, Group: group, Key: harness.UnitKey{
+						Kind: harness.UnitTrain, Task: p.task, TaskCfg: taskCfg, Model: cfg, Train: tr, T: p.s.SeqLen, B: tr.Batch,
+					}})
+				}
+			}
 		}
 	}
-	return nil
+	return units
+}
+
+// grid is the run's record of its grid, nil for one seed at one point.
+func (p *plan) grid() *harness.Grid {
+	if len(p.s.Seeds) == 1 && len(p.s.LRs) == 1 && len(p.s.WDs) == 1 && len(p.s.Layers) == 1 {
+		return nil
+	}
+	g := &harness.Grid{Seeds: p.s.Seeds, LR: p.s.LRs, WeightDecay: p.s.WDs, Metric: harness.GridMetric(p.task)}
+	if len(p.s.Layers) > 1 {
+		g.Layers = p.s.Layers
+	}
+	return g
+}
+
+// atSizes returns each config at each number of layers (model-major).
+func atSizes(cfgs []models.Config, layers []int) ([]models.Config, error) {
+	var out []models.Config
+	for _, c := range cfgs {
+		for _, L := range layers {
+			c.L = L
+			if err := c.Validate(); err != nil {
+				return nil, badInput("%v", err)
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // checkMemory refuses a plan whose analytic training memory — parameters,
@@ -215,33 +282,96 @@ func humanBytes(b float64) string {
 	return reports.HumanBytes(int64(b))
 }
 
-// printPlan prints what a --dry-run of p would run.
+// printPlan prints what a --dry-run of p would run: one row per unit of
+// this shard, with its analytic memory and a time estimated from a short
+// timing probe of its model on this machine (harness.ProbeStepMs).
 func printPlan(w io.Writer, p *plan) error {
-	fmt.Fprintf(w, "Dry run: nothing trained or written. Task %s, T=%d, batch %d, up to %d steps, seed %d; output %s.\n\n",
-		p.task, p.s.SeqLen, p.s.Train.Batch, p.s.Train.Steps, p.s.Train.Seed, p.out)
+	seeds := fmt.Sprintf("seed %d", p.s.Train.Seed)
+	if len(p.s.Seeds) > 1 {
+		seeds = fmt.Sprintf("seeds %v", p.s.Seeds)
+	}
+	fmt.Fprintf(w, "Dry run: nothing trained or written. Task %s, T=%d, batch %d, up to %d steps, %s; %d unit(s)%s; output %s.\n\n",
+		p.task, p.s.SeqLen, p.s.Train.Batch, p.s.Train.Steps, seeds, len(p.units), shardNote(p.shard, p.shards), p.out)
 	printSettings(w, p) // official.go
+	probe := map[models.Config]float64{} // ms per step of each model config
 	var rows [][]string
-	for i, cfg := range p.configs {
-		m, err := models.New[float32](cfg, p.s.Train.Seed)
+	var total float64
+	for _, u := range p.units {
+		if !harness.UnitInShard(u.Index, p.shard, p.shards) {
+			continue
+		}
+		i := slices.Index(p.configs, u.Key.Model)
+		m, err := models.New[float32](u.Key.Model, u.Key.Train.Seed)
 		if err != nil {
 			return err
 		}
-		state := "train"
-		switch {
-		case p.resume != nil && i < len(p.resume.done):
-			state = "finished: " + p.resume.done[i].Status
-		case p.resume != nil && p.resume.ckpts[i] != nil:
-			state = fmt.Sprintf("continue from step %d", p.resume.ckpts[i].Step())
+		state, est := "train", ""
+		if r := p.resume; r != nil {
+			if res, ok := r.prior.Entries[u.Index]; ok {
+				state = "finished: " + res.Status
+			} else if ck := r.ckpts[u.Index]; ck != nil {
+				state = fmt.Sprintf("continue from step %d", ck.Step())
+			}
 		}
-		rows = append(rows, []string{harness.ModelName(cfg), fmt.Sprint(cfg.D), fmt.Sprint(m.PS.CountNonEmbedding()), fmt.Sprint(m.PS.Count()), humanBytes(p.memory[i]), state})
+		if !strings.HasPrefix(state, "finished") {
+			ms, probed := probe[u.Key.Model]
+			if !probed {
+				ok := false
+				if ms, ok, err = harness.ProbeStepMs(u.Key.Model, u.Key.Train, u.Key.T); err != nil {
+					return err
+				}
+				if !ok {
+					ms = -1 // too big for a short probe
+				}
+				probe[u.Key.Model] = ms
+			}
+			est = "not probed: too big"
+			if ms >= 0 {
+				tr := u.Key.Train
+				if r := p.resume; r != nil && r.ckpts[u.Index] != nil {
+					tr.Steps -= r.ckpts[u.Index].Step() // the steps left
+				}
+				secs := harness.EstimateUnitSeconds(ms, tr)
+				total += secs
+				est = fmt.Sprintf("%s (%.3g ms/step)", durationText(secs), ms)
+			}
+		}
+		rows = append(rows, []string{u.ID, fmt.Sprint(u.Key.Model.D), fmt.Sprint(m.PS.CountNonEmbedding()), fmt.Sprint(m.PS.Count()), humanBytes(p.memory[i]), est, state})
 	}
-	return reports.Markdown(w, []string{"model", "D", "non-emb params", "params", "training memory", "would"}, rows)
+	if err := reports.Markdown(w, []string{"unit", "D", "non-emb params", "params", "training memory", "est. time (probe)", "would"}, rows); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nEstimated time: up to %s in all for the probed units (steps and evaluations at each model's step time, probed at B ≤ 4, T ≤ 128 and scaled by FLOPs; an early stop at --target-acc shortens it)", durationText(total))
+	if p.jobs > 1 {
+		fmt.Fprintf(w, "; with --jobs %d, about %s if the units share this machine's cores well", p.jobs, durationText(total/float64(min(p.jobs, len(rows)))))
+	}
+	fmt.Fprintln(w, ".")
+	return nil
 }
 
-// execute trains every model in turn, appending each finished model's
-// Result to results.jsonl and rewriting the record and views after each.
-// With --resume, the finished models are taken from p.resume and models
-// with a checkpoint continue from it.
+// durationText writes seconds as "45 s", "12 min" or "3.5 h".
+func durationText(s float64) string {
+	switch {
+	case s < 90:
+		return fmt.Sprintf("%.2g s", s)
+	case s < 90*60:
+		return fmt.Sprintf("%.0f min", s/60)
+	}
+	return fmt.Sprintf("%.2g h", s/3600)
+}
+
+// shardNote is ", shard i/n" for a sharded experiment, else "".
+func shardNote(shard, shards int) string {
+	if shards <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(", shard %d/%d", shard, shards)
+}
+
+// execute trains every unit of the plan (of this shard) on the engine,
+// appending each finished one to results.jsonl and rewriting the record
+// and views after each. With --resume, the finished units are taken from
+// p.resume and units with a checkpoint continue from it.
 func execute(ctx context.Context, c *cli.Context, p *plan) error {
 	stderr := c.App.ErrWriter
 	progress := stderr
@@ -251,113 +381,84 @@ func execute(ctx context.Context, c *cli.Context, p *plan) error {
 	rec := &harness.Record{
 		Schema: harness.SchemaVersion, Task: p.task, Started: time.Now().UTC(),
 		Machine: harness.ThisMachine(), Train: p.s.Train, TaskCfg: taskConfig(p), Planned: p.configs,
+		Grid: p.grid(), Units: p.units, Config: resolvedConfig(c),
 	}
-	var done []harness.Result
-	jsonlFlags := os.O_CREATE | os.O_TRUNC | os.O_WRONLY | os.O_APPEND
+	if p.shards > 1 {
+		rec.Shard, rec.Shards = p.shard, p.shards
+	}
+	x := &experiment[harness.Result]{
+		eng:   harness.Engine[harness.Result]{Dir: p.out, Log: resultsFile, Units: p.units, Shard: p.shard, Shards: p.shards, Jobs: p.jobs},
+		rec:   rec,
+		place: func(rec *harness.Record, rs []harness.Result) { rec.Results = rs },
+		write: writeOutputs,
+		after: func(u harness.Unit, res harness.Result, _ bool) {
+			if res.Status == "diverged" {
+				fmt.Fprintf(stderr, "bench: warning: %s diverged after %d step(s): %s; its results so far are kept, going on\n", u.ID, res.Steps, res.Reason)
+			}
+		},
+	}
 	if r := p.resume; r != nil {
-		rec.Started, done = r.started, r.done
-		if err := rewriteJSONLines(filepath.Join(p.out, resultsFile), r.raw); err != nil {
-			return fmt.Errorf("writing results to %s: %w", p.out, err)
+		x.prior = r.prior
+		if !r.started.IsZero() {
+			rec.Started = r.started
 		}
-		jsonlFlags &^= os.O_TRUNC
-		torn := ""
-		if r.torn {
-			torn = " (a torn last line of " + resultsFile + " dropped)"
-		}
-		fmt.Fprintf(stderr, "bench: resuming %s: %d of %d model(s) finished%s\n", p.out, len(done), len(p.configs), torn)
-	}
-	jsonl, err := os.OpenFile(filepath.Join(p.out, resultsFile), jsonlFlags, 0o644)
-	if err != nil {
-		return fmt.Errorf("writing results to %s: %w", p.out, err)
-	}
-	defer jsonl.Close()
-	if p.resume == nil { // a fresh run: an earlier run's checkpoints in --out are not its own
-		for _, cfg := range p.configs {
-			if err := os.Remove(checkpointPath(p.out, cfg)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	} else { // a fresh run: an earlier run's checkpoints in --out are not its own
+		for _, sp := range p.specs {
+			if err := os.Remove(sp.CheckpointPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("removing an old checkpoint: %w", err)
 			}
 		}
 	}
-	if p.every > 0 {
-		if err := os.MkdirAll(filepath.Join(p.out, checkpointDir), 0o755); err != nil {
-			return fmt.Errorf("writing checkpoints to %s: %w", p.out, err)
-		}
+	exe, err := os.Executable()
+	if err != nil && p.jobs > 1 {
+		return fmt.Errorf("cannot find the bench binary to run units in: %w", err)
 	}
-	nEval := p.s.Train.EvalBatches
-	var task harness.Task
-	if p.corpus != nil {
-		task = harness.NewTextTask(p.corpus, p.s.Train.Batch, p.s.SeqLen, nEval, p.s.Train.Seed+1_000_003, c.Bool("eval-full"))
-	} else {
-		task = harness.NewCopyTask(p.copy, p.s.Train.Batch, nEval, p.s.Train.Seed+1_000_003)
+	x.eng.Run = func(ctx context.Context, u harness.Unit) (harness.Result, bool, error) {
+		res, err := trainUnit(ctx, p, u, exe, stderr, progress)
+		return res, err == nil && res.Status != "interrupted", err
 	}
-	fmt.Fprintf(stderr, "bench: %s on %s, %d model(s), writing %s\n", p.task, rec.Machine.CPU, len(p.configs), p.out)
-	wrote := false
-	for i, cfg := range p.configs {
-		if i < len(done) {
-			rec.Results = append(rec.Results, done[i])
-			continue
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		m, err := models.New[float32](cfg, p.s.Train.Seed)
-		if err != nil {
-			return err
-		}
-		opt := harness.TrainOptions{CheckpointEvery: p.every, CheckpointPath: checkpointPath(p.out, cfg)}
-		if p.resume != nil {
-			opt.Resume = p.resume.ckpts[i]
-			if ck := opt.Resume; ck != nil {
-				fmt.Fprintf(stderr, "bench: %s continues from step %d (%s)\n", harness.ModelName(cfg), ck.Step(), ck.Path)
-			}
-		}
-		if testStepHook != nil {
-			opt.OnStep = func(n int, s *harness.Stepper) { testStepHook(i, n, s) }
-		}
-		res, err := harness.TrainWith(ctx, m, task, p.s.Train, progress, opt)
-		if err != nil {
-			return err
-		}
-		if p.corpus != nil && c.Int("sample") > 0 && res.Steps > 0 && res.Status != "interrupted" {
-			rng := rand.New(rand.NewPCG(p.s.Train.Seed, 0x5a3b1e))
-			gen := harness.Sample(m, []int32{p.corpus.Train[0]}, c.Int("sample"), c.Float64("temperature"), c.Int("top-k"), rng)
-			res.Sample = p.corpus.Decode(gen)
-		}
-		rec.Results = append(rec.Results, res)
-		if res.Status == "diverged" {
-			fmt.Fprintf(stderr, "bench: warning: %s diverged after %d step(s): %s; its results so far are kept, going on\n", res.Name, res.Steps, res.Reason)
-		}
-		if res.Status != "interrupted" {
-			if err := appendJSONLine(jsonl, res); err != nil {
-				return fmt.Errorf("writing results to %s: %w", p.out, err)
-			}
-		}
-		if err := writeOutputs(p.out, rec); err != nil {
-			return fmt.Errorf("writing results to %s: %w", p.out, err)
-		}
-		wrote = true
-	}
-	if !wrote { // nothing trained (all finished before a resume, or interrupted at once)
-		if err := writeOutputs(p.out, rec); err != nil {
-			return fmt.Errorf("writing results to %s: %w", p.out, err)
-		}
+	fmt.Fprintf(stderr, "bench: %s on %s, %d model(s) in %d unit(s)%s, writing %s\n", p.task, rec.Machine.CPU, len(p.configs), len(p.units), shardNote(p.shard, p.shards), p.out)
+	if err := x.execute(ctx, stderr); err != nil {
+		return err
 	}
 	if err := printTable(c.App.Writer, rec); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "bench: wrote %s\n", p.out)
 	if ctx.Err() != nil {
-		how := "--resume " + p.out + " with the same flags continues it"
+		how := "continues it"
 		if p.every == 0 {
-			how += " (the unfinished model starts over; --checkpoint-every N keeps its progress)"
+			how += " (the unfinished units start over; --checkpoint-every N keeps their progress)"
 		}
-		return cli.Exit("interrupted; finished results are in "+p.out+"; "+how, ExitInterrupt)
+		return interrupted("results", p.out, how)
 	}
 	return nil
 }
 
+// trainUnit runs unit u of p: in this process, or with --jobs > 1 in a
+// child process of exe (the same bits either way).
+func trainUnit(ctx context.Context, p *plan, u harness.Unit, exe string, stderr, progress io.Writer) (harness.Result, error) {
+	spec := p.specs[u.Index]
+	if p.every > 0 {
+		if err := os.MkdirAll(filepath.Dir(spec.CheckpointPath), 0o755); err != nil {
+			return harness.Result{}, fmt.Errorf("writing checkpoints to %s: %w", p.out, err)
+		}
+	}
+	if r := p.resume; r != nil && r.ckpts[u.Index] != nil {
+		fmt.Fprintf(stderr, "bench: %s continues from step %d (%s)\n", u.ID, r.ckpts[u.Index].Step(), spec.CheckpointPath)
+	}
+	if p.jobs > 1 {
+		return harness.RunTrainProcess(ctx, exe, spec, progress)
+	}
+	env := harness.UnitEnv{Corpus: p.corpus, Progress: progress}
+	if testStepHook != nil {
+		env.OnStep = func(n int, s *harness.Stepper) { testStepHook(u.Index, n, s) }
+	}
+	return harness.RunTrainUnit(ctx, spec, env)
+}
+
 // testStepHook, if set by a test, is called after every training step
-// with the model's index in the plan, the steps taken and the Stepper: it
+// of a unit run in this process with the unit's index in the plan, the steps taken and the Stepper: it
 // interrupts runs and injects faults at exact steps. Nil in bench.
 var testStepHook func(model, steps int, s *harness.Stepper)
 

@@ -222,7 +222,7 @@ func TestRunSIGTERMSavesAndResumes(t *testing.T) {
 	if len(rec.Results) != 1 || r.Status != "interrupted" || r.Steps < 1 || r.Reason != "stopped before step "+strconv.Itoa(r.Steps) {
 		t.Fatalf("record after SIGTERM: %d results, %s %q after %d steps", len(rec.Results), r.Status, r.Reason, r.Steps)
 	}
-	ck, err := harness.LoadCheckpoint(checkpointPath(out, rec.Planned[0]))
+	ck, err := harness.LoadCheckpoint(checkpointPath(out, rec.Units[0]))
 	if err != nil || ck.Step() != r.Steps {
 		t.Fatalf("checkpoint after SIGTERM: %v (want step %d)", err, r.Steps)
 	}

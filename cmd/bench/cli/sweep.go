@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -29,8 +28,8 @@ import (
 
 // runOnlyFlags apply to training runs only; sweepOnlyFlags to sweeps only.
 var (
-	runOnlyFlags   = []string{"seq-len", "copy-tokens", "steps", "warmup", "eval-every", "eval-batches", "eval-full", "target-acc", "data", "sample", "temperature", "top-k", "checkpoint-every"}
-	sweepOnlyFlags = []string{"lengths", "max-mem", "point-timeout", "repeats", "shard", "shard-count"}
+	runOnlyFlags   = []string{"seq-len", "copy-tokens", "steps", "warmup", "eval-every", "eval-batches", "eval-full", "target-acc", "data", "sample", "temperature", "top-k", "checkpoint-every", "seeds"}
+	sweepOnlyFlags = []string{"lengths", "max-mem", "point-timeout", "repeats"}
 )
 
 // rejectFlags returns a usageError if any of names was set on the command line.
@@ -77,7 +76,16 @@ type sweepPlan struct {
 	train   harness.TrainConfig
 	out     string
 	timeout time.Duration
-	resume  *sweepResume // --resume: the points the interrupted sweep finished
+	units   []harness.Unit // one per point, Index = point index
+	jobs    int
+	config  map[string]any // the resolved flags, for the record
+	resume  *sweepResume   // --resume: the points the interrupted sweep finished
+}
+
+// sweepResume is what an interrupted sweep left in its folder.
+type sweepResume struct {
+	started time.Time // zero when killed before its first record
+	prior   *harness.Finished[harness.Point]
 }
 
 // makeSweepPlan validates every flag of a sweep and returns the plan, or a
@@ -92,6 +100,9 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 	}
 	if err := applyFlags(c, &s); err != nil {
 		return nil, err
+	}
+	if len(s.LRs) > 1 || len(s.WDs) > 1 || len(s.Layers) > 1 {
+		return nil, badInput("--lr, --weight-decay and --layers take one value for --task sweep (a sweep times steps at one size; it does not tune)")
 	}
 	if c.IsSet("lengths") {
 		ls, err := parseLengths(c.String("lengths"))
@@ -136,7 +147,7 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 	if timeout <= 0 {
 		return nil, badInput("--point-timeout must be positive, got %s", timeout)
 	}
-	shard, shards, err := resolveShard(c.String("shard"), c.Int("shard-count"), os.Getenv)
+	jobs, shard, shards, err := engineFlags(c)
 	if err != nil {
 		return nil, err
 	}
@@ -146,43 +157,54 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 			MaxMemBytes: maxMem, PointTimeoutS: timeout.Seconds(), Shard: shard, Shards: shards,
 		},
 		train:   s.Train,
-		out:     c.String("out"),
 		timeout: timeout,
+		jobs:    jobs,
 	}
 	p.train.Steps = p.cfg.WarmupSteps + p.cfg.Repeats
 	p.train.EvalEvery, p.train.EvalBatches, p.train.TargetAcc = 0, 0, 0
-	if c.IsSet("resume") {
-		if p.out, err = resumeDir(p.out, c.String("resume")); err != nil {
-			return nil, err
-		}
+	for i := range p.cfg.NumPoints() {
+		sp := p.cfg.Spec(i, p.train)
+		p.units = append(p.units, harness.Unit{Index: i, ID: fmt.Sprintf("%s T=%d", harness.ModelName(sp.Model), sp.T), Key: harness.UnitKey{
+			Kind: harness.UnitPoint, Task: "sweep", Model: sp.Model, Train: sp.Train, T: sp.T, B: sp.Train.Batch, Warmup: sp.WarmupSteps, Repeats: sp.Repeats,
+		}})
 	}
-	if p.out == "" {
-		name := model
-		if strings.Contains(name, ",") {
-			name = "multi"
-		}
-		p.out = filepath.Join("results", fmt.Sprintf("sweep-%s-%s", name, time.Now().UTC().Format("20060102T150405Z")))
+	name := model
+	if strings.Contains(name, ",") {
+		name = "multi"
 	}
-	if st, err := os.Stat(p.out); err == nil && !st.IsDir() {
-		return nil, badInput("--out %s is a file; give a folder (it is created if missing)", p.out)
-	}
-	if c.IsSet("resume") {
-		if p.resume, err = loadSweepResume(p.out, p); err != nil {
-			return nil, err
-		}
-	} else if err := refuseEarlierResults(p.out); err != nil {
+	var prev *harness.Record
+	if p.out, prev, err = outDir(c, "sweep-"+name); err != nil {
 		return nil, err
+	}
+	if c.IsSet("resume") {
+		if p.resume, err = loadSweepResume(p.out, prev, p); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }
 
-// shardText is prefix+"shard i/n" for a sharded sweep, "" for one that
-// measures all its points.
-func shardText(cfg harness.SweepConfig, prefix string) string {
-	if cfg.Shards <= 1 {
-		return ""
+// loadSweepResume reads the points the interrupted sweep in dir (whose
+// record is rec, nil if it wrote none) finished and checks them against
+// the plan p.
+func loadSweepResume(dir string, rec *harness.Record, p *sweepPlan) (*sweepResume, error) {
+	r := &sweepResume{}
+	if rec != nil {
+		if rec.Task != "sweep" || rec.Sweep == nil {
+			return nil, badInput("--resume %s holds a %s run, not a sweep: resume it without --task sweep", dir, rec.Task)
+		}
+		type identity struct {
+			Sweep harness.SweepConfig `json:"sweep"`
+			Train harness.TrainConfig `json:"train"`
+		}
+		if err := sameSettings(dir, "sweep", identity{*rec.Sweep, rec.Train}, identity{p.cfg, p.train}); err != nil {
+			return nil, err
+		}
+		r.started = rec.Started
 	}
-	return fmt.Sprintf("%sshard %d/%d", prefix, cfg.Shard, cfg.Shards)
+	var err error
+	r.prior, err = loadFinished(dir, pointsFile, p.units, p.cfg.Shard, p.cfg.Shards, pointUnit)
+	return r, err
 }
 
 // maxRepeats bounds --repeats: each point times that many steps.
@@ -210,17 +232,15 @@ func sweepAction(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("cannot find the bench binary to run each point in: %w", err)
 	}
-	if err := os.MkdirAll(p.out, 0o755); err != nil {
-		return badInput("cannot create --out %s: %v", p.out, err)
-	}
 	progress := c.App.ErrWriter
 	if c.Bool("quiet") {
 		progress = io.Discard
 	}
+	p.config = resolvedConfig(c)
 	return runSweep(c.Context, p, exe, c.App.Writer, c.App.ErrWriter, progress)
 }
 
-// runSweep measures the plan's points of this shard in index order, each
+// runSweep measures the plan's points of this shard on the engine, each
 // in a child process of exe, appending each to points.jsonl and rewriting
 // the outputs after each point. With p.resume, the points it holds are
 // kept and not measured again. It prints the summary tables to stdout and
@@ -229,72 +249,47 @@ func sweepAction(c *cli.Context) error {
 func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, progress io.Writer) error {
 	rec := &harness.Record{
 		Schema: harness.SchemaVersion, Task: "sweep", Started: time.Now().UTC(),
-		Machine: harness.ThisMachine(), Train: p.train, Sweep: &p.cfg,
+		Machine: harness.ThisMachine(), Train: p.train, Sweep: &p.cfg, Units: p.units, Config: p.config,
 	}
-	done := map[int]bool{}
-	jsonlFlags := os.O_CREATE | os.O_TRUNC | os.O_WRONLY | os.O_APPEND
+	fits := harness.NewFitCache(p.cfg.Batch, float64(p.cfg.MaxMemBytes))
+	t0 := time.Now()
+	k, todo := 0, 0
+	x := &experiment[harness.Point]{
+		eng: harness.Engine[harness.Point]{Dir: p.out, Log: pointsFile, Units: p.units, Shard: p.cfg.Shard, Shards: p.cfg.Shards, Jobs: p.jobs,
+			Run: func(ctx context.Context, u harness.Unit) (harness.Point, bool, error) {
+				pt, err := harness.MeasureInChild(ctx, exe, p.cfg.Spec(u.Index, p.train), fits, p.cfg.MaxMemBytes, p.timeout, humanBytes)
+				pt.Unit = &u
+				return pt, err == nil, err
+			}},
+		rec:   rec,
+		place: func(rec *harness.Record, pts []harness.Point) { rec.Points = pts },
+		write: writeSweepOutputs,
+		after: func(_ harness.Unit, pt harness.Point, _ bool) {
+			k++
+			fmt.Fprintf(progress, "[%d/%d %s] %s\n", k, todo, time.Since(t0).Round(time.Second), pt)
+		},
+	}
 	if r := p.resume; r != nil {
-		rec.Started, rec.Points = r.started, r.done
-		for _, pt := range r.done {
-			done[pt.Index] = true
+		x.prior = r.prior
+		if !r.started.IsZero() {
+			rec.Started = r.started
 		}
-		if err := rewriteJSONLines(filepath.Join(p.out, pointsFile), r.raw); err != nil {
-			return fmt.Errorf("writing results to %s: %w", p.out, err)
-		}
-		jsonlFlags &^= os.O_TRUNC
-		dropped := ""
-		if r.dropped > 0 {
-			dropped = fmt.Sprintf(" (%d torn or repeated line(s) of %s dropped)", r.dropped, pointsFile)
-		}
-		fmt.Fprintf(stderr, "bench: resuming %s: %d point(s) finished%s\n", p.out, len(r.done), dropped)
 	}
-	jsonl, err := os.OpenFile(filepath.Join(p.out, pointsFile), jsonlFlags, 0o644)
-	if err != nil {
-		return fmt.Errorf("writing results to %s: %w", p.out, err)
+	var done map[int]harness.Point
+	if x.prior != nil {
+		done = x.prior.Entries
 	}
-	defer jsonl.Close()
-	if err := writeSweepOutputs(p.out, rec); err != nil {
+	todo = len(x.eng.Pending(done))
+	fmt.Fprintf(stderr, "bench: sweep of %s × %d length(s), %d point(s) to measure%s, on %s, writing %s\n",
+		modelCount(p.cfg.Models), len(p.cfg.Lengths), todo, shardNote(p.cfg.Shard, p.cfg.Shards), rec.Machine.CPU, p.out)
+	if err := x.execute(ctx, stderr); err != nil {
 		return err
 	}
-	var mine []int
-	for i := 0; i < p.cfg.NumPoints(); i++ {
-		if p.cfg.InShard(i) && !done[i] {
-			mine = append(mine, i)
-		}
-	}
-	fmt.Fprintf(stderr, "bench: sweep of %s × %d length(s), %d point(s) to measure%s, on %s, writing %s\n",
-		modelCount(p.cfg.Models), len(p.cfg.Lengths), len(mine), shardText(p.cfg, " in "), rec.Machine.CPU, p.out)
 	failed := 0
 	for _, pt := range rec.Points {
 		if pt.Status == harness.PointFailed {
 			failed++
 		}
-	}
-	fits := newFitCache(p.cfg.Batch, float64(p.cfg.MaxMemBytes))
-	t0 := time.Now()
-	for k, i := range mine {
-		if ctx.Err() != nil {
-			break
-		}
-		spec := p.cfg.Spec(i, p.train)
-		pt, err := measureInChild(ctx, exe, spec, fits, p.cfg.MaxMemBytes, p.timeout)
-		if err != nil {
-			if ctx.Err() != nil {
-				break // interrupted: the unfinished point is not recorded
-			}
-			return err
-		}
-		if pt.Status == harness.PointFailed {
-			failed++
-		}
-		rec.Points = append(rec.Points, pt)
-		if err := appendJSONLine(jsonl, pt); err != nil {
-			return fmt.Errorf("writing results to %s: %w", p.out, err)
-		}
-		if err := writeSweepOutputs(p.out, rec); err != nil {
-			return err
-		}
-		fmt.Fprintf(progress, "[%d/%d %s] %s\n", k+1, len(mine), time.Since(t0).Round(time.Second), pt)
 	}
 	fmt.Fprintln(stdout)
 	if err := reports.SweepSummary(stdout, rec); err != nil {
@@ -303,106 +298,57 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 	fmt.Fprintf(stderr, "bench: wrote %s (%d point(s) in %s)\n", p.out, len(rec.Points), time.Since(t0).Round(time.Second))
 	switch {
 	case ctx.Err() != nil:
-		return cli.Exit("interrupted; finished points are in "+p.out+"; --resume "+p.out+" with the same flags measures the rest", ExitInterrupt)
+		return interrupted("points", p.out, "measures the rest")
 	case failed > 0:
 		return cli.Exit(fmt.Sprintf("%d point(s) failed; the reasons are in %s", failed, filepath.Join(p.out, "results.md")), ExitFailure)
 	}
 	return nil
 }
 
-// fitCache holds each model config's harness.MemoryFit at the sweep's
-// batch, or why it has none (too big for the limit).
-type fitCache struct {
-	B     int
-	limit float64
-	fits  map[models.Config]*harness.MemoryFit
-	errs  map[models.Config]error
-}
-
-func newFitCache(B int, limit float64) *fitCache {
-	return &fitCache{B: B, limit: limit, fits: map[models.Config]*harness.MemoryFit{}, errs: map[models.Config]error{}}
-}
-
-// get returns c's fit, computing it once.
-func (f *fitCache) get(c models.Config) (*harness.MemoryFit, error) {
-	if fit, ok := f.fits[c]; ok {
-		return fit, f.errs[c]
-	}
-	fit, err := harness.FitMemory(c, f.B, f.limit)
-	f.fits[c], f.errs[c] = fit, err
-	return fit, err
-}
-
-// pointMemory returns the analytic peak bytes of spec's point, and whether
-// that figure is only a lower bound (the model is too big to build).
-func (f *fitCache) pointMemory(spec harness.PointSpec) (float64, bool, error) {
-	fit, err := f.get(spec.Model)
-	var big *harness.TooBigError
-	if errors.As(err, &big) {
-		return big.AtLeast, true, nil
-	}
-	if err != nil {
-		return 0, false, err
-	}
-	return fit.Point(spec.T), false, nil
-}
-
-// measureInChild checks the point's analytic memory against maxMem and,
-// if it fits, measures the point in a child process. A point over maxMem
-// comes back skipped, with the reason. Absurd sizes are judged from the
-// shapes alone, without building the model (harness.FitMemory).
-func measureInChild(ctx context.Context, exe string, spec harness.PointSpec, fits *fitCache, maxMem int64, timeout time.Duration) (harness.Point, error) {
-	est, atLeast, err := fits.pointMemory(spec)
-	if err != nil {
-		return harness.Point{}, err
-	}
-	if est > float64(maxMem) {
-		pt := harness.NewPoint(spec)
-		pt.Status = harness.PointSkipped
-		bound := ""
-		if atLeast {
-			bound = "at least "
-		}
-		pt.Reason = fmt.Sprintf("analytic memory %s%s exceeds --max-mem %s", bound, humanBytes(est), reports.HumanBytes(maxMem))
-		return pt, nil
-	}
-	return runPointProcess(ctx, exe, spec, timeout)
-}
-
-// printSweepPlan prints what a --dry-run of the sweep p would measure.
+// printSweepPlan prints what a --dry-run of the sweep p would measure:
+// each point's analytic memory and a time estimated from a short timing
+// probe (harness.ProbeStepMs): its warm-up and timed steps, and the timed
+// forwards at a third of a step each.
 func printSweepPlan(w io.Writer, p *sweepPlan) error {
-	done := map[int]bool{}
-	if p.resume != nil {
-		for _, pt := range p.resume.done {
-			done[pt.Index] = true
-		}
-	}
 	fmt.Fprintf(w, "Dry run: nothing measured or written. Sweep of %s × lengths %v, batch %d, %d+%d steps per point%s, --max-mem %s; output %s.\n\n",
-		modelCount(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, shardText(p.cfg, ", "), reports.HumanBytes(p.cfg.MaxMemBytes), p.out)
-	fits := newFitCache(p.cfg.Batch, float64(p.cfg.MaxMemBytes))
+		modelCount(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, shardNote(p.cfg.Shard, p.cfg.Shards), reports.HumanBytes(p.cfg.MaxMemBytes), p.out)
+	fits := harness.NewFitCache(p.cfg.Batch, float64(p.cfg.MaxMemBytes))
 	var rows [][]string
 	for i := 0; i < p.cfg.NumPoints(); i++ {
 		if !p.cfg.InShard(i) {
 			continue
 		}
 		spec := p.cfg.Spec(i, p.train)
-		est, atLeast, err := fits.pointMemory(spec)
+		est, atLeast, err := fits.PointMemory(spec)
 		if err != nil {
 			return err
 		}
-		mem, would := humanBytes(est), "measure"
+		mem, would, secs := humanBytes(est), "measure", ""
 		if atLeast {
 			mem = "≥ " + mem
 		}
+		_, done := map[int]harness.Point(nil)[i]
+		if p.resume != nil {
+			_, done = p.resume.prior.Entries[i]
+		}
 		switch {
-		case done[i]:
+		case done:
 			would = "finished"
 		case est > float64(p.cfg.MaxMemBytes):
 			would = "skip: over --max-mem"
+		default:
+			ms, ok, err := harness.ProbeStepMs(spec.Model, spec.Train, spec.T)
+			if err != nil {
+				return err
+			}
+			secs = "not probed: too big"
+			if ok {
+				secs = durationText(ms / 1e3 * (float64(spec.WarmupSteps+spec.Repeats) + float64(spec.Repeats)/3))
+			}
 		}
-		rows = append(rows, []string{fmt.Sprint(i), harness.ModelName(spec.Model), fmt.Sprint(spec.T), mem, would})
+		rows = append(rows, []string{fmt.Sprint(i), harness.ModelName(spec.Model), fmt.Sprint(spec.T), mem, secs, would})
 	}
-	return reports.Markdown(w, []string{"point", "model", "T", "analytic memory", "would"}, rows)
+	return reports.Markdown(w, []string{"point", "model", "T", "analytic memory", "est. time (probe)", "would"}, rows)
 }
 
 // pointsFile is the append-only JSON-lines log of finished points.

@@ -2,9 +2,12 @@ package cli
 
 import (
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/urfave/cli/v2"
 )
 
 // parseLengths reads --lengths: a comma-separated list of positive
@@ -129,4 +132,98 @@ func resolveShard(flag string, shardCount int, getenv func(string) string) (i, n
 		return 0, 0, badInput("shard %d/%d: want 0 ≤ i < n", i, n)
 	}
 	return i, n, nil
+}
+
+// flagFloats reads a numeric flag that takes a comma-separated list
+// (--lr 1e-3,3e-3): every entry must be a number; duplicates are refused.
+func flagFloats(c interface{ String(string) string }, name string) ([]float64, error) {
+	raw := c.String(name)
+	var out []float64
+	for _, f := range strings.Split(raw, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil {
+			if !strings.Contains(raw, ",") {
+				return nil, badInput("--%s %q is not a number", name, raw)
+			}
+			return nil, badInput("--%s %q: %q is not a number (give one number or a comma-separated list such as 1e-3,3e-3)", name, raw, strings.TrimSpace(f))
+		}
+		if slices.Contains(out, v) {
+			return nil, badInput("--%s %q lists %g twice: give each value once", name, raw, v)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// maxSeeds bounds --seeds: each seed is one training run per grid point.
+const maxSeeds = 1000
+
+// parseSeeds reads --seeds: a count n (the seeds 1..n) or a
+// comma-separated list of distinct seeds ≥ 0 ("1,2,3").
+func parseSeeds(s string) ([]uint64, error) {
+	t := strings.TrimSpace(s)
+	if !strings.Contains(t, ",") {
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 1 || n > maxSeeds {
+			return nil, badInput("--seeds %q: want a count n in [1, %d] (the seeds 1..n) or a comma-separated list such as 1,2,3", s, maxSeeds)
+		}
+		out := make([]uint64, n)
+		for i := range out {
+			out[i] = uint64(i + 1)
+		}
+		return out, nil
+	}
+	var out []uint64
+	for _, f := range strings.Split(t, ",") {
+		v, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64)
+		if err != nil {
+			return nil, badInput("--seeds %q: %q is not an integer ≥ 0 (give a count such as 5, or a list such as 1,2,3)", s, strings.TrimSpace(f))
+		}
+		if slices.Contains(out, v) {
+			return nil, badInput("--seeds %q lists %d twice: give each seed once", s, v)
+		}
+		out = append(out, v)
+	}
+	if len(out) > maxSeeds {
+		return nil, badInput("--seeds %q: at most %d seeds", s, maxSeeds)
+	}
+	return out, nil
+}
+
+// maxJobs bounds --jobs.
+const maxJobs = 256
+
+// engineFlags reads the flags every experiment shares: --jobs and the
+// shard (--shard, --shard-count or the Slurm or Kubernetes environment).
+func engineFlags(c *cli.Context) (jobs, shard, shards int, err error) {
+	jobs = 1
+	if c.IsSet("jobs") {
+		if jobs = c.Int("jobs"); jobs < 1 || jobs > maxJobs {
+			return 0, 0, 0, badInput("--jobs must be an integer in [1, %d] (units run at once, each in its own process), got %d", maxJobs, jobs)
+		}
+	}
+	shard, shards, err = resolveShard(c.String("shard"), c.Int("shard-count"), os.Getenv)
+	return jobs, shard, shards, err
+}
+
+// flagInts reads an integer flag that takes a comma-separated list
+// (--layers 1,2,3): every entry an integer ≥ min, none twice.
+func flagInts(raw, name string, min int) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(raw, ",") {
+		f = strings.TrimSpace(f)
+		v, err := strconv.Atoi(f)
+		switch {
+		case err != nil && !strings.Contains(raw, ","):
+			return nil, badInput("--%s %q is not an integer", name, raw)
+		case err != nil:
+			return nil, badInput("--%s %q: %q is not an integer (give one or a comma-separated list such as 1,2,3)", name, raw, f)
+		case v < min:
+			return nil, badInput("--%s must be an integer ≥ %d, got %d", name, min, v)
+		case slices.Contains(out, v):
+			return nil, badInput("--%s %q lists %d twice: give each value once", name, raw, v)
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }

@@ -40,22 +40,22 @@ func loadSynthResume(dir string, t synthTask, cfgs []models.Config) (*synthResum
 	}
 	old := identity{rec.Task, rec.Train, rec.TaskCfg, rec.Planned}
 	now := identity{t.spec.Name, t.s.Train, synthTaskConfig(t), cfgs}
-	if d := firstDiff(old, now); d != "" {
+	if d := harness.FirstDiff(old, now); d != "" {
 		return nil, badInput("--resume %s: the flags differ from the interrupted run's: %s (pass the flags it was started with)", dir, d)
 	}
-	lines, err := readJSONLines[harness.Result](filepath.Join(dir, resultsFile))
+	lines, err := harness.ReadLog[harness.Result](filepath.Join(dir, resultsFile))
 	if err != nil {
 		return nil, badInput("--resume %s: %v", dir, err)
 	}
-	r.raw = lines.raw
-	for k, res := range lines.items {
+	r.raw = lines.Raw
+	for k, res := range lines.Items {
 		if k >= len(cfgs) || res.Model != cfgs[k] || res.Status == "interrupted" || res.Status == "" {
 			return nil, badInput("--resume %s: %s line %d is %s (%s): not this run's log", dir, resultsFile, k+1, res.Name, res.Status)
 		}
 		r.done = append(r.done, res)
 	}
 	for k := len(r.done); k < len(cfgs); k++ {
-		ck, err := harness.LoadCheckpoint(checkpointPath(dir, cfgs[k]))
+		ck, err := harness.LoadCheckpoint(checkpointPath(dir, synthUnit(cfgs[k])))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			continue
@@ -90,3 +90,7 @@ func readResumeRecordOrSuite(p *synthPlan) (bool, error) {
 	}
 	return true, nil
 }
+
+// synthUnit names a synthetic-task model's checkpoint as the run path did
+// before the experiment engine: by the model's name.
+func synthUnit(cfg models.Config) harness.Unit { return harness.Unit{ID: harness.ModelName(cfg)} }

@@ -84,14 +84,14 @@ func runSynthTask(ctx context.Context, t synthTask, cfgs []models.Config, dir st
 	}
 	flags := os.O_CREATE | os.O_TRUNC | os.O_WRONLY | os.O_APPEND
 	if r != nil {
-		if err := rewriteJSONLines(filepath.Join(dir, resultsFile), r.raw); err != nil {
+		if err := harness.RewriteLines(filepath.Join(dir, resultsFile), r.raw); err != nil {
 			return nil, fmt.Errorf("writing results to %s: %w", dir, err)
 		}
 		flags &^= os.O_TRUNC
 		rec.Results = append(rec.Results, r.done...)
 	} else {
 		for _, cfg := range cfgs { // a fresh run: an earlier run's checkpoints are not its own
-			if err := os.Remove(checkpointPath(dir, cfg)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := os.Remove(checkpointPath(dir, synthUnit(cfg))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return nil, fmt.Errorf("removing an old checkpoint: %w", err)
 			}
 		}
@@ -115,7 +115,7 @@ func runSynthTask(ctx context.Context, t synthTask, cfgs []models.Config, dir st
 		if err != nil {
 			return nil, err
 		}
-		opt := harness.TrainOptions{CheckpointEvery: every, CheckpointPath: checkpointPath(dir, cfg)}
+		opt := harness.TrainOptions{CheckpointEvery: every, CheckpointPath: checkpointPath(dir, synthUnit(cfg))}
 		if r != nil {
 			opt.Resume = r.ckpts[i]
 		}
@@ -133,7 +133,7 @@ func runSynthTask(ctx context.Context, t synthTask, cfgs []models.Config, dir st
 		}
 		res.Lengths = harness.EvaluateLengths(m, t.lt)
 		rec.Results = append(rec.Results, res)
-		if err := appendJSONLine(jsonl, res); err != nil {
+		if err := harness.AppendLine(jsonl, res); err != nil {
 			return nil, fmt.Errorf("writing results to %s: %w", dir, err)
 		}
 		if err := writeSynthOutputs(dir, rec, t); err != nil {

@@ -1,0 +1,14 @@
+//go:build unix
+
+package harness
+
+import (
+	"os"
+	"syscall"
+)
+
+// lockFile takes an exclusive flock on f without waiting.
+func lockFile(f *os.File) error { return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) }
+
+// unlockFile releases it.
+func unlockFile(f *os.File) { syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }
