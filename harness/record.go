@@ -65,7 +65,7 @@ type Result struct {
 	Reason        string        `json:"reason,omitempty"`
 	Sample        string        `json:"sample,omitempty"`
 	Lengths       []LengthEval  `json:"lengths,omitempty"` // LengthTask: accuracy per held-out length, after training (lengthtask.go)
-	Unit          *Unit         `json:"unit,omitempty"` // the experiment unit this result is (engine.go)
+	Unit          *Unit         `json:"unit,omitempty"`    // the experiment unit this result is (engine.go)
 }
 
 // Stats summarises repeated timings.

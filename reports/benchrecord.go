@@ -146,7 +146,13 @@ func trainResults(rec *harness.Record, r harness.Result) []Result {
 			add(100*ev.SeqAccuracy, SeqAccuracyUnit)
 		}
 	}
+	// With several seeds each seed's line is one repetition (its median
+	// step), so benchstat weighs every seed once; with one seed the groups
+	// of timed steps are the repetitions.
 	vals, iters := repetitions(r.StepMs)
+	if rec.Grid != nil && len(rec.Grid.Seeds) > 1 && r.StepMs.N > 0 {
+		vals, iters = []float64{r.StepMs.Median}, []int{r.StepMs.N}
+	}
 	var out []Result
 	for i, ms := range vals {
 		if ms <= 0 {

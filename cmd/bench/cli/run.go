@@ -292,7 +292,7 @@ func printPlan(w io.Writer, p *plan) error {
 	}
 	fmt.Fprintf(w, "Dry run: nothing trained or written. Task %s, T=%d, batch %d, up to %d steps, %s; %d unit(s)%s; output %s.\n\n",
 		p.task, p.s.SeqLen, p.s.Train.Batch, p.s.Train.Steps, seeds, len(p.units), shardNote(p.shard, p.shards), p.out)
-	printSettings(w, p) // official.go
+	printSettings(w, p)                  // official.go
 	probe := map[models.Config]float64{} // ms per step of each model config
 	var rows [][]string
 	var total float64
