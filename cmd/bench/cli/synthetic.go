@@ -33,7 +33,7 @@ func synthFlags() []cli.Flag {
 		&cli.StringFlag{Name: "train-lengths", Usage: "formal tasks: input lengths L of training batches, one drawn uniformly per batch: a range a-b and/or a comma list (default 1-40, the official code's)"},
 		&cli.StringFlag{Name: "eval-lengths", Usage: "formal tasks: input lengths of the fixed held-out sets, from a seed training never uses (default 40,64,128,256)"},
 		&cli.StringFlag{Name: "setting", Usage: "mqar: zoology's (T, key-value pairs) setting: 64x4, 128x8 or 256x16 (default 64x4)"},
-		&cli.IntFlag{Name: "pairs", Usage: "mqar: key-value pairs per sequence (default: the setting's)"},
+		&cli.IntFlag{Name: "pairs", Usage: "mqar: key-value pairs per sequence", DefaultText: "the setting's"},
 		&cli.IntFlag{Name: "vocab", Usage: "mqar: vocabulary V, > seq-len (default 512 quick, 8192 paper as in zoology)"},
 	}
 }
