@@ -4,9 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -15,6 +14,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"rnnbench/internal/atomicfile"
 )
 
 // ErrNoPoints reports a panel with nothing to draw.
@@ -100,10 +101,13 @@ func SavePNG(path string, cols int, panels ...Panel) error {
 			}
 		}
 	}
-	return writeAtomic(path, func(f *os.File) error {
+	if err := atomicfile.Write(path, func(f io.Writer) error {
 		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(f)
 		return err
-	})
+	}); err != nil {
+		return fmt.Errorf("reports: %w", err)
+	}
+	return nil
 }
 
 // legendInside is the most legend entries drawn inside a panel's data
@@ -278,31 +282,6 @@ func labelsIn(ticks []plot.Tick, lo, hi float64) int {
 		}
 	}
 	return n
-}
-
-// writeAtomic writes path through a temporary file in the same directory
-// that is renamed over path only after write and close succeed.
-func writeAtomic(path string, write func(*os.File) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	err = write(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("reports: writing %s: %w", path, err)
-	}
-	return nil
 }
 
 // palette has ten distinguishable colours (Tableau 10), so the eight

@@ -16,8 +16,9 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
+
+	"rnnbench/internal/atomicfile"
 )
 
 // ErrCorrupt is returned (wrapped) for a checkpoint that is truncated,
@@ -83,27 +84,7 @@ func Write(path string, tensors []Tensor, meta map[string]string) error {
 	out.Write(lenBuf[:])
 	out.Write(hj)
 	out.Write(data.Bytes())
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-ckpt-*")
-	if err != nil {
-		return err
-	}
-	err = tmp.Chmod(0o644) // CreateTemp makes 0600; checkpoints are as shareable as results
-	if err == nil {
-		_, err = tmp.Write(out.Bytes())
-	}
-	if err == nil {
-		err = tmp.Sync() // on disk before the rename makes it the checkpoint
-	}
-	if err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, out.Bytes())
 }
 
 // Read loads a checkpoint written by Write, verifying its structure and

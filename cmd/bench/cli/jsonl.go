@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"rnnbench/harness"
+	"rnnbench/internal/safefile"
 )
 
 // Finished models and sweep points are appended, one JSON object per line,
@@ -46,7 +47,7 @@ type jsonLines[T any] struct {
 // T is an error naming the file and line: the file is not what bench
 // writes.
 func readJSONLines[T any](path string) (*jsonLines[T], error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, safefile.JSONLines) // regular file, limits (linelimits.go)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &jsonLines[T]{}, nil
 	}
@@ -73,6 +74,9 @@ func decodeJSONLines[T any](data []byte, name string) (*jsonLines[T], error) {
 			}
 			return nil, fmt.Errorf("%s line %d is not a JSON %s: %v", name, i+1, kindOf[T](), err)
 		}
+		if err := lineLimits(&v, name, i+1); err != nil {
+			return nil, err
+		}
 		out.items = append(out.items, v)
 		out.raw = append(out.raw, line)
 	}
@@ -93,6 +97,9 @@ func kindOf[T any]() string {
 // rewriteJSONLines atomically replaces path by the given lines, so that
 // appending after a torn line starts on a fresh line.
 func rewriteJSONLines(path string, raw [][]byte) error {
+	if err := removeStaleTemps(filepath.Dir(path)); err != nil { // --resume's first write: leftovers of a crash go
+		return err
+	}
 	var b bytes.Buffer
 	for _, line := range raw {
 		b.Write(line)

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"rnnbench/harness"
+	"rnnbench/internal/atomicfile"
 	"rnnbench/reports"
 )
 
@@ -30,7 +31,7 @@ func reportCommand() *cli.Command {
 			dir := c.Args().First()
 			if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 				if filepath.Base(dir) != "results.json" {
-					return badInput("%s is a file, not a results folder: give a results folder or its results.json", dir)
+					return badInput("%q is a file, not a results folder: give a results folder or its results.json", dir)
 				}
 				dir = filepath.Dir(dir) // a results.json path
 			}
@@ -61,7 +62,11 @@ func reportCommand() *cli.Command {
 
 // writeViews (re)writes the views of a record in dir: results.md and the
 // plots (a sweep's three PNGs, or a run's loss.png). It returns the paths
-// written.
+// written. Every view is made before any is written: the plots are drawn
+// into a temporary folder in dir (atomicfile.MkdirTemp; --resume removes
+// one a crash leaves) and moved into dir, and results.md written, only
+// once all of them succeeded, so a record that cannot be drawn leaves dir
+// as it was.
 func writeViews(dir string, rec *harness.Record) ([]string, error) {
 	var md strings.Builder
 	var err error
@@ -73,18 +78,33 @@ func writeViews(dir string, rec *harness.Record) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	tmp, err := atomicfile.MkdirTemp(dir, "report")
+	if err != nil {
+		return nil, fmt.Errorf("writing results to %q: %w", dir, err)
+	}
+	defer os.RemoveAll(tmp)
+	var pngs []string // in tmp
+	switch {
+	case rec.Sweep != nil:
+		pngs, err = reports.SweepPlots(tmp, rec)
+	case len(rec.Results) > 0 && len(rec.Results[0].Evals) > 0: // else LossPlot has nothing to draw
+		pngs = []string{filepath.Join(tmp, "loss.png")}
+		err = reports.LossPlot(pngs[0], rec)
+	}
+	if err != nil {
+		return nil, err
+	}
 	mdPath := filepath.Join(dir, "results.md")
-	if err := harness.WriteFileAtomic(mdPath, []byte(md.String())); err != nil {
-		return nil, fmt.Errorf("writing results to %s: %w", dir, err)
-	}
 	files := []string{mdPath}
-	if rec.Sweep != nil {
-		pngs, err := reports.SweepPlots(dir, rec)
-		return append(files, pngs...), err
+	for _, p := range pngs {
+		dst := filepath.Join(dir, filepath.Base(p))
+		if err := os.Rename(p, dst); err != nil {
+			return files, fmt.Errorf("writing results to %q: %w", dir, err)
+		}
+		files = append(files, dst)
 	}
-	if len(rec.Results) == 0 || len(rec.Results[0].Evals) == 0 {
-		return files, nil // LossPlot has nothing to draw
+	if err := harness.WriteFileAtomic(mdPath, []byte(md.String())); err != nil {
+		return files, fmt.Errorf("writing results to %q: %w", dir, err)
 	}
-	png := filepath.Join(dir, "loss.png")
-	return append(files, png), reports.LossPlot(png, rec)
+	return files, nil
 }
