@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -95,6 +96,7 @@ func TestBadInputEveryCase(t *testing.T) {
 	dir := t.TempDir()
 	fixtures(t, dir)
 	fx := func(name string) string { return filepath.Join(dir, name) }
+	q := strconv.Quote
 	out := fx("out") // never created
 	run, sweep := fx("run"), fx("sweep")
 	cases := []struct {
@@ -180,24 +182,24 @@ func TestBadInputEveryCase(t *testing.T) {
 		{"unknown flag near a known one", []string{"run", "--setps", "3"}, "unknown flag --setps (did you mean --steps?)"},
 		{"out is a file", []string{"run", "--out", fx("afile")}, "--out " + fx("afile") + " is a file; give a folder"},
 		// Data files.
-		{"data missing", []string{"run", "--task", "char-lm", "--data", fx("data/nope.txt")}, "data file " + fx("data/nope.txt") + " does not exist"},
+		{"data missing", []string{"run", "--task", "char-lm", "--data", fx("data/nope.txt")}, "data file " + q(fx("data/nope.txt")) + " does not exist"},
 		{"data empty", []string{"run", "--task", "char-lm", "--data", fx("data/empty.txt")}, "is empty: pass --data with a non-empty text file"},
 		{"data binary", []string{"run", "--task", "char-lm", "--data", fx("data/binary.bin")}, "looks binary (NUL byte at offset 7)"},
-		{"data a folder", []string{"run", "--task", "char-lm", "--data", fx("data")}, "is a directory: pass --data with a text file"},
+		{"data a folder", []string{"run", "--task", "char-lm", "--data", fx("data")}, "is a directory, not a regular file: pass --data with a text file"},
 		{"data shorter than a window", []string{"run", "--task", "char-lm", "--data", fx("data/short.txt"), "--seq-len", "16"}, "has 43 bytes (train 38, val 5) but --seq-len 16 needs at least 161 bytes"},
 		{"data unreadable (permissions)", []string{"run", "--task", "char-lm", "--data", fx("data/noread.txt")}, "permission denied"},
-		{"data unreadable (I/O error)", []string{"run", "--task", "char-lm", "--data", "/proc/self/mem"}, "cannot read data file /proc/self/mem"},
+		{"data unreadable (I/O error)", []string{"run", "--task", "char-lm", "--data", "/proc/self/mem"}, `cannot read data file "/proc/self/mem"`},
 		// Results folders for report, compare and merge.
 		{"report missing", []string{"report", fx("nope")}, "cannot read results"},
-		{"report a file", []string{"report", fx("afile")}, fx("afile") + " is a file, not a results folder: give a results folder or its results.json"},
-		{"report foreign folder", []string{"report", fx("foreign")}, fx("foreign") + " has no results.json: not an rnnbench results folder"},
+		{"report a file", []string{"report", fx("afile")}, q(fx("afile")) + " is a file, not a results folder: give a results folder or its results.json"},
+		{"report foreign folder", []string{"report", fx("foreign")}, q(fx("foreign")) + " has no results.json: not an rnnbench results folder"},
 		{"report foreign json", []string{"report", fx("foreignjson")}, `is not an rnnbench results file: it has no "schema" field`},
 		{"report truncated", []string{"report", fx("truncated")}, "is not a valid rnnbench results file (truncated or foreign)"},
 		{"report other schema", []string{"report", fx("oldschema")}, "has results schema 7; this bench reads schema 1"},
-		{"compare missing", []string{"compare", fx("nope"), run}, "cannot read baseline " + fx("nope")},
-		{"compare foreign folder", []string{"compare", run, fx("foreign")}, "new folder " + fx("foreign") + " has neither results.bench nor results.json"},
-		{"compare foreign json", []string{"compare", fx("foreignjson"), run}, `baseline: ` + fx("foreignjson/results.json") + ` is not an rnnbench results file`},
-		{"compare truncated json", []string{"compare", run, fx("truncated")}, "new: " + fx("truncated/results.json") + " is not a valid rnnbench results file (truncated or foreign)"},
+		{"compare missing", []string{"compare", fx("nope"), run}, "cannot read baseline " + q(fx("nope"))},
+		{"compare foreign folder", []string{"compare", run, fx("foreign")}, "new folder " + q(fx("foreign")) + " has neither results.bench nor results.json"},
+		{"compare foreign json", []string{"compare", fx("foreignjson"), run}, `baseline: ` + q(fx("foreignjson/results.json")) + ` is not an rnnbench results file`},
+		{"compare truncated json", []string{"compare", run, fx("truncated")}, "new: " + q(fx("truncated/results.json")) + " is not a valid rnnbench results file (truncated or foreign)"},
 		{"compare truncated bench", []string{"compare", fx("benchcut"), run}, "is truncated"},
 		{"compare baseline of another schema (bench)", []string{"compare", fx("benchv2"), run}, `schema "2"`},
 		{"compare baseline of another schema (json)", []string{"compare", fx("oldschema"), run}, "has results schema 7; this bench reads schema 1"},
@@ -220,8 +222,8 @@ func TestBadInputEveryCase(t *testing.T) {
 		{"resume a run as a sweep", tinySweep("", "--resume", run), "holds a selective-copy run, not a sweep"},
 		{"resume a sweep with other lengths", tinySweep("", "--max-mem", "1KiB", "--lengths", "8,16", "--resume", sweep), "sweep.lengths was [8,16,32], the flags give [8,16]"},
 		{"resume into another out", tiny(fx("elsewhere"), "--resume", run), "--out " + fx("elsewhere") + " and --resume " + run + " differ"},
-		{"resume a corrupt checkpoint", tiny("", "--resume", fx("flipped")), "refusing to load " + fx("flipped/checkpoints/mingru-parallel.safetensors") + ": corrupt checkpoint: SHA-256 of the data does not match the header (truncated or modified); delete it to train mingru/parallel from step 0"},
-		{"resume a truncated checkpoint", tiny("", "--resume", fx("cut")), "refusing to load " + fx("cut/checkpoints/mingru-parallel.safetensors") + ": corrupt checkpoint"},
+		{"resume a corrupt checkpoint", tiny("", "--resume", fx("flipped")), "refusing to load " + q(fx("flipped/checkpoints/mingru-parallel.safetensors")) + ": corrupt checkpoint: SHA-256 of the file does not match its header (truncated or modified); delete it to train mingru/parallel from step 0"},
+		{"resume a truncated checkpoint", tiny("", "--resume", fx("cut")), "refusing to load " + q(fx("cut/checkpoints/mingru-parallel.safetensors")) + ": corrupt checkpoint"},
 	}
 	if os.Geteuid() == 0 {
 		t.Log("running as root: chmod 000 does not stop reading; the /proc/self/mem case covers unreadable files")
