@@ -167,6 +167,15 @@ func Decode(b []byte, name string) ([]Tensor, map[string]string, error) {
 	if err != nil {
 		return nil, nil, bad("%v", err)
 	}
+	// The hash first: it is the cheapest check of all, and an edited file
+	// fails it before its JSON is parsed.
+	h := sha256.New() // of b with the sum read as zeros; b is not modified
+	h.Write(b[:at])
+	h.Write(zeroSum)
+	h.Write(b[at+64:])
+	if hex.EncodeToString(h.Sum(nil)) != string(b[at:at+64]) {
+		return nil, nil, bad("SHA-256 of the file does not match its header (truncated or modified)")
+	}
 	n := int(binary.LittleEndian.Uint64(b[:8]))
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b[8:8+n], &raw); err != nil {
@@ -181,13 +190,6 @@ func Decode(b []byte, name string) ([]Tensor, map[string]string, error) {
 	}
 	if meta["sha256"] != string(b[at:at+64]) {
 		return nil, nil, bad("the \"sha256\" entry is not the header's metadata")
-	}
-	h := sha256.New() // of b with the sum read as zeros; b is not modified
-	h.Write(b[:at])
-	h.Write(zeroSum)
-	h.Write(b[at+64:])
-	if hex.EncodeToString(h.Sum(nil)) != meta["sha256"] {
-		return nil, nil, bad("SHA-256 of the file does not match its header (truncated or modified)")
 	}
 	data := b[8+n:]
 	type span struct {

@@ -103,6 +103,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		HideHelpCommand: true,
 		Commands:        []*cli.Command{runCommand(), listCommand(), reportCommand(), mergeCommand(), pointCommand(), compareCommand(), ciCommand()},
 		OnUsageError:    onUsage,
+		Before:          checkRawArgs, // plain decimal integers, required flags: exit 2 (strictargs.go)
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return badInput("unknown command %q: allowed %s (see bench --help)", c.Args().First(), commandNames(c.App))
