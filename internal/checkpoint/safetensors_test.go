@@ -1,12 +1,12 @@
 package checkpoint
 
 import (
-	"strings"
 	"encoding/binary"
 	"errors"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 

@@ -68,15 +68,15 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ec cli.ExitCoder
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintln(stderr, "bench: "+ue.msg)
+		fmt.Fprintln(stderr, "bench: "+oneLine(ue.msg))
 		return ExitBadInput
 	case errors.As(err, &ec):
 		if msg := err.Error(); msg != "" {
-			fmt.Fprintln(stderr, "bench: "+msg)
+			fmt.Fprintln(stderr, "bench: "+oneLine(msg))
 		}
 		return ec.ExitCode()
 	}
-	fmt.Fprintln(stderr, "bench: "+err.Error())
+	fmt.Fprintln(stderr, "bench: "+oneLine(err.Error()))
 	return ExitFailure
 }
 

@@ -58,6 +58,8 @@ func fixtures(t *testing.T, dir string) {
 	write("data/noread.txt", strings.Repeat("To be, or not to be, that is the question.\n", 20))
 	os.Chmod(filepath.Join(dir, "data/noread.txt"), 0)
 	write("afile", "x")
+	write("a\nfile", "x")
+	os.Symlink(filepath.Join(dir, "sweep"), filepath.Join(dir, "sweeplink"))
 	write("jsonlonly/"+resultsFile, "")
 	write("foreign/notes.txt", "shopping list\n")
 	write("foreignjson/results.json", `{"name": "left-pad", "version": "1.3.0"}`)
@@ -186,6 +188,12 @@ func TestBadInputEveryCase(t *testing.T) {
 		{"out holds results.jsonl only", tiny(fx("jsonlonly")), "--out " + fx("jsonlonly") + " already holds results from an earlier run"},
 		{"sweep into a run's folder", tinySweep(run), "--out " + run + " already holds results from an earlier run"},
 		{"sweep into a sweep's folder", tinySweep(sweep), "--out " + sweep + " already holds results from an earlier run: continue it with --resume " + sweep},
+		{"out empty", []string{"run", "--out", ""}, `--out "" is empty: give a folder, or leave --out out for the default folder`},
+		{"out= empty", []string{"run", "--out="}, `--out "" is empty`},
+		{"out a file whose name holds a newline", []string{"run", "--out", fx("a\nfile")}, `a\nfile is a file; give a folder`},
+		{"merge into a symlink to an input", []string{"merge", "--out", fx("sweeplink"), sweep}, "--out " + q(fx("sweeplink")) + " is also an input (" + q(sweep) + ", after resolving symbolic links)"},
+		{"merge into a folder holding a run", []string{"merge", "--out", run, sweep}, "--out " + q(run) + " already holds results (results.json): write the merge to a new folder"},
+		{"merge into a file", []string{"merge", "--out", fx("afile"), sweep}, "--out " + q(fx("afile")) + " is a file; give a folder"},
 		{"stray argument", []string{"run", "mingru"}, `run takes no arguments, got "mingru"`},
 		{"unknown flag", []string{"run", "--epochs", "3"}, "unknown flag --epochs (see bench run --help)"},
 		{"unknown flag near a known one", []string{"run", "--setps", "3"}, "unknown flag --setps (did you mean --steps?)"},

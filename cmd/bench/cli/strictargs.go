@@ -36,7 +36,7 @@ func checkRawArgs(c *cli.Context) error {
 
 // checkCommandArgs checks args, the raw arguments of cmd.
 func checkCommandArgs(cmd *cli.Command, args []string) error {
-	help := false
+	help, emptyOut := false, false
 	given := map[string]bool{}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -67,6 +67,12 @@ func checkCommandArgs(cmd *cli.Command, args []string) error {
 			i++
 			val = args[i]
 		}
+		emptyOut = emptyOut || name == "out" && val == ""
+		if name == "out" || name == "resume" {
+			if err := checkOutDir(name, val); err != nil {
+				return err
+			}
+		}
 		plain, unsigned := plainSigned, false
 		switch f.(type) {
 		case *cli.IntFlag, *cli.Int64Flag:
@@ -82,6 +88,9 @@ func checkCommandArgs(cmd *cli.Command, args []string) error {
 	}
 	if help {
 		return nil
+	}
+	if emptyOut && !given["resume"] { // with --resume, --out "" means "the resumed folder"
+		return badInput(`--out "" is empty: give a folder, or leave --out out for the default folder`)
 	}
 	for _, f := range cmd.Flags {
 		if r, ok := f.(cli.RequiredFlag); ok && r.IsRequired() && !given[f.Names()[0]] {

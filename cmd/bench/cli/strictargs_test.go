@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -43,5 +46,40 @@ func TestCheckRawArgsAcceptsPlain(t *testing.T) {
 		if err := checkCommandArgs(cmd, args); err != nil {
 			t.Errorf("%v: %v", args, err)
 		}
+	}
+}
+
+// An --out (or --resume folder) on a read-only file system is refused
+// with exit 2 before anything runs, naming the folder and the reason. The
+// test machine may have no read-only mount to try, so writable is made to
+// answer EROFS for one folder, as access(2) does on such a mount.
+func TestOutOnReadOnlyFileSystem(t *testing.T) {
+	dir := t.TempDir()
+	ro := filepath.Join(dir, "ro")
+	os.Mkdir(ro, 0o755)
+	real := writable
+	defer func() { writable = real }()
+	writable = func(d string) error {
+		if d == ro {
+			return syscall.EROFS
+		}
+		return real(d)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{tiny(ro), `--out "` + ro + `" cannot be written: read-only file system: choose a writable folder`},
+		{tiny(filepath.Join(ro, "new", "deeper")), `cannot be written (in "` + ro + `"): read-only file system`},
+		{[]string{"merge", "--out", filepath.Join(ro, "m"), dir}, "read-only file system"},
+		{tiny("", "--resume", ro), `--resume "` + ro + `" cannot be written`},
+	} {
+		code, _, stderr := bench(t, tc.args...)
+		if code != ExitBadInput || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, %q; want exit 2 with %q", tc.args, code, stderr, tc.want)
+		}
+	}
+	if entries, _ := os.ReadDir(ro); len(entries) != 0 {
+		t.Fatalf("wrote %d entries into the read-only folder", len(entries))
 	}
 }
