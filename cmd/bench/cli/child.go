@@ -30,6 +30,7 @@ func runPointProcess(ctx context.Context, exe string, spec harness.PointSpec, ti
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(cctx, exe, "point", "--json", string(arg))
+	harness.ConfigureChild(cmd) // killed with this process (Linux), checks its parent at start-up
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = 5 * time.Second

@@ -20,6 +20,9 @@ func pointCommand() *cli.Command {
 		Usage:  "measure one sweep point in this process (run by bench run --task sweep)",
 		Flags:  []cli.Flag{&cli.StringFlag{Name: "json", Required: true, Usage: "the point, a harness.PointSpec as JSON"}},
 		Action: func(c *cli.Context) error {
+			if err := harness.CheckParent(); err != nil { // the sweep died before this point started
+				return err
+			}
 			var spec harness.PointSpec
 			if err := json.Unmarshal([]byte(c.String("json")), &spec); err != nil {
 				return badInput("point --json: %v", err)
