@@ -28,7 +28,7 @@ func runCommand() *cli.Command {
 		Usage: "train models on a task and report what each costs and learns",
 		Description: "Trains each model on freshly generated data, printing progress (step, loss, accuracy, ETA)\n" +
 			"to stderr and a Markdown table to stdout. Writes into --out: results.json (the whole record,\n" +
-			"rewritten after each model), results.md (the table) and loss.png (loss and accuracy against step).",
+			"rewritten after each model), results.md (the table) and loss.png (loss and accuracy against step).\n" + harness.DivergenceRule,
 		Flags:  runFlags(),
 		Action: runAction,
 	}
