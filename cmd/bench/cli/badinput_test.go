@@ -117,6 +117,9 @@ func TestBadInputEveryCase(t *testing.T) {
 		{"mode of a mode-less model", []string{"run", "--model", "lstm", "--mode", "parallel"}, "--mode parallel does not apply to lstm"},
 		{"model listed twice", []string{"run", "--model", "gru,mingru,gru"}, "lists gru twice"},
 		// Malformed lists and numbers.
+		{"lengths with a leading zero", tinySweep(out, "--lengths", "8,016"), `"016" is not a positive integer`},
+		{"too many lengths", tinySweep(out, "--lengths", manyLengths(1001)), "--lengths: 1001 lengths, more than the 1000 a sweep may have"},
+		{"shard in hex", tinySweep(out, "--shard", "0x1/4"), `--shard index "0x1" is not an integer`},
 		{"lengths with letters", tinySweep(out, "--lengths", "64,1k"), `--lengths "64,1k": "1k" is not a positive integer (give a comma-separated list such as 64,128,256)`},
 		{"lengths with semicolons", tinySweep(out, "--lengths", "8;16"), `"8;16" is not a positive integer`},
 		{"lengths empty", tinySweep(out, "--lengths", ""), `"" is not a positive integer`},
@@ -285,4 +288,16 @@ func TestBadInputEveryCase(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyLengths is --lengths 2,3,…,n+1.
+func manyLengths(n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(i + 2))
+	}
+	return b.String()
 }
