@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"rnnbench/internal/atomicfile"
+	"rnnbench/internal/safefile"
 )
 
 // Tiny Shakespeare: where it comes from and what it must be.
@@ -80,7 +81,7 @@ func ensureFile(ctx context.Context, path, url string, client *http.Client, sum 
 // error wrapping os.ErrNotExist if it is absent, or another error saying why
 // it does not match.
 func fileMatches(path, sum string, size int64) error {
-	f, err := os.Open(path)
+	f, _, err := safefile.Open(path) // a regular file: a FIFO in the cache must not block
 	if err != nil {
 		return err
 	}
