@@ -12,13 +12,16 @@ import (
 	"testing"
 
 	"rnnbench/internal/checkpoint"
+	"rnnbench/models"
 )
 
 // realCheckpoint returns a checkpoint file of tinyRun("mingru") taken at
-// step 4 (evaluations at steps 0 and 3), with its run's settings.
+// step 4 (evaluations at steps 0 and 3), with its run's settings, but one
+// block of width 4 (craftedConfig): a 6 KB file, small enough for the
+// fuzzer to minimise what it derives from it in seconds.
 func realCheckpoint(t *testing.T) []byte {
 	t.Helper()
-	c, cfg, task := tinyRun("mingru", 0)
+	c, cfg, task := craftedConfig()
 	path := filepath.Join(t.TempDir(), "ck")
 	ctx, cancel := context.WithCancel(context.Background())
 	opt := TrainOptions{CheckpointEvery: 100, CheckpointPath: path, OnStep: func(n int, _ *Stepper) {
@@ -34,6 +37,13 @@ func realCheckpoint(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// craftedConfig is tinyRun("mingru") with one block of width 4.
+func craftedConfig() (models.Config, TrainConfig, Task) {
+	c, cfg, task := tinyRun("mingru", 0)
+	c.L, c.D, c.Expansion = 1, 4, 1
+	return c, cfg, task
 }
 
 // editHeader replaces the first from in b's JSON header by to, fixing the
@@ -114,7 +124,7 @@ func craftedCheckpoints(t *testing.T) []struct {
 // one line naming the file), at load or when checked against the model,
 // and never loaded into the model.
 func TestCheckpointCrafted(t *testing.T) {
-	c, cfg, task := tinyRun("mingru", 0)
+	c, cfg, task := craftedConfig()
 	for _, tc := range craftedCheckpoints(t) {
 		path := filepath.Join(t.TempDir(), "ck")
 		if err := os.WriteFile(path, tc.file, 0o644); err != nil {
