@@ -10,7 +10,8 @@ import (
 // and points.jsonl) may hold, so that a crafted record cannot make
 // `report`, `compare`, `merge` or `--resume` run for minutes or print
 // megabytes: DecodeRecord refuses a record beyond them in one line. Every
-// limit is far above what bench writes (README, "Reliability").
+// limit is far above what bench writes (README, "Reliability"); report
+// draws 10,000 sweep points in about 2 s.
 var RecordLimits = struct {
 	Name    int // bytes of a name: task, model/mode, mixer, mode, point
 	Reason  int // bytes of a status reason
@@ -20,7 +21,7 @@ var RecordLimits = struct {
 	Models  int // models of a sweep
 	Lengths int // sequence lengths of a sweep
 	Points  int // points of a sweep
-}{Name: 256, Reason: 4096, Sample: 4 << 20, Results: 1000, Evals: 1_000_000, Models: 100, Lengths: 1000, Points: 100_000}
+}{Name: 256, Reason: 4096, Sample: 4 << 20, Results: 1000, Evals: 1_000_000, Models: 100, Lengths: 500, Points: 10_000}
 
 // CheckRecordLimits returns a one-line error naming the first part of r
 // beyond RecordLimits, or nil. name names r in the error.

@@ -17,7 +17,7 @@ func TestDecodeRecordLimits(t *testing.T) {
 		{"huge result name", `{"schema": 1, "task": "selective-copy", "results": [{"name": "` + strings.Repeat("m", 10<<20) + `"}]}`, "a result's name is 10485760 bytes, more than the 256 allowed"},
 		{"huge mixer", `{"schema": 1, "task": "sweep", "planned": [{"mixer": "` + strings.Repeat("g", 300) + `"}]}`, "a mixer name is 300 bytes"},
 		{"huge task", `{"schema": 1, "task": "` + strings.Repeat("t", 257) + `"}`, "a task name is 257 bytes"},
-		{"200,000 lengths", `{"schema": 1, "task": "sweep", "sweep": {"lengths": [` + lengths + `]}}`, "holds 200001 sweep lengths, more than the 1000 allowed"},
+		{"200,000 lengths", `{"schema": 1, "task": "sweep", "sweep": {"lengths": [` + lengths + `]}}`, "holds 200001 sweep lengths, more than the 500 allowed"},
 		{"huge reason", `{"schema": 1, "task": "sweep", "points": [{"name": "gru", "reason": "` + strings.Repeat("r", 5000) + `"}]}`, "a point's reason is 5000 bytes"},
 	} {
 		t0 := time.Now()

@@ -94,7 +94,7 @@ func TestUntrustedFilesRefused(t *testing.T) {
 		{"FIFO to merge", []string{"merge", "--out", filepath.Join(dir, "m"), fifoDir}, q(fifo) + " is a named pipe (FIFO)"},
 		{"FIFO results.jsonl to --resume", tiny("", "--resume", jsonlFifo), q(filepath.Join(jsonlFifo, resultsFile)) + " is a named pipe (FIFO)"},
 		{"10 MB model name to report", []string{"report", huge}, "a result's name is 10485760 bytes, more than the 256 allowed"},
-		{"200,000 lengths to report", []string{"report", lengths}, "holds 200001 sweep lengths, more than the 1000 allowed"},
+		{"200,000 lengths to report", []string{"report", lengths}, "holds 200001 sweep lengths, more than the 500 allowed"},
 		{"10^5-line results.bench to compare", []string{"compare", longBench, run}, "more than 10000 lines"},
 	}
 	for _, tc := range cases {
