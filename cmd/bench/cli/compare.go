@@ -171,6 +171,9 @@ func openSummary(path string) (*os.File, error) {
 	if path == "" {
 		return nil, nil
 	}
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, badInput("--summary %q is not a regular file (%s): give a file to append the report to", path, st.Mode().Type())
+	}
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return nil, badInput("cannot append to --summary %q: %v", path, errors.Unwrap(err))

@@ -96,6 +96,7 @@ func TestUntrustedFilesRefused(t *testing.T) {
 		{"10 MB model name to report", []string{"report", huge}, "a result's name is 10485760 bytes, more than the 256 allowed"},
 		{"200,000 lengths to report", []string{"report", lengths}, "holds 200001 sweep lengths, more than the 500 allowed"},
 		{"10^5-line results.bench to compare", []string{"compare", longBench, run}, "more than 10000 lines"},
+		{"FIFO as --summary", []string{"compare", "--summary", fifo, run, run}, "--summary " + q(fifo) + " is not a regular file"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
