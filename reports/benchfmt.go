@@ -211,6 +211,9 @@ func checkResult(r Result) error {
 	if !isBenchName(r.Name) || strings.ContainsFunc(r.Name, unicode.IsSpace) {
 		return fmt.Errorf("%w: result name %q: want Benchmark[A-Z]... without spaces", ErrSyntax, r.Name)
 	}
+	if len(r.Name) > MaxBenchName {
+		return fmt.Errorf("%w: result name of %d bytes, more than %d", ErrSyntax, len(r.Name), MaxBenchName)
+	}
 	if r.Iters < 1 {
 		return fmt.Errorf("%w: %s: iterations %d < 1", ErrSyntax, r.Name, r.Iters)
 	}
