@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"rnnbench/harness"
 )
@@ -16,8 +18,8 @@ func lineLimits(v any, name string, n int) error {
 	case *harness.Point:
 		err = harness.CheckPointLimits(v, name)
 	}
-	if err != nil {
-		return fmt.Errorf("line %d: %w", n, err)
+	if err != nil { // "points.jsonl line 3: a point's name is … bytes, …", as decodeJSONLines names lines
+		return fmt.Errorf("%s line %d: %s", name, n, strings.TrimPrefix(err.Error(), strconv.Quote(name)+": "))
 	}
 	return nil
 }

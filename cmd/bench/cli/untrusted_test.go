@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"rnnbench/harness"
 )
 
 // benchWithin is bench with a deadline: a command still running after d
@@ -175,5 +177,14 @@ func TestResumeRemovesStaleTemporaryFiles(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(run, ".tmp-notes.txt")); err != nil {
 		t.Errorf("removed a file not of the pattern: %v", err)
+	}
+}
+
+// A JSON line beyond the record limits is refused naming the file and line.
+func TestJSONLineLimits(t *testing.T) {
+	data := []byte(`{"index":0,"name":"gru","T":8}` + "\n" + `{"index":1,"name":"` + strings.Repeat("g", 300) + `","T":8}` + "\n")
+	_, err := decodeJSONLines[harness.Point](data, "points.jsonl")
+	if err == nil || err.Error() != "points.jsonl line 2: a point's name is 300 bytes, more than the 256 allowed: not a results file bench wrote" {
+		t.Fatalf("err = %v", err)
 	}
 }
