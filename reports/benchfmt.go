@@ -135,12 +135,13 @@ func ParseBench(r io.Reader) (config []Config, results []Result, err error) {
 	return config, results, nil
 }
 
-// clip shortens a line quoted in an error to 200 bytes and "...".
+// clip shortens a line or field quoted in an error to 100 bytes and
+// "...", so that the error stays one short line whatever the file holds.
 func clip(line string) string {
-	if len(line) <= 200 {
+	if len(line) <= 100 {
 		return line
 	}
-	return strings.ToValidUTF8(line[:200], "") + "..."
+	return strings.ToValidUTF8(line[:100], "") + "..."
 }
 
 // parseResult parses the fields of a result line:
@@ -151,13 +152,13 @@ func parseResult(f []string) (Result, error) {
 	}
 	iters, err := strconv.Atoi(f[1])
 	if err != nil || iters < 0 {
-		return Result{}, fmt.Errorf("bad iteration count %q", f[1])
+		return Result{}, fmt.Errorf("bad iteration count %q", clip(f[1]))
 	}
 	res := Result{Name: f[0], Iters: iters, Metrics: make([]Metric, 0, (len(f)-2)/2)}
 	for i := 2; i < len(f); i += 2 {
 		v, err := strconv.ParseFloat(f[i], 64)
 		if err != nil {
-			return Result{}, fmt.Errorf("bad value %q", f[i])
+			return Result{}, fmt.Errorf("bad value %q", clip(f[i]))
 		}
 		res.Metrics = append(res.Metrics, Metric{Value: v, Unit: f[i+1]})
 	}

@@ -9,7 +9,7 @@ import (
 
 // Crafted benchmark files beyond the limits fail at once, in one short
 // line: 10^5 lines, a 10 MB name, a 100 KB line; a bad line longer than
-// 200 bytes is quoted clipped.
+// 100 bytes is quoted clipped.
 func TestParseBenchLimits(t *testing.T) {
 	line := "BenchmarkX\t1\t5 ns/op\n"
 	for _, tc := range []struct {
