@@ -14,8 +14,9 @@ import (
 // CheckpointFormat is the "format" metadata of a training checkpoint.
 //
 // A checkpoint is one safetensors file (internal/checkpoint: the header
-// carries a SHA-256 of the data, so a truncated or modified file is
-// refused) holding, as F32 tensors:
+// carries a SHA-256 of the whole file, header, metadata and data, so a
+// truncated or modified file is refused) holding, in this order, as F32
+// tensors:
 //
 //	<name>           every parameter, by its ParamSet name, with its shape
 //	adamw.m.<name>   AdamW's first moment of that parameter, same shape
@@ -28,7 +29,10 @@ import (
 // Result (evaluations, best, wall time, every step's time, the running
 // training-loss sum). The dropout stream needs no state: it is replayed
 // (see Checkpoint.restore).
-const CheckpointFormat = "rnnbench-checkpoint/1"
+//
+// Format 2 hashes the header and state as well as the data; format 1
+// files (data only) are refused.
+const CheckpointFormat = "rnnbench-checkpoint/2"
 
 // ErrCheckpointMismatch is returned (wrapped) when a checkpoint belongs to
 // another model, training config or sequence length.
@@ -55,6 +59,7 @@ type Checkpoint struct {
 	Path    string
 	st      checkpointState
 	tensors map[string]checkpoint.Tensor
+	order   []string // tensor names in file order
 }
 
 // Step returns the optimiser steps the checkpoint had taken.
@@ -104,24 +109,41 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newCheckpoint(path, tensors, meta)
+}
+
+// DecodeCheckpoint is LoadCheckpoint on the file's bytes b, named name in
+// errors (FuzzLoadCheckpoint).
+func DecodeCheckpoint(b []byte, name string) (*Checkpoint, error) {
+	tensors, meta, err := checkpoint.Decode(b, name)
+	if err != nil {
+		return nil, err
+	}
+	return newCheckpoint(name, tensors, meta)
+}
+
+// newCheckpoint checks the metadata and state of a checkpoint read from
+// path (checkState) and indexes its tensors.
+func newCheckpoint(path string, tensors []checkpoint.Tensor, meta map[string]string) (*Checkpoint, error) {
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%s: %w: %s", path, checkpoint.ErrCorrupt, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%q: %w: %s", path, checkpoint.ErrCorrupt, fmt.Sprintf(format, args...))
 	}
 	if meta["format"] != CheckpointFormat {
-		return nil, bad("format %q, want %q: not an rnnbench training checkpoint", meta["format"], CheckpointFormat)
+		return nil, bad("format %q, want %q: not an rnnbench training checkpoint of this version", meta["format"], CheckpointFormat)
 	}
 	c := &Checkpoint{Path: path, tensors: map[string]checkpoint.Tensor{}}
 	if err := json.Unmarshal([]byte(meta["state"]), &c.st); err != nil {
 		return nil, bad("state: %v", err)
 	}
-	if c.st.Step < 0 || c.st.AdamT != c.st.Step || c.st.LossN < 0 || len(c.st.StepMs) != c.st.Result.Steps || c.st.Result.Steps != c.st.Step {
-		return nil, bad("inconsistent state: step %d, AdamW step %d, %d step times, result steps %d", c.st.Step, c.st.AdamT, len(c.st.StepMs), c.st.Result.Steps)
+	if err := checkState(&c.st); err != nil {
+		return nil, bad("inconsistent state: %v", err)
 	}
 	if err := new(rand.PCG).UnmarshalBinary(c.st.DataRNG); err != nil {
 		return nil, bad("data stream state: %v", err)
 	}
 	for _, t := range tensors {
 		c.tensors[t.Name] = t
+		c.order = append(c.order, t.Name)
 	}
 	return c, nil
 }
@@ -143,7 +165,7 @@ func (c *Checkpoint) Check(model models.Config, cfg TrainConfig, T int) error {
 // misshapen.
 func (c *Checkpoint) check(m *models.Model[float32], cfg TrainConfig, T int) error {
 	mismatch := func(format string, args ...any) error {
-		return fmt.Errorf("%s: %w: %s", c.Path, ErrCheckpointMismatch, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%q: %w: %s", c.Path, ErrCheckpointMismatch, fmt.Sprintf(format, args...))
 	}
 	switch {
 	case c.st.Model != m.Cfg:
@@ -156,23 +178,31 @@ func (c *Checkpoint) check(m *models.Model[float32], cfg TrainConfig, T int) err
 		return mismatch("it has taken %d steps, more than the run's %d", c.st.Step, cfg.Steps)
 	}
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%s: %w: %s", c.Path, checkpoint.ErrCorrupt, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%q: %w: %s", c.Path, checkpoint.ErrCorrupt, fmt.Sprintf(format, args...))
 	}
-	want := 0
-	for _, p := range m.PS.Params {
-		for _, name := range []string{p.Name, "adamw.m." + p.Name, "adamw.v." + p.Name} {
-			t, ok := c.tensors[name]
-			if !ok {
-				return bad("no tensor %s", name)
-			}
-			if !slices.Equal(t.Shape, p.Shape) || len(t.Data) != p.Size() {
-				return bad("tensor %s has shape %v, the model's %v", name, t.Shape, p.Shape)
-			}
-			want++
+	want := checkpointOrder(m)
+	for _, name := range want {
+		if _, ok := c.tensors[name]; !ok {
+			return bad("no tensor %q", name)
 		}
 	}
-	if len(c.tensors) != want {
-		return bad("%d tensors, the model has %d (parameters and two moments each)", len(c.tensors), want)
+	if len(c.tensors) != len(want) {
+		return bad("%d tensors, the model has %d (parameters and two moments each)", len(c.tensors), len(want))
+	}
+	for i, name := range c.order {
+		if name != want[i] {
+			return bad("tensor %d is %q, where the model's checkpoint has %q (tensors renamed or swapped)", i, name, want[i])
+		}
+	}
+	for _, p := range m.PS.Params {
+		for _, name := range []string{p.Name, "adamw.m." + p.Name, "adamw.v." + p.Name} {
+			if t := c.tensors[name]; !slices.Equal(t.Shape, p.Shape) || len(t.Data) != p.Size() {
+				return bad("tensor %q has shape %v, the model's %v", name, t.Shape, p.Shape)
+			}
+		}
+	}
+	if err := checkTensorValues(c.tensors, m); err != nil {
+		return bad("%v", err)
 	}
 	return nil
 }

@@ -100,7 +100,7 @@ func runChild(ctx context.Context, exe string, spec UnitSpec, timeout time.Durat
 	cmd := exec.CommandContext(cctx, exe, "point", "--json", string(arg))
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, errw
-	cmd.SysProcAttr = childAttr()
+	ConfigureChild(cmd) // dies with this process (Linux), checks its parent at start-up (childguard.go)
 	cmd.WaitDelay = 30 * time.Second
 	cmd.Cancel = func() error {
 		if !interrupt || errors.Is(cctx.Err(), context.DeadlineExceeded) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"rnnbench/internal/atomicfile"
 	"sync"
 )
 
@@ -114,6 +115,11 @@ func (e *Engine[R]) Execute(ctx context.Context, prior *Finished[R]) error {
 		var raw [][]byte
 		if prior != nil {
 			raw = prior.Raw
+		}
+		// Leftovers of atomic writes a crash interrupted (atomicfile's
+		// pattern only) go before the first write.
+		if _, err := atomicfile.RemoveStale(e.Dir, filepath.Join(e.Dir, "checkpoints")); err != nil {
+			return fmt.Errorf("writing results to %s: %w", e.Dir, err)
 		}
 		if err := RewriteLines(path, raw); err != nil {
 			return fmt.Errorf("writing results to %s: %w", e.Dir, err)

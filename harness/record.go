@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"rnnbench/internal/atomicfile"
+	"rnnbench/internal/safefile"
 	"rnnbench/models"
 )
 
@@ -90,34 +92,12 @@ func WriteJSON(path string, v any) error {
 	return WriteFileAtomic(path, append(b, '\n'))
 }
 
-// WriteFileAtomic writes data to a temp file beside path, syncs it, makes
-// it readable by all (0644, as os.WriteFile would) and renames it over
-// path: a reader, or a crash, sees the old file or the new one, never a
+// WriteFileAtomic writes data to path atomically with
+// internal/atomicfile (temp file, fsync, mode 0644, rename, directory
+// fsync): a reader, or a crash, sees the old file or the new one, never a
 // mix.
 func WriteFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, data)
 }
 
 // ReadRecord reads a results.json (or the results.json inside a folder)
@@ -126,10 +106,10 @@ func ReadRecord(path string) (*Record, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		path = filepath.Join(path, "results.json")
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s has no results.json: not an rnnbench results folder", filepath.Dir(path))
+			return nil, fmt.Errorf("%q has no results.json: not an rnnbench results folder", filepath.Dir(path))
 		}
 	}
-	b, err := os.ReadFile(path)
+	b, err := safefile.ReadFile(path, safefile.Record) // a regular file within limits (recordlimits.go)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read results: %w", err)
 	}
@@ -145,17 +125,20 @@ func DecodeRecord(b []byte, name string) (*Record, error) {
 		Schema *int `json:"schema"`
 	}
 	if err := json.Unmarshal(b, &probe); err != nil {
-		return nil, fmt.Errorf("%s is not a valid rnnbench results file (truncated or foreign): %v", name, err)
+		return nil, fmt.Errorf("%q is not a valid rnnbench results file (truncated or foreign): %v", name, err)
 	}
 	if probe.Schema == nil {
-		return nil, fmt.Errorf("%s is not an rnnbench results file: it has no \"schema\" field", name)
+		return nil, fmt.Errorf("%q is not an rnnbench results file: it has no \"schema\" field", name)
 	}
 	if *probe.Schema != SchemaVersion {
-		return nil, fmt.Errorf("%s has results schema %d; this bench reads schema %d", name, *probe.Schema, SchemaVersion)
+		return nil, fmt.Errorf("%q has results schema %d; this bench reads schema %d", name, *probe.Schema, SchemaVersion)
 	}
 	var r Record
 	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("%s is not a valid rnnbench results file (truncated or foreign): %v", name, err)
+		return nil, fmt.Errorf("%q is not a valid rnnbench results file (truncated or foreign): %v", name, err)
+	}
+	if err := CheckRecordLimits(&r, name); err != nil {
+		return nil, err
 	}
 	return &r, nil
 }

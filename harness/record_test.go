@@ -23,7 +23,7 @@ func TestDecodeRecord(t *testing.T) {
 		switch {
 		case tc.want == "" && (err != nil || rec.Task != "sweep"):
 			t.Errorf("%q: %v", tc.data, err)
-		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "r.json ")):
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), `"r.json" `)):
 			t.Errorf("%q: err = %v, want one naming r.json with %q", tc.data, err, tc.want)
 		}
 	}

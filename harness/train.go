@@ -142,6 +142,9 @@ func TrainWith(ctx context.Context, m *models.Model[float32], task Task, cfg Tra
 				res.Best = ev
 			}
 			p.eval(ev, res.WallSeconds)
+			if divergedEval(res, task.V()) { // loss far above the untrained model's or chance (divergence.go)
+				break
+			}
 			if cfg.TargetAcc > 0 && ev.Accuracy >= cfg.TargetAcc {
 				res.Status, res.Reason = "target", fmt.Sprintf("held-out accuracy %.1f%% ≥ target %.1f%% at step %d", 100*ev.Accuracy, 100*cfg.TargetAcc, step+1)
 				break

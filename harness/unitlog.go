@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"rnnbench/internal/safefile"
 )
 
 // An experiment's finished units are appended, one JSON object per line,
@@ -43,7 +44,7 @@ type Lines[T any] struct {
 // object never decodes). Any other line that does not decode as a T is an
 // error naming the file and line: the file is not what bench writes.
 func ReadLog[T any](path string) (*Lines[T], error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, safefile.JSONLines) // a regular file within limits
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Lines[T]{}, nil
 	}
@@ -69,6 +70,9 @@ func DecodeLog[T any](data []byte, name string) (*Lines[T], error) {
 				break
 			}
 			return nil, fmt.Errorf("%s line %d is not a JSON %s: %v", name, i+1, kindOf[T](), err)
+		}
+		if err := lineLimits(&v, name, i+1); err != nil {
+			return nil, err
 		}
 		out.Items = append(out.Items, v)
 		out.Raw = append(out.Raw, line)

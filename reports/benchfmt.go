@@ -78,27 +78,47 @@ func WriteBench(w io.Writer, config []Config, results []Result) error {
 	return bw.Flush()
 }
 
+// Limits of ParseBench, far above what bench writes (a results.bench has
+// a few hundred lines of a few hundred bytes): a crafted file fails at the
+// first line beyond them, in one line, without reading on.
+const (
+	MaxBenchLines     = 10_000   // lines of any kind
+	MaxBenchLineBytes = 64 << 10 // bytes of one line
+	MaxBenchName      = 1024     // bytes of a benchmark name
+)
+
+// ErrLimit reports a benchmark file beyond MaxBenchLines,
+// MaxBenchLineBytes or MaxBenchName.
+var ErrLimit = errors.New("reports: benchmark file beyond limits")
+
 // ParseBench reads the config and result lines of a Go benchmark-format
 // stream, such as files written by WriteBench or the output of
 // `go test -bench` (PASS/ok lines, logs, and the bare name lines printed by
 // -v are ignored). Config lines are returned in file order, repeats
 // included; trailing spaces of values are trimmed. A line whose first
 // field is a benchmark name but which is not a valid result line returns
-// an error wrapping ErrSyntax that names the line number; read errors are
-// returned as is.
+// an error wrapping ErrSyntax that names the line number; a file beyond
+// the limits above one wrapping ErrLimit; read errors are returned as is.
 func ParseBench(r io.Reader) (config []Config, results []Result, err error) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	for n := 1; sc.Scan(); n++ {
+	sc.Buffer(make([]byte, 0, 4<<10), MaxBenchLineBytes+1)
+	n := 1
+	for ; sc.Scan(); n++ {
+		if n > MaxBenchLines {
+			return nil, nil, fmt.Errorf("%w: more than %d lines", ErrLimit, MaxBenchLines)
+		}
 		line := sc.Text()
 		fields := strings.Fields(line)
 		if len(fields) > 0 && isBenchName(fields[0]) {
+			if len(fields[0]) > MaxBenchName {
+				return nil, nil, fmt.Errorf("%w: line %d: benchmark name of %d bytes, more than %d", ErrLimit, n, len(fields[0]), MaxBenchName)
+			}
 			if len(fields) == 1 {
 				continue // "go test -v" prints the bare name as a benchmark starts
 			}
 			res, err := parseResult(fields)
 			if err != nil {
-				return nil, nil, fmt.Errorf("%w: line %d: %v: %q", ErrSyntax, n, err, line)
+				return nil, nil, fmt.Errorf("%w: line %d: %v: %q", ErrSyntax, n, err, clip(line))
 			}
 			results = append(results, res)
 			continue
@@ -107,10 +127,21 @@ func ParseBench(r io.Reader) (config []Config, results []Result, err error) {
 			config = append(config, c)
 		}
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, nil, fmt.Errorf("%w: line %d is longer than %d bytes", ErrLimit, n, MaxBenchLineBytes)
+	} else if err != nil {
 		return nil, nil, err
 	}
 	return config, results, nil
+}
+
+// clip shortens a line or field quoted in an error to 100 bytes and
+// "...", so that the error stays one short line whatever the file holds.
+func clip(line string) string {
+	if len(line) <= 100 {
+		return line
+	}
+	return strings.ToValidUTF8(line[:100], "") + "..."
 }
 
 // parseResult parses the fields of a result line:
@@ -121,13 +152,13 @@ func parseResult(f []string) (Result, error) {
 	}
 	iters, err := strconv.Atoi(f[1])
 	if err != nil || iters < 0 {
-		return Result{}, fmt.Errorf("bad iteration count %q", f[1])
+		return Result{}, fmt.Errorf("bad iteration count %q", clip(f[1]))
 	}
 	res := Result{Name: f[0], Iters: iters, Metrics: make([]Metric, 0, (len(f)-2)/2)}
 	for i := 2; i < len(f); i += 2 {
 		v, err := strconv.ParseFloat(f[i], 64)
 		if err != nil {
-			return Result{}, fmt.Errorf("bad value %q", f[i])
+			return Result{}, fmt.Errorf("bad value %q", clip(f[i]))
 		}
 		res.Metrics = append(res.Metrics, Metric{Value: v, Unit: f[i+1]})
 	}
@@ -180,6 +211,9 @@ func checkConfig(c Config) error {
 func checkResult(r Result) error {
 	if !isBenchName(r.Name) || strings.ContainsFunc(r.Name, unicode.IsSpace) {
 		return fmt.Errorf("%w: result name %q: want Benchmark[A-Z]... without spaces", ErrSyntax, r.Name)
+	}
+	if len(r.Name) > MaxBenchName {
+		return fmt.Errorf("%w: result name of %d bytes, more than %d", ErrSyntax, len(r.Name), MaxBenchName)
 	}
 	if r.Iters < 1 {
 		return fmt.Errorf("%w: %s: iterations %d < 1", ErrSyntax, r.Name, r.Iters)

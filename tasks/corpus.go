@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"os"
 	"slices"
 	"unicode"
 	"unicode/utf8"
+
+	"rnnbench/internal/safefile"
 )
 
 // Corpus is a byte-level text corpus split into training and validation
@@ -57,7 +58,7 @@ func LoadCorpus(path string, T int) (*Corpus, error) {
 		return nil, err
 	}
 	if len(data) == 0 {
-		return nil, errorf(ErrEmpty, "data file %s is empty: pass --data with a non-empty text file", path)
+		return nil, errorf(ErrEmpty, "data file %q is empty: pass --data with a non-empty text file", path)
 	}
 	if err := checkText(path, data); err != nil {
 		return nil, err
@@ -69,37 +70,44 @@ func LoadCorpus(path string, T int) (*Corpus, error) {
 			need = fmt.Sprintf("at least %d bytes", 10*T+1)
 		}
 		return nil, errorf(ErrTooShort,
-			"data file %s has %d bytes (train %d, val %d) but --seq-len %d needs %s so that both parts hold seq-len+1 = %d: use a longer file or a smaller --seq-len",
+			"data file %q has %d bytes (train %d, val %d) but --seq-len %d needs %s so that both parts hold seq-len+1 = %d: use a longer file or a smaller --seq-len",
 			path, len(data), n, len(data)-n, T, need, uint(T)+1)
 	}
 	return newCorpus(data[:n], data[n:]), nil
 }
 
-// readDataFile reads path, turning the usual failures into one-line errors.
+// ErrTooLarge: the data file is over safefile.Data.MaxBytes.
+var ErrTooLarge = errors.New("tasks: data file too large")
+
+// readDataFile reads path with internal/safefile (a regular file only,
+// after symbolic links; at most safefile.Data.MaxBytes, refused from its
+// size before reading), turning the usual failures into one-line errors.
 func readDataFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err == nil && fi.IsDir() {
-		return nil, errorf(ErrNotText, "data file %s is a directory: pass --data with a text file", path)
+	data, err := safefile.ReadFile(path, safefile.Data)
+	switch {
+	case err == nil:
+		return data, nil
+	case errors.Is(err, safefile.ErrNotRegular):
+		return nil, wrapf(ErrNotText, err, "data file %v: pass --data with a text file", err)
+	case errors.Is(err, safefile.ErrTooLarge):
+		return nil, wrapf(ErrTooLarge, err, "data file %v: pass --data with a smaller text file", err)
 	}
-	var data []byte
-	if err == nil {
-		data, err = os.ReadFile(path)
-	}
-	if err != nil {
-		return nil, readError(path, err)
-	}
-	return data, nil
+	return nil, readError(path, err)
 }
 
 // readError turns a failure to stat or read path into a one-line error.
 func readError(path string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return wrapf(fs.ErrNotExist, err, "data file %s does not exist: check the path passed to --data", path)
+		return wrapf(fs.ErrNotExist, err, "data file %q does not exist: check the path passed to --data", path)
 	case errors.Is(err, fs.ErrPermission):
-		return wrapf(fs.ErrPermission, err, "cannot read data file %s: permission denied: make it readable (chmod a+r) or pass --data with a readable copy", path)
+		return wrapf(fs.ErrPermission, err, "cannot read data file %q: permission denied: make it readable (chmod a+r) or pass --data with a readable copy", path)
 	default:
-		return wrapf(err, nil, "cannot read data file %s: %v", path, err)
+		cause := err
+		if u := errors.Unwrap(err); u != nil {
+			cause = u // the reason without safefile's own "cannot read PATH"
+		}
+		return wrapf(err, nil, "cannot read data file %q: %v", path, cause)
 	}
 }
 
@@ -110,7 +118,7 @@ func checkText(path string, data []byte) error {
 		r, size := utf8.DecodeRune(data[i:])
 		switch {
 		case r == 0:
-			return errorf(ErrNotText, "data file %s looks binary (NUL byte at offset %d): pass --data with a plain text file", path, i)
+			return errorf(ErrNotText, "data file %q looks binary (NUL byte at offset %d): pass --data with a plain text file", path, i)
 		case r == utf8.RuneError && size == 1:
 			if data[i] < 0xa0 { // Latin-1 0xA0–0xFF is printable
 				bad++
@@ -121,7 +129,7 @@ func checkText(path string, data []byte) error {
 		i += size
 	}
 	if bad*100 > maxBadPercent*len(data) {
-		return errorf(ErrNotText, "data file %s looks binary (%d of %d bytes are unprintable, more than %d%%): pass --data with a plain text file",
+		return errorf(ErrNotText, "data file %q looks binary (%d of %d bytes are unprintable, more than %d%%): pass --data with a plain text file",
 			path, bad, len(data), maxBadPercent)
 	}
 	return nil

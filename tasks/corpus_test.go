@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -123,12 +124,12 @@ func TestLoadCorpusErrors(t *testing.T) {
 		msg        string
 	}{
 		{"T<1", short, 0, ErrConfig, "--seq-len 0: need seq-len ≥ 1"},
-		{"missing", missing, 8, fs.ErrNotExist, "data file " + missing + " does not exist: check the path passed to --data"},
-		{"directory", dir, 8, ErrNotText, "data file " + dir + " is a directory: pass --data with a text file"},
+		{"missing", missing, 8, fs.ErrNotExist, "data file " + strconv.Quote(missing) + " does not exist: check the path passed to --data"},
+		{"directory", dir, 8, ErrNotText, "data file " + strconv.Quote(dir) + " is a directory, not a regular file: pass --data with a text file"},
 		{"empty", writeFile(t, nil), 8, ErrEmpty, "is empty: pass --data with a non-empty text file"},
 		{"NUL", nul, 1, ErrNotText, "looks binary (NUL byte at offset 5): pass --data with a plain text file"},
 		{"control", ctrl11, 1, ErrNotText, "looks binary (11 of 100 bytes are unprintable, more than 10%)"},
-		{"short", short, 2, ErrTooShort, "data file " + short + " has 20 bytes (train 18, val 2) but --seq-len 2 needs at least 21 bytes so that both parts hold seq-len+1 = 3: use a longer file or a smaller --seq-len"},
+		{"short", short, 2, ErrTooShort, "data file " + strconv.Quote(short) + " has 20 bytes (train 18, val 2) but --seq-len 2 needs at least 21 bytes so that both parts hold seq-len+1 = 3: use a longer file or a smaller --seq-len"},
 		{"huge T", short, 1 << 62, ErrTooShort, "--seq-len 4611686018427387904 needs more than any file holds"},
 	}
 	for _, c := range cases {
@@ -180,12 +181,12 @@ func TestCheckTextRandomBytes(t *testing.T) {
 func TestReadErrorPermission(t *testing.T) {
 	// Root reads any file, so map a synthetic EACCES as os.ReadFile returns it.
 	err := readError("/x/data.txt", &fs.PathError{Op: "open", Path: "/x/data.txt", Err: fs.ErrPermission})
-	want := "cannot read data file /x/data.txt: permission denied: make it readable (chmod a+r) or pass --data with a readable copy"
+	want := `cannot read data file "/x/data.txt": permission denied: make it readable (chmod a+r) or pass --data with a readable copy`
 	if !errors.Is(err, fs.ErrPermission) || err.Error() != want {
 		t.Errorf("readError = %q, want %q", err, want)
 	}
 	other := fmt.Errorf("disk on fire")
-	if err := readError("f", other); !errors.Is(err, other) || err.Error() != "cannot read data file f: disk on fire" {
+	if err := readError("f", other); !errors.Is(err, other) || err.Error() != `cannot read data file "f": disk on fire` {
 		t.Errorf("readError(other) = %q", err)
 	}
 }

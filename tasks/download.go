@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+
+	"rnnbench/internal/atomicfile"
+	"rnnbench/internal/safefile"
 )
 
 // Tiny Shakespeare: where it comes from and what it must be.
@@ -78,7 +81,7 @@ func ensureFile(ctx context.Context, path, url string, client *http.Client, sum 
 // error wrapping os.ErrNotExist if it is absent, or another error saying why
 // it does not match.
 func fileMatches(path, sum string, size int64) error {
-	f, err := os.Open(path)
+	f, _, err := safefile.Open(path) // a regular file: a FIFO in the cache must not block
 	if err != nil {
 		return err
 	}
@@ -103,7 +106,8 @@ func checkSum(n int64, digest []byte, sum string, size int64) error {
 }
 
 // download fetches url into a temporary file next to path, checks it and
-// renames it to path. On any failure the temporary file is removed.
+// renames it to path (internal/atomicfile). On any failure the temporary
+// file is removed.
 func download(ctx context.Context, path, url string, client *http.Client, sum string, size int64) (err error) {
 	if client == nil {
 		client = http.DefaultClient
@@ -124,33 +128,19 @@ func download(ctx context.Context, path, url string, client *http.Client, sum st
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".tinyshakespeare-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
+	return atomicfile.Write(path, func(tmp io.Writer) error {
+		h := sha256.New()
+		// Read at most one byte past size: enough to tell "too long" apart.
+		n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(resp.Body, size+1))
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			return fmt.Errorf("GET %s: transfer failed after %d bytes: %w", url, n, err)
 		}
-	}()
-	h := sha256.New()
-	// Read at most one byte past size: enough to tell "too long" apart.
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(resp.Body, size+1))
-	if err != nil {
-		return fmt.Errorf("GET %s: transfer failed after %d bytes: %w", url, n, err)
-	}
-	if n > size {
-		return errorf(ErrChecksum, "GET %s: wrong size: body is longer than %d bytes", url, size)
-	}
-	if err := checkSum(n, h.Sum(nil), sum, size); err != nil {
-		return &taskError{msg: fmt.Sprintf("GET %s: %v", url, err), kind: err}
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+		if n > size {
+			return errorf(ErrChecksum, "GET %s: wrong size: body is longer than %d bytes", url, size)
+		}
+		if err := checkSum(n, h.Sum(nil), sum, size); err != nil {
+			return &taskError{msg: fmt.Sprintf("GET %s: %v", url, err), kind: err}
+		}
+		return nil
+	})
 }

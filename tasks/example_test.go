@@ -28,7 +28,7 @@ func ExampleLoadCorpus() {
 	fmt.Println(strings.ReplaceAll(err.Error(), path, "text.txt"))
 	// Output:
 	// vocab "ab", train 18, val [2 2], unknown 2, V 3
-	// data file text.txt has 20 bytes (train 18, val 2) but --seq-len 2 needs at least 21 bytes so that both parts hold seq-len+1 = 3: use a longer file or a smaller --seq-len
+	// data file "text.txt" has 20 bytes (train 18, val 2) but --seq-len 2 needs at least 21 bytes so that both parts hold seq-len+1 = 3: use a longer file or a smaller --seq-len
 }
 
 func ExampleSelectiveCopy_Validate() {

@@ -1,9 +1,20 @@
 // Package checkpoint reads and writes training checkpoints in the
 // safetensors format (huggingface/safetensors: an 8-byte little-endian
 // header length, a JSON header naming each tensor's dtype, shape and byte
-// range, then the raw little-endian data), with a SHA-256 of the data
-// section in the header's __metadata__ so that a corrupted or truncated
-// file is refused rather than loaded.
+// range, then the raw little-endian data). The header's __metadata__
+// holds a SHA-256 of the whole file — the header (every tensor's name,
+// dtype, shape and offsets, and the metadata, with the sha256 value
+// itself read as 64 zeros) and the data — so a file truncated or modified
+// anywhere is refused rather than loaded.
+//
+// Read trusts nothing before it has checked it: the file must be a
+// regular file (internal/safefile) of at most safefile.Checkpoint.MaxBytes;
+// the header length must fit the file; every tensor must be F32 with a
+// shape whose size (computed without overflow) matches its byte range;
+// the byte ranges must lie in the data section, not overlap and tile it
+// exactly, with nothing before, between or after them. Only then are
+// tensors allocated, so a header that claims a tensor of shape
+// [2^30, 2^30, 4] costs nothing.
 package checkpoint
 
 import (
@@ -15,13 +26,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
-	"sort"
+	"math/bits"
+	"slices"
+
+	"rnnbench/internal/atomicfile"
+	"rnnbench/internal/safefile"
 )
 
 // ErrCorrupt is returned (wrapped) for a checkpoint that is truncated,
-// malformed or whose checksum does not match.
+// malformed, inconsistent or whose checksum does not match.
 var ErrCorrupt = errors.New("corrupt checkpoint")
 
 // maxHeader bounds the JSON header, so a garbage length cannot make Read
@@ -41,10 +54,23 @@ type entry struct {
 	DataOffsets [2]int `json:"data_offsets"`
 }
 
-// Write stores tensors and meta at path atomically: a temp file beside
-// path, synced, mode 0644, renamed over path.
-// meta may not use the key "sha256", which Write sets.
+// zeroSum is the sha256 value while the file's hash is computed.
+var zeroSum = bytes.Repeat([]byte("0"), 64)
+
+// Write stores tensors, in order, and meta at path atomically
+// (internal/atomicfile). meta may not use the key "sha256", which Write
+// sets.
 func Write(path string, tensors []Tensor, meta map[string]string) error {
+	b, err := Encode(tensors, meta)
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, b)
+}
+
+// Encode returns the checkpoint file of tensors (stored in the order
+// given) and meta.
+func Encode(tensors []Tensor, meta map[string]string) ([]byte, error) {
 	var data bytes.Buffer
 	header := map[string]any{}
 	for _, t := range tensors {
@@ -53,7 +79,10 @@ func Write(path string, tensors []Tensor, meta map[string]string) error {
 			n *= d
 		}
 		if n != len(t.Data) {
-			return fmt.Errorf("checkpoint: tensor %s has %d values for shape %v", t.Name, len(t.Data), t.Shape)
+			return nil, fmt.Errorf("checkpoint: tensor %q has %d values for shape %v", t.Name, len(t.Data), t.Shape)
+		}
+		if _, dup := header[t.Name]; dup || t.Name == "__metadata__" {
+			return nil, fmt.Errorf("checkpoint: tensor name %q used twice or reserved", t.Name)
 		}
 		begin := data.Len()
 		buf := make([]byte, 4*len(t.Data))
@@ -63,71 +92,95 @@ func Write(path string, tensors []Tensor, meta map[string]string) error {
 		data.Write(buf)
 		header[t.Name] = entry{Dtype: "F32", Shape: t.Shape, DataOffsets: [2]int{begin, data.Len()}}
 	}
-	sum := sha256.Sum256(data.Bytes())
 	md := map[string]string{}
 	for k, v := range meta {
 		md[k] = v
 	}
-	md["sha256"] = hex.EncodeToString(sum[:])
+	md["sha256"] = string(zeroSum)
 	header["__metadata__"] = md
 	hj, err := json.Marshal(header)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for len(hj)%8 != 0 {
 		hj = append(hj, ' ')
 	}
-	var out bytes.Buffer
-	var lenBuf [8]byte
-	binary.LittleEndian.PutUint64(lenBuf[:], uint64(len(hj)))
-	out.Write(lenBuf[:])
-	out.Write(hj)
-	out.Write(data.Bytes())
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-ckpt-*")
-	if err != nil {
-		return err
-	}
-	err = tmp.Chmod(0o644) // CreateTemp makes 0600; checkpoints are as shareable as results
-	if err == nil {
-		_, err = tmp.Write(out.Bytes())
-	}
-	if err == nil {
-		err = tmp.Sync() // on disk before the rename makes it the checkpoint
-	}
-	if err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	out := make([]byte, 8, 8+len(hj)+data.Len())
+	binary.LittleEndian.PutUint64(out, uint64(len(hj)))
+	out = append(append(out, hj...), data.Bytes()...)
+	return Reseal(out)
 }
 
-// Read loads a checkpoint written by Write, verifying its structure and
-// checksum. Tensors come back sorted by data offset.
-func Read(path string) ([]Tensor, map[string]string, error) {
-	b, err := os.ReadFile(path)
+// Reseal sets the sha256 of the checkpoint file b to the hash of its
+// current content and returns b. Encode uses it; tests use it to forge a
+// file whose header or data were edited on purpose (a deliberate forgery
+// passes the hash: Read's consistency checks, and harness's against the
+// model, are what stop it).
+func Reseal(b []byte) ([]byte, error) {
+	at, err := sumAt(b)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%s: %w: %s", path, ErrCorrupt, fmt.Sprintf(format, args...))
-	}
+	copy(b[at:], zeroSum)
+	sum := sha256.Sum256(b)
+	hex.Encode(b[at:at+64], sum[:])
+	return b, nil
+}
+
+// sumAt returns the offset in b of the 64 hex digits of the header's
+// "sha256":"…" entry, which must occur exactly once.
+func sumAt(b []byte) (int, error) {
 	if len(b) < 8 {
-		return nil, nil, bad("%d bytes, shorter than the 8-byte header length", len(b))
+		return 0, errors.New("shorter than the 8-byte header length")
 	}
 	n := binary.LittleEndian.Uint64(b[:8])
 	if n > maxHeader || n > uint64(len(b)-8) {
-		return nil, nil, bad("header length %d does not fit the %d-byte file", n, len(b))
+		return 0, fmt.Errorf("header length %d does not fit the %d-byte file", n, len(b))
 	}
+	h := b[8 : 8+n]
+	key := []byte(`"sha256":"`)
+	i := bytes.Index(h, key)
+	if i < 0 || bytes.Count(h, key) != 1 || i+len(key)+65 > len(h) || h[i+len(key)+64] != '"' {
+		return 0, errors.New("the header has no single \"sha256\" entry of 64 hex digits")
+	}
+	return 8 + i + len(key), nil
+}
+
+// Read loads the checkpoint at path, checking it as the package comment
+// says. Tensors come back in file order. Errors are one line naming the
+// path (%q); a file that is not a valid checkpoint wraps ErrCorrupt, one
+// that cannot be read wraps the safefile or fs error.
+func Read(path string) ([]Tensor, map[string]string, error) {
+	b, err := safefile.ReadFile(path, safefile.Checkpoint)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Decode(b, path)
+}
+
+// Decode is Read on the file's bytes b, named name in errors.
+func Decode(b []byte, name string) ([]Tensor, map[string]string, error) {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%q: %w: %s", name, ErrCorrupt, fmt.Sprintf(format, args...))
+	}
+	at, err := sumAt(b)
+	if err != nil {
+		return nil, nil, bad("%v", err)
+	}
+	// The hash first: it is the cheapest check of all, and an edited file
+	// fails it before its JSON is parsed.
+	h := sha256.New() // of b with the sum read as zeros; b is not modified
+	h.Write(b[:at])
+	h.Write(zeroSum)
+	h.Write(b[at+64:])
+	if hex.EncodeToString(h.Sum(nil)) != string(b[at:at+64]) {
+		return nil, nil, bad("SHA-256 of the file does not match its header (truncated or modified)")
+	}
+	n := int(binary.LittleEndian.Uint64(b[:8]))
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b[8:8+n], &raw); err != nil {
-		return nil, nil, bad("header is not JSON: %v", err)
+		return nil, nil, bad("header is not a JSON object: %v", err)
 	}
-	data := b[8+n:]
 	meta := map[string]string{}
 	if m, ok := raw["__metadata__"]; ok {
 		if err := json.Unmarshal(m, &meta); err != nil {
@@ -135,41 +188,82 @@ func Read(path string) ([]Tensor, map[string]string, error) {
 		}
 		delete(raw, "__metadata__")
 	}
-	sum := sha256.Sum256(data)
-	if meta["sha256"] != hex.EncodeToString(sum[:]) {
-		return nil, nil, bad("SHA-256 of the data does not match the header (truncated or modified)")
+	if meta["sha256"] != string(b[at:at+64]) {
+		return nil, nil, bad("the \"sha256\" entry is not the header's metadata")
 	}
-	var out []Tensor
-	for name, r := range raw {
+	data := b[8+n:]
+	type span struct {
+		name   string
+		e      entry
+		lo, hi int
+	}
+	spans := make([]span, 0, len(raw))
+	for tn, r := range raw {
 		var e entry
 		if err := json.Unmarshal(r, &e); err != nil {
-			return nil, nil, bad("tensor %s: %v", name, err)
+			return nil, nil, bad("tensor %q: %v", tn, err)
 		}
-		size := 1
-		for _, d := range e.Shape {
-			if d < 0 || d > math.MaxInt32 {
-				return nil, nil, bad("tensor %s: shape %v", name, e.Shape)
-			}
-			size *= d
+		if e.Dtype != "F32" {
+			return nil, nil, bad("tensor %q has dtype %q; only F32 is written", tn, e.Dtype)
 		}
+		size, ok := shapeSize(e.Shape, uint64(len(data))/4)
 		lo, hi := e.DataOffsets[0], e.DataOffsets[1]
-		if e.Dtype != "F32" || lo < 0 || hi > len(data) || hi-lo != 4*size || lo > hi {
-			return nil, nil, bad("tensor %s: dtype %s, shape %v, bytes [%d, %d) of %d", name, e.Dtype, e.Shape, lo, hi, len(data))
+		switch {
+		case !ok:
+			return nil, nil, bad("tensor %q: shape %v holds more values than the %d-byte data section", tn, e.Shape, len(data))
+		case lo < 0 || hi < lo || hi > len(data):
+			return nil, nil, bad("tensor %q: bytes [%d, %d) outside the %d-byte data section", tn, lo, hi, len(data))
+		case hi-lo != 4*size:
+			return nil, nil, bad("tensor %q: bytes [%d, %d) for shape %v, which needs %d", tn, lo, hi, e.Shape, 4*size)
 		}
-		t := Tensor{Name: name, Shape: e.Shape, Data: make([]float32, size)}
-		for i := range t.Data {
-			t.Data[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[lo+4*i:]))
-		}
-		out = append(out, t)
+		spans = append(spans, span{tn, e, lo, hi})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		return entryOffset(raw, out[i].Name) < entryOffset(raw, out[j].Name)
+	slices.SortFunc(spans, func(a, b span) int {
+		if a.lo != b.lo {
+			return a.lo - b.lo
+		}
+		return a.hi - b.hi
 	})
+	end := 0
+	for _, s := range spans {
+		switch {
+		case s.lo < end:
+			return nil, nil, bad("tensor %q: bytes [%d, %d) overlap the tensor before it", s.name, s.lo, s.hi)
+		case s.lo > end:
+			return nil, nil, bad("bytes [%d, %d) of the data section belong to no tensor", end, s.lo)
+		}
+		end = s.hi
+	}
+	if end != len(data) {
+		return nil, nil, bad("bytes [%d, %d) of the data section belong to no tensor", end, len(data))
+	}
+	out := make([]Tensor, len(spans))
+	for i, s := range spans {
+		t := Tensor{Name: s.name, Shape: s.e.Shape, Data: make([]float32, (s.hi-s.lo)/4)}
+		for j := range t.Data {
+			t.Data[j] = math.Float32frombits(binary.LittleEndian.Uint32(data[s.lo+4*j:]))
+		}
+		out[i] = t
+	}
 	return out, meta, nil
 }
 
-func entryOffset(raw map[string]json.RawMessage, name string) int {
-	var e entry
-	json.Unmarshal(raw[name], &e)
-	return e.DataOffsets[0]
+// shapeSize returns the product of shape if every dimension is ≥ 0 and
+// the product is at most limit (checked without overflow).
+func shapeSize(shape []int, limit uint64) (int, bool) {
+	size := uint64(1)
+	for _, d := range shape {
+		if d < 0 {
+			return 0, false
+		}
+		hi, lo := bits.Mul64(size, uint64(d))
+		if hi != 0 || lo > limit && d != 0 {
+			return 0, false
+		}
+		size = lo
+	}
+	if size > limit {
+		return 0, false
+	}
+	return int(size), true
 }

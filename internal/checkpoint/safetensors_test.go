@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -79,9 +80,23 @@ func FuzzRead(f *testing.F) {
 	b, _ := os.ReadFile(path)
 	f.Add(b)
 	f.Add([]byte{})
+	for _, c := range crafted() {
+		f.Add(c.file)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p := filepath.Join(t.TempDir(), "x")
-		os.WriteFile(p, data, 0o644)
-		Read(p) // must not panic
+		ts, _, err := Decode(data, "x") // must not panic
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("err = %q: want one line wrapping ErrCorrupt", err)
+			}
+			return
+		}
+		end := 0
+		for _, tn := range ts { // accepted: tensors tile the data in order
+			end += 4 * len(tn.Data)
+		}
+		if n := binary.LittleEndian.Uint64(data); uint64(end) != uint64(len(data))-8-n {
+			t.Fatalf("accepted tensors cover %d bytes of a %d-byte data section", end, uint64(len(data))-8-n)
+		}
 	})
 }

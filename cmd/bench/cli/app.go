@@ -68,15 +68,15 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ec cli.ExitCoder
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintln(stderr, "bench: "+ue.msg)
+		fmt.Fprintln(stderr, "bench: "+oneLine(ue.msg))
 		return ExitBadInput
 	case errors.As(err, &ec):
 		if msg := err.Error(); msg != "" {
-			fmt.Fprintln(stderr, "bench: "+msg)
+			fmt.Fprintln(stderr, "bench: "+oneLine(msg))
 		}
 		return ec.ExitCode()
 	}
-	fmt.Fprintln(stderr, "bench: "+err.Error())
+	fmt.Fprintln(stderr, "bench: "+oneLine(err.Error()))
 	return ExitFailure
 }
 
@@ -107,6 +107,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		HideHelpCommand:      true,
 		Commands:             []*cli.Command{runCommand(), listCommand(), reportCommand(), mergeCommand(), pointCommand(), compareCommand(), ciCommand(), completionCommand()},
 		OnUsageError:         onUsage,
+		Before:               checkRawArgs, // plain decimal integers, required flags: exit 2 (strictargs.go)
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return badInput("unknown command %q: allowed %s (see bench --help)", c.Args().First(), commandNames(c.App))

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +58,8 @@ func fixtures(t *testing.T, dir string) {
 	write("data/noread.txt", strings.Repeat("To be, or not to be, that is the question.\n", 20))
 	os.Chmod(filepath.Join(dir, "data/noread.txt"), 0)
 	write("afile", "x")
+	write("a\nfile", "x")
+	os.Symlink(filepath.Join(dir, "sweep"), filepath.Join(dir, "sweeplink"))
 	write("jsonlonly/"+resultsFile, "")
 	write("foreign/notes.txt", "shopping list\n")
 	write("foreignjson/results.json", `{"name": "left-pad", "version": "1.3.0"}`)
@@ -95,6 +98,7 @@ func TestBadInputEveryCase(t *testing.T) {
 	dir := t.TempDir()
 	fixtures(t, dir)
 	fx := func(name string) string { return filepath.Join(dir, name) }
+	q := strconv.Quote
 	out := fx("out") // never created
 	run, sweep := fx("run"), fx("sweep")
 	cases := []struct {
@@ -113,6 +117,9 @@ func TestBadInputEveryCase(t *testing.T) {
 		{"mode of a mode-less model", []string{"run", "--model", "lstm", "--mode", "parallel"}, "--mode parallel does not apply to lstm"},
 		{"model listed twice", []string{"run", "--model", "gru,mingru,gru"}, "lists gru twice"},
 		// Malformed lists and numbers.
+		{"lengths with a leading zero", tinySweep(out, "--lengths", "8,016"), `"016" is not a positive integer`},
+		{"too many lengths", tinySweep(out, "--lengths", manyLengths(501)), "--lengths: 501 lengths, more than the 500 a sweep may have"},
+		{"shard in hex", tinySweep(out, "--shard", "0x1/4"), `--shard index "0x1" is not an integer`},
 		{"lengths with letters", tinySweep(out, "--lengths", "64,1k"), `--lengths "64,1k": "1k" is not a positive integer (give a comma-separated list such as 64,128,256)`},
 		{"lengths with semicolons", tinySweep(out, "--lengths", "8;16"), `"8;16" is not a positive integer`},
 		{"lengths empty", tinySweep(out, "--lengths", ""), `"" is not a positive integer`},
@@ -123,6 +130,15 @@ func TestBadInputEveryCase(t *testing.T) {
 		{"steps fractional", []string{"run", "--steps", "1.5"}, `--steps "1.5" is not an integer`},
 		{"lr not a number", []string{"run", "--lr", "fast"}, `--lr "fast" is not a number`},
 		{"negative seed", []string{"run", "--seed", "-1"}, `--seed "-1" is not an integer ≥ 0`},
+		{"steps with a leading zero", []string{"run", "--steps", "010"}, `--steps "010" is not a plain decimal integer: write digits only, such as 64, without leading zeros, 0x/0o/0b prefixes, underscores or a + sign (see bench run --help)`},
+		{"dim in hex", []string{"run", "--dim", "0x10"}, `--dim "0x10" is not a plain decimal integer`},
+		{"dim with an underscore", []string{"run", "--dim", "1_6"}, `--dim "1_6" is not a plain decimal integer`},
+		{"seed in binary", []string{"run", "--seed", "0b11"}, `--seed "0b11" is not a plain decimal integer`},
+		{"seed with a plus", []string{"run", "--seed=+3"}, `--seed "+3" is not a plain decimal integer`},
+		{"sweep repeats in octal", tinySweep(out, "--repeats", "0o7"), `--repeats "0o7" is not a plain decimal integer`},
+		{"list dim with a leading zero", []string{"list", "--dim", "08"}, `--dim "08" is not a plain decimal integer: write digits only`},
+		{"task in capitals", []string{"run", "--task", "SWEEP"}, `unknown --task "SWEEP" (did you mean "sweep"?)`},
+		{"merge without --out", []string{"merge", sweep}, "bench merge needs --out (see bench merge --help)"},
 		{"timeout without unit", tinySweep(out, "--point-timeout", "10"), `--point-timeout "10" is not a duration: give a number with a unit, such as 90s, 10m or 1h`},
 		{"flag without its value", []string{"run", "--dim"}, "--dim needs a value"},
 		{"bool flag with a bad value", []string{"run", "--quiet=maybe"}, `--quiet "maybe" is not a boolean`},
@@ -175,29 +191,35 @@ func TestBadInputEveryCase(t *testing.T) {
 		{"out holds results.jsonl only", tiny(fx("jsonlonly")), "--out " + fx("jsonlonly") + " already holds results from an earlier run"},
 		{"sweep into a run's folder", tinySweep(run), "--out " + run + " already holds results from an earlier run"},
 		{"sweep into a sweep's folder", tinySweep(sweep), "--out " + sweep + " already holds results from an earlier run: continue it with --resume " + sweep},
+		{"out empty", []string{"run", "--out", ""}, `--out "" is empty: give a folder, or leave --out out for the default folder`},
+		{"out= empty", []string{"run", "--out="}, `--out "" is empty`},
+		{"out a file whose name holds a newline", []string{"run", "--out", fx("a\nfile")}, `a\nfile is a file; give a folder`},
+		{"merge into a symlink to an input", []string{"merge", "--out", fx("sweeplink"), sweep}, "--out " + q(fx("sweeplink")) + " is also an input (" + q(sweep) + ", after resolving symbolic links)"},
+		{"merge into a folder holding a run", []string{"merge", "--out", run, sweep}, "--out " + q(run) + " already holds results (results.json): write the merge to a new folder"},
+		{"merge into a file", []string{"merge", "--out", fx("afile"), sweep}, "--out " + q(fx("afile")) + " is a file; give a folder"},
 		{"stray argument", []string{"run", "mingru"}, `run takes no arguments, got "mingru"`},
 		{"unknown flag", []string{"run", "--epochs", "3"}, "unknown flag --epochs (see bench run --help)"},
 		{"unknown flag near a known one", []string{"run", "--setps", "3"}, "unknown flag --setps (did you mean --steps?)"},
 		{"out is a file", []string{"run", "--out", fx("afile")}, "--out " + fx("afile") + " is a file; give a folder"},
 		// Data files.
-		{"data missing", []string{"run", "--task", "char-lm", "--data", fx("data/nope.txt")}, "data file " + fx("data/nope.txt") + " does not exist"},
+		{"data missing", []string{"run", "--task", "char-lm", "--data", fx("data/nope.txt")}, "data file " + q(fx("data/nope.txt")) + " does not exist"},
 		{"data empty", []string{"run", "--task", "char-lm", "--data", fx("data/empty.txt")}, "is empty: pass --data with a non-empty text file"},
 		{"data binary", []string{"run", "--task", "char-lm", "--data", fx("data/binary.bin")}, "looks binary (NUL byte at offset 7)"},
-		{"data a folder", []string{"run", "--task", "char-lm", "--data", fx("data")}, "is a directory: pass --data with a text file"},
+		{"data a folder", []string{"run", "--task", "char-lm", "--data", fx("data")}, "is a directory, not a regular file: pass --data with a text file"},
 		{"data shorter than a window", []string{"run", "--task", "char-lm", "--data", fx("data/short.txt"), "--seq-len", "16"}, "has 43 bytes (train 38, val 5) but --seq-len 16 needs at least 161 bytes"},
 		{"data unreadable (permissions)", []string{"run", "--task", "char-lm", "--data", fx("data/noread.txt")}, "permission denied"},
-		{"data unreadable (I/O error)", []string{"run", "--task", "char-lm", "--data", "/proc/self/mem"}, "cannot read data file /proc/self/mem"},
+		{"data unreadable (I/O error)", []string{"run", "--task", "char-lm", "--data", "/proc/self/mem"}, `cannot read data file "/proc/self/mem"`},
 		// Results folders for report, compare and merge.
 		{"report missing", []string{"report", fx("nope")}, "cannot read results"},
-		{"report a file", []string{"report", fx("afile")}, fx("afile") + " is a file, not a results folder: give a results folder or its results.json"},
-		{"report foreign folder", []string{"report", fx("foreign")}, fx("foreign") + " has no results.json: not an rnnbench results folder"},
+		{"report a file", []string{"report", fx("afile")}, q(fx("afile")) + " is a file, not a results folder: give a results folder or its results.json"},
+		{"report foreign folder", []string{"report", fx("foreign")}, q(fx("foreign")) + " has no results.json: not an rnnbench results folder"},
 		{"report foreign json", []string{"report", fx("foreignjson")}, `is not an rnnbench results file: it has no "schema" field`},
 		{"report truncated", []string{"report", fx("truncated")}, "is not a valid rnnbench results file (truncated or foreign)"},
 		{"report other schema", []string{"report", fx("oldschema")}, "has results schema 7; this bench reads schema 1"},
-		{"compare missing", []string{"compare", fx("nope"), run}, "cannot read baseline " + fx("nope")},
-		{"compare foreign folder", []string{"compare", run, fx("foreign")}, "new folder " + fx("foreign") + " has neither results.bench nor results.json"},
-		{"compare foreign json", []string{"compare", fx("foreignjson"), run}, `baseline: ` + fx("foreignjson/results.json") + ` is not an rnnbench results file`},
-		{"compare truncated json", []string{"compare", run, fx("truncated")}, "new: " + fx("truncated/results.json") + " is not a valid rnnbench results file (truncated or foreign)"},
+		{"compare missing", []string{"compare", fx("nope"), run}, "cannot read baseline " + q(fx("nope"))},
+		{"compare foreign folder", []string{"compare", run, fx("foreign")}, "new folder " + q(fx("foreign")) + " has neither results.bench nor results.json"},
+		{"compare foreign json", []string{"compare", fx("foreignjson"), run}, `baseline: ` + q(fx("foreignjson/results.json")) + ` is not an rnnbench results file`},
+		{"compare truncated json", []string{"compare", run, fx("truncated")}, "new: " + q(fx("truncated/results.json")) + " is not a valid rnnbench results file (truncated or foreign)"},
 		{"compare truncated bench", []string{"compare", fx("benchcut"), run}, "is truncated"},
 		{"compare baseline of another schema (bench)", []string{"compare", fx("benchv2"), run}, `schema "3"`},
 		{"compare baseline of another schema (json)", []string{"compare", fx("oldschema"), run}, "has results schema 7; this bench reads schema 1"},
@@ -220,8 +242,8 @@ func TestBadInputEveryCase(t *testing.T) {
 		{"resume a run as a sweep", tinySweep("", "--resume", run), "holds a selective-copy run, not a sweep"},
 		{"resume a sweep with other lengths", tinySweep("", "--max-mem", "1KiB", "--lengths", "8,16", "--resume", sweep), "sweep.lengths was [8,16,32], the flags give [8,16]"},
 		{"resume into another out", tiny(fx("elsewhere"), "--resume", run), "--out " + fx("elsewhere") + " and --resume " + run + " differ"},
-		{"resume a corrupt checkpoint", tiny("", "--resume", fx("flipped")), "refusing to load " + fx("flipped/checkpoints/mingru-parallel.safetensors") + ": corrupt checkpoint: SHA-256 of the data does not match the header (truncated or modified); delete it to train mingru/parallel from step 0"},
-		{"resume a truncated checkpoint", tiny("", "--resume", fx("cut")), "refusing to load " + fx("cut/checkpoints/mingru-parallel.safetensors") + ": corrupt checkpoint"},
+		{"resume a corrupt checkpoint", tiny("", "--resume", fx("flipped")), "refusing to load " + q(fx("flipped/checkpoints/mingru-parallel.safetensors")) + ": corrupt checkpoint: SHA-256 of the file does not match its header (truncated or modified); delete it to train mingru/parallel from step 0"},
+		{"resume a truncated checkpoint", tiny("", "--resume", fx("cut")), "refusing to load " + q(fx("cut/checkpoints/mingru-parallel.safetensors")) + ": corrupt checkpoint"},
 	}
 	if os.Geteuid() == 0 {
 		t.Log("running as root: chmod 000 does not stop reading; the /proc/self/mem case covers unreadable files")
@@ -266,4 +288,16 @@ func TestBadInputEveryCase(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyLengths is --lengths 2,3,…,n+1.
+func manyLengths(n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(i + 2))
+	}
+	return b.String()
 }

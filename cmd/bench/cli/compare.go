@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"rnnbench/harness"
+	"rnnbench/internal/safefile"
 	"rnnbench/reports"
 )
 
@@ -119,43 +120,48 @@ type resultSet struct {
 func readResults(path, role string) (*resultSet, error) {
 	file := path
 	if st, err := os.Stat(path); err != nil {
-		return nil, badInput("cannot read %s %s: %v", role, path, errors.Unwrap(err))
+		return nil, badInput("cannot read %s %q: %v", role, path, errors.Unwrap(err))
 	} else if st.IsDir() {
 		file = filepath.Join(path, BenchFile)
 		if _, err := os.Stat(file); err != nil {
 			file = filepath.Join(path, "results.json")
 			if _, err := os.Stat(file); err != nil {
-				return nil, badInput("%s folder %s has neither %s nor results.json", role, path, BenchFile)
+				return nil, badInput("%s folder %q has neither %s nor results.json", role, path, BenchFile)
 			}
 		}
 	}
-	data, err := os.ReadFile(file)
+	// A regular file (no FIFO, device or folder) within the limits of a
+	// results.json, and of a benchmark file unless it is JSON.
+	data, err := safefile.ReadFile(file, safefile.Record)
 	if err != nil {
-		return nil, badInput("cannot read %s %s: %v", role, file, errors.Unwrap(err))
+		return nil, badInput("%s: %v", role, err)
 	}
 	set := &resultSet{path: path}
 	if strings.HasSuffix(file, ".json") || bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
-		rec, err := harness.ReadRecord(file)
+		rec, err := harness.DecodeRecord(data, file)
 		if err != nil {
 			return nil, badInput("%s: %v", role, err)
 		}
 		set.config = append([]reports.Config{{Key: reports.SchemaKey, Value: reports.BenchSchema}}, reports.MachineConfig(rec.Machine)...)
 		set.results = reports.RecordResults(rec)
 		if len(set.results) == 0 {
-			return nil, badInput("%s %s has no finished results", role, file)
+			return nil, badInput("%s %q has no finished results", role, file)
 		}
 		return set, nil
+	}
+	if n := int64(len(data)); n > safefile.Bench.MaxBytes {
+		return nil, badInput("%s %q is %s, more than the %s allowed for a benchmark file", role, file, safefile.Size(n), safefile.Size(safefile.Bench.MaxBytes))
 	}
 	set.config, set.results, err = reports.ReadBenchFile(bytes.NewReader(data))
 	switch {
 	case errors.Is(err, reports.ErrSchema):
-		return nil, badInput("%s %s: %v (regenerate it with this bench, e.g. bench ci --update-baseline)", role, file, err)
+		return nil, badInput("%s %q: %v (regenerate it with this bench, e.g. bench ci --update-baseline)", role, file, err)
 	case errors.Is(err, reports.ErrTruncated):
-		return nil, badInput("%s %s is truncated: %v", role, file, err)
+		return nil, badInput("%s %q is truncated: %v", role, file, err)
 	case errors.Is(err, reports.ErrNoResults):
-		return nil, badInput("%s %s has no benchmark result lines: not a results file", role, file)
+		return nil, badInput("%s %q has no benchmark result lines: not a results file", role, file)
 	case err != nil:
-		return nil, badInput("%s %s: %v", role, file, err)
+		return nil, badInput("%s %q: %v", role, file, err)
 	}
 	return set, nil
 }
@@ -165,9 +171,12 @@ func openSummary(path string) (*os.File, error) {
 	if path == "" {
 		return nil, nil
 	}
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, badInput("--summary %q is not a regular file (%s): give a file to append the report to", path, st.Mode().Type())
+	}
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
-		return nil, badInput("cannot append to --summary %s: %v", path, errors.Unwrap(err))
+		return nil, badInput("cannot append to --summary %q: %v", path, errors.Unwrap(err))
 	}
 	return f, nil
 }

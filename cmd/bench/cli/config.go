@@ -143,6 +143,7 @@ const maxSample = 1_000_000
 // modelConfigs expands --model and --mode into one Config per model run.
 func modelConfigs(modelFlag, modeFlag string, arch models.Config) ([]models.Config, error) {
 	var names []string
+	modelFlag, modeFlag = strings.ToLower(strings.TrimSpace(modelFlag)), strings.ToLower(strings.TrimSpace(modeFlag)) // ALL, GRU, Parallel
 	if modelFlag == "all" {
 		names = models.MixerNames
 	} else {
@@ -193,7 +194,7 @@ func modelConfigs(modelFlag, modeFlag string, arch models.Config) ([]models.Conf
 func suggest(got string, allowed []string) string {
 	best, bestD := "", 3
 	for _, a := range allowed {
-		if d := editDistance(got, a); d < bestD {
+		if d := editDistance(strings.ToLower(got), a); d < bestD { // "SWEEP": did you mean "sweep"?
 			best, bestD = a, d
 		}
 	}

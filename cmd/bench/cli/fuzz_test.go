@@ -96,6 +96,7 @@ func FuzzDecodeJSONLines(f *testing.F) {
 	f.Add([]byte(`{"index":0,"name":"gru","T":8,"status":"ok","step_ms":{"median":1.5,"n":5}}` + "\n" + `{"index":1,"name":"gru","T":16,"status":"skipped","reason":"over"}` + "\n"))
 	f.Add([]byte("{}\n{\"index\": 1, \"T\": 8}\n{\"ind"))
 	f.Add([]byte("null\n\n[]\n"))
+	f.Add([]byte(`{"index":0,"name":"` + strings.Repeat("g", 257) + `"}` + "\n")) // beyond harness.RecordLimits
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lines, err := harness.DecodeLog[harness.Point](data, "points.jsonl")
 		if err != nil {

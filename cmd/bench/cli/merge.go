@@ -71,8 +71,8 @@ func mergeCommand() *cli.Command {
 // kind of machine than the first (their timings do not compare).
 func mergeShards(dirs []string, out string) (rec *harness.Record, warnings []string, err error) {
 	absOut, _ := filepath.Abs(out)
-	if st, err := os.Stat(out); err == nil && !st.IsDir() {
-		return nil, nil, badInput("--out %s is a file; give a folder", out)
+	if err := checkMergeOut(out, dirs); err != nil { // a file, an input through a symlink, a folder with results (outcheck.go)
+		return nil, nil, err
 	}
 	var merged *harness.Record
 	from := map[int]string{} // unit index → folder

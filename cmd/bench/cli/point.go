@@ -22,6 +22,9 @@ func pointCommand() *cli.Command {
 		Usage:  "run one unit of an experiment in this process (run by bench run --task sweep and --jobs)",
 		Flags:  []cli.Flag{&cli.StringFlag{Name: "json", Required: true, Usage: "the unit, a harness.UnitSpec as JSON"}},
 		Action: func(c *cli.Context) error {
+			if err := harness.CheckParent(); err != nil { // the parent died before this unit started
+				return err
+			}
 			var spec harness.UnitSpec
 			if err := json.Unmarshal([]byte(c.String("json")), &spec); err != nil {
 				return badInput("point --json: %v", err)

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"rnnbench/harness"
+	"rnnbench/internal/atomicfile"
 	"rnnbench/reports"
 )
 
@@ -39,7 +40,7 @@ func reportCommand() *cli.Command {
 			dir := c.Args().First()
 			if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 				if filepath.Base(dir) != "results.json" {
-					return badInput("%s is a file, not a results folder: give a results folder or its results.json", dir)
+					return badInput("%q is a file, not a results folder: give a results folder or its results.json", dir)
 				}
 				dir = filepath.Dir(dir) // a results.json path
 			}
@@ -93,9 +94,13 @@ func printReport(w io.Writer, rec *harness.Record, format string) error {
 }
 
 // writeViews (re)writes the views of a record in dir: results.md, the
-// figures (a sweep's three, or a run's loss figure, each as PNG, SVG and
-// PDF), the CSV export and index.html (writePage). It returns the paths
-// written.
+// figures (a sweep's three, or a run's loss figure, and a synthetic task's
+// lengths views, each figure as PNG, SVG and PDF), the CSV export and
+// index.html (writePage). It returns the paths written. Every figure is
+// drawn before anything is written: into a temporary folder in dir
+// (atomicfile.MkdirTemp; --resume removes one a crash leaves), then moved
+// into dir, and results.md written, only once all of them succeeded, so a
+// record that cannot be drawn leaves dir as it was.
 func writeViews(dir string, rec *harness.Record) ([]string, error) {
 	var md strings.Builder
 	var err error
@@ -107,31 +112,38 @@ func writeViews(dir string, rec *harness.Record) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	tmp, err := atomicfile.MkdirTemp(dir, "report")
+	if err != nil {
+		return nil, fmt.Errorf("writing results to %q: %w", dir, err)
+	}
+	defer os.RemoveAll(tmp)
+	switch {
+	case rec.Sweep != nil:
+		_, err = reports.SweepPlots(tmp, rec)
+	case len(rec.Results) > 0 && len(rec.Results[0].Evals) > 0: // else LossPlot has nothing to draw
+		err = reports.LossPlot(filepath.Join(tmp, "loss.png"), rec)
+	}
+	if err == nil && rec.Sweep == nil && hasLengths(rec) { // a synthetic task: lengths.md, lengths.png (synthetic.go)
+		err = writeLengthViews(tmp, rec)
+	}
+	if err != nil {
+		return nil, err
+	}
+	drawn, err := os.ReadDir(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("writing results to %q: %w", dir, err)
+	}
 	mdPath := filepath.Join(dir, "results.md")
-	if err := harness.WriteFileAtomic(mdPath, []byte(md.String())); err != nil {
-		return nil, fmt.Errorf("writing results to %s: %w", dir, err)
-	}
 	files := []string{mdPath}
-	if rec.Sweep != nil {
-		figs, err := reports.SweepPlots(dir, rec)
-		files = append(files, figs...)
-		if err != nil {
-			return files, err
+	for _, e := range drawn {
+		dst := filepath.Join(dir, e.Name())
+		if err := os.Rename(filepath.Join(tmp, e.Name()), dst); err != nil {
+			return files, fmt.Errorf("writing results to %q: %w", dir, err)
 		}
-	} else if len(rec.Results) > 0 && len(rec.Results[0].Evals) > 0 { // else LossPlot has nothing to draw
-		png := filepath.Join(dir, "loss.png")
-		if err := reports.LossPlot(png, rec); err != nil {
-			return files, err
-		}
-		for _, ext := range reports.FigureFormats {
-			files = append(files, strings.TrimSuffix(png, ".png")+ext)
-		}
+		files = append(files, dst)
 	}
-	if rec.Sweep == nil && hasLengths(rec) { // a synthetic task: lengths.md, lengths.png (synthetic.go)
-		files = append(files, filepath.Join(dir, "lengths.md"), filepath.Join(dir, "lengths.png"))
-		if err := writeLengthViews(dir, rec); err != nil {
-			return files, err
-		}
+	if err := harness.WriteFileAtomic(mdPath, []byte(md.String())); err != nil {
+		return files, fmt.Errorf("writing results to %q: %w", dir, err)
 	}
 	page, err := writePage(dir, rec)
 	return append(files, page...), err

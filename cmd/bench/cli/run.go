@@ -30,7 +30,7 @@ func runCommand() *cli.Command {
 			"results.json (the whole record), results.jsonl (one line per finished model), results.md (the\n" +
 			"tables), results.bench (Go benchmark format: one line per group of timed steps, for benchstat\n" +
 			"and bench compare), results.csv (one row per model, every measured field), loss.png/.svg/.pdf\n" +
-			"(loss and accuracy against step) and index.html (one page with all of it).",
+			"(loss and accuracy against step) and index.html (one page with all of it).\n" + harness.DivergenceRule,
 		Flags:  append(runFlags(), synthFlags()...), // synthFlags: synthetic.go
 		Action: runAction,
 	}

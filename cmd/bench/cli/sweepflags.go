@@ -8,23 +8,31 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"rnnbench/harness"
 )
 
 // parseLengths reads --lengths: a comma-separated list of positive
-// integers ("64,128, 256"), returned sorted ascending without duplicates.
-// It returns a usageError naming the first malformed entry.
+// integers in plain decimal digits ("64,128, 256"), returned sorted
+// ascending without duplicates, at most harness.RecordLimits.Lengths of
+// them (so that the sweep's record stays readable). It returns a
+// usageError naming the first malformed entry.
 func parseLengths(s string) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
 		f = strings.TrimSpace(f)
 		n, err := strconv.Atoi(f)
-		if err != nil || n < 1 {
+		if err != nil || n < 1 || !plainUnsigned.MatchString(f) { // not "010" or "+8"
 			return nil, badInput("--lengths %q: %q is not a positive integer (give a comma-separated list such as 64,128,256)", s, f)
 		}
 		out = append(out, n)
 	}
 	slices.Sort(out)
-	return slices.Compact(out), nil
+	out = slices.Compact(out)
+	if len(out) > harness.RecordLimits.Lengths {
+		return nil, badInput("--lengths: %d lengths, more than the %d a sweep may have", len(out), harness.RecordLimits.Lengths)
+	}
+	return out, nil
 }
 
 // byteUnits are the size suffixes parseBytes accepts (case-insensitive).
@@ -79,7 +87,7 @@ func parseBytes(s string, phys int64) (int64, error) {
 func resolveShard(flag string, shardCount int, getenv func(string) string) (i, n int, err error) {
 	atoi := func(what, v string) (int, error) {
 		x, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil {
+		if err != nil || !plainSigned.MatchString(strings.TrimSpace(v)) {
 			return 0, badInput("%s %q is not an integer", what, v)
 		}
 		return x, nil

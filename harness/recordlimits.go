@@ -1,0 +1,123 @@
+package harness
+
+import (
+	"fmt"
+
+	"rnnbench/models"
+)
+
+// RecordLimits bound what a results.json (and each line of results.jsonl
+// and points.jsonl) may hold, so that a crafted record cannot make
+// `report`, `compare`, `merge` or `--resume` run for minutes or print
+// megabytes: DecodeRecord refuses a record beyond them in one line. Every
+// limit is far above what bench writes (README, "Reliability"); report
+// draws 10,000 sweep points in about 2 s.
+var RecordLimits = struct {
+	Name    int // bytes of a name: task, model/mode, mixer, mode, point
+	Reason  int // bytes of a status reason
+	Sample  int // bytes of a char-lm sample (--sample ≤ 10^6 characters)
+	Results int // models in a run
+	Evals   int // evaluations of one model
+	Models  int // models of a sweep
+	Lengths int // sequence lengths of a sweep
+	Points  int // points of a sweep
+}{Name: 256, Reason: 4096, Sample: 4 << 20, Results: 1000, Evals: 1_000_000, Models: 100, Lengths: 500, Points: 10_000}
+
+// CheckRecordLimits returns a one-line error naming the first part of r
+// beyond RecordLimits, or nil. name names r in the error.
+func CheckRecordLimits(r *Record, name string) error {
+	L := RecordLimits
+	if err := checkName(name, "task", r.Task); err != nil {
+		return err
+	}
+	over := func(what string, n, limit int) error {
+		if n > limit {
+			return fmt.Errorf("%q holds %d %s, more than the %d allowed: not a results file bench wrote", name, n, what, limit)
+		}
+		return nil
+	}
+	if err := over("results", len(r.Results), L.Results); err != nil {
+		return err
+	}
+	if err := over("planned models", len(r.Planned), L.Results); err != nil {
+		return err
+	}
+	for _, c := range r.Planned {
+		if err := checkConfigNames(name, c); err != nil {
+			return err
+		}
+	}
+	for i := range r.Results {
+		if err := CheckResultLimits(&r.Results[i], name); err != nil {
+			return err
+		}
+	}
+	if s := r.Sweep; s != nil {
+		if err := over("sweep models", len(s.Models), L.Models); err != nil {
+			return err
+		}
+		if err := over("sweep lengths", len(s.Lengths), L.Lengths); err != nil {
+			return err
+		}
+		for _, c := range s.Models {
+			if err := checkConfigNames(name, c); err != nil {
+				return err
+			}
+		}
+	}
+	if err := over("sweep points", len(r.Points), L.Points); err != nil {
+		return err
+	}
+	for i := range r.Points {
+		if err := CheckPointLimits(&r.Points[i], name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckResultLimits is CheckRecordLimits for one model's result (a line
+// of results.jsonl).
+func CheckResultLimits(res *Result, name string) error {
+	L := RecordLimits
+	for _, f := range []struct {
+		what, s string
+		limit   int
+	}{{"name", res.Name, L.Name}, {"status", res.Status, L.Name}, {"reason", res.Reason, L.Reason}, {"sample", res.Sample, L.Sample}} {
+		if len(f.s) > f.limit {
+			return fmt.Errorf("%q: a result's %s is %d bytes, more than the %d allowed: not a results file bench wrote", name, f.what, len(f.s), f.limit)
+		}
+	}
+	if len(res.Evals) > L.Evals {
+		return fmt.Errorf("%q: result %q holds %d evaluations, more than the %d allowed: not a results file bench wrote", name, res.Name, len(res.Evals), L.Evals)
+	}
+	return checkConfigNames(name, res.Model)
+}
+
+// CheckPointLimits is CheckRecordLimits for one sweep point (a line of
+// points.jsonl).
+func CheckPointLimits(p *Point, name string) error {
+	for _, f := range []struct {
+		what, s string
+		limit   int
+	}{{"name", p.Name, RecordLimits.Name}, {"status", p.Status, RecordLimits.Name}, {"reason", p.Reason, RecordLimits.Reason}} {
+		if len(f.s) > f.limit {
+			return fmt.Errorf("%q: a point's %s is %d bytes, more than the %d allowed: not a results file bench wrote", name, f.what, len(f.s), f.limit)
+		}
+	}
+	return checkConfigNames(name, p.Model)
+}
+
+func checkConfigNames(name string, c models.Config) error {
+	if err := checkName(name, "mixer", c.Mixer); err != nil {
+		return err
+	}
+	return checkName(name, "mode", c.Mode)
+}
+
+func checkName(name, what, s string) error {
+	if len(s) > RecordLimits.Name {
+		return fmt.Errorf("%q: a %s name is %d bytes, more than the %d allowed: not a results file bench wrote", name, what, len(s), RecordLimits.Name)
+	}
+	return nil
+}
