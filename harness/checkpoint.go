@@ -147,7 +147,7 @@ func (c *Checkpoint) check(m *models.Model[float32], cfg TrainConfig, T int) err
 	}
 	switch {
 	case c.st.Model != m.Cfg:
-		return mismatch("it holds %s %+v, the run trains %s %+v", ModelName(c.st.Model), c.st.Model, ModelName(m.Cfg), m.Cfg)
+		return mismatch("it holds %s %+v, the run trains %s %+v", c.st.Model.Name(), c.st.Model, m.Cfg.Name(), m.Cfg)
 	case c.st.Train != cfg:
 		return mismatch("its training settings %+v differ from the run's %+v", c.st.Train, cfg)
 	case c.st.T != T:

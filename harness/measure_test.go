@@ -28,7 +28,7 @@ func TestMeasurePoint(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.Status != PointOK || p.Name != ModelName(spec.Model) || p.B != 2 || p.T != T {
+			if p.Status != PointOK || p.Name != spec.Model.Name() || p.B != 2 || p.T != T {
 				t.Fatalf("point identity/status: %+v", p)
 			}
 			if p.StepMs.N != 5 || p.ForwardMs.N != 5 || p.TokenMs.N != InferTimedTokens {

@@ -51,27 +51,13 @@ const fitBatch = 64
 
 // ParamsLowerBound returns a lower bound of c's parameter count from its
 // shapes alone, in float64 so that it cannot overflow: the embedding and
-// head (2·V·D), each mixer's weight matrices (minGRU's input projection
-// 2·E·D, minLSTM's 3·E·D, GRU's 3·E·(D+E), LSTM's 4·E·(D+E), the
-// Transformer's 4·D², Mamba's in and out projections and A, 3·E·D + E·N)
+// head (2·V·D), each mixer's weight matrices (its models.Spec's Weights)
 // and each MLP (2·MLP·D²), leaving out biases, norms and small projections.
 func ParamsLowerBound(c models.Config) float64 {
-	V, L, D, N := float64(c.V), float64(c.L), float64(c.D), float64(c.N)
-	E := float64(c.Expansion) * D
+	V, L, D := float64(c.V), float64(c.L), float64(c.D)
 	var mixer float64
-	switch c.Mixer {
-	case "mingru":
-		mixer = 2 * E * D
-	case "minlstm":
-		mixer = 3 * E * D
-	case "gru":
-		mixer = 3 * E * (D + E)
-	case "lstm":
-		mixer = 4 * E * (D + E)
-	case "transformer":
-		mixer = 4 * D * D
-	case "mamba":
-		mixer = 3*E*D + E*N
+	if s, ok := models.SpecOf(c.Mixer); ok {
+		mixer = s.Weights(c)
 	}
 	return 2*V*D + L*(mixer+2*float64(c.MLP)*D*D)
 }

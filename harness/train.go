@@ -173,10 +173,7 @@ func finish(ts *trainState, B, T int) Result {
 // newResult fills the static facts of a model: sizes, FLOPs, memory.
 func newResult(m *models.Model[float32], T int) Result {
 	c := m.Cfg
-	name := c.Mixer
-	if c.Mode != "" {
-		name += "/" + c.Mode
-	}
+	name := c.Name()
 	st := m.NewState(1, T)
 	// One token through the state gives the per-sequence state bytes; for a
 	// KV cache that is the bytes per token of context.

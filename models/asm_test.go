@@ -268,7 +268,7 @@ func TestVmathHeaderIsTensors(t *testing.T) {
 // Causal attention in blocks of attnBlock rows equals the unblocked
 // computation (one block) at a length spanning several blocks.
 func TestAttentionBlocksEqualOneBlock(t *testing.T) {
-	c := Config{Mixer: "transformer", D: 8, H: 2}
+	c := Config{Mixer: "transformer", D: 8, Expansion: 1, H: 2}
 	const B, T = 2, 300
 	run := func(block int) (y, dx, g []float64) {
 		saved, savedMin := attnBlock, attnBlockMinT

@@ -50,15 +50,10 @@ type Attention[F tensor.Float] struct {
 }
 
 // NewAttention builds the attention mixer for c.D and c.H heads, registering
-// prefix+".qkv.weight" and prefix+".proj.weight" in ps. It returns an error
-// if c.H does not divide c.D or the head width D/H is odd (RoPE rotates pairs).
+// prefix+".qkv.weight" and prefix+".proj.weight" in ps. c must have passed
+// Config.ValidateMixer (NewMixer checks that c.H divides c.D into even head
+// widths, as RoPE rotates pairs).
 func NewAttention[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	if c.D <= 0 || c.H <= 0 || c.D%c.H != 0 {
-		return nil, fmt.Errorf("attention: heads %d must divide D=%d", c.H, c.D)
-	}
-	if (c.D/c.H)%2 != 0 {
-		return nil, fmt.Errorf("attention: head width D/H = %d must be even for RoPE", c.D/c.H)
-	}
 	m := &Attention[F]{D: c.D, H: c.H, Dh: c.D / c.H}
 	m.QKV = nn.NewLinear(ps, prefix+".qkv", c.D, 3*c.D, false)
 	m.Proj = nn.NewLinear(ps, prefix+".proj", c.D, c.D, false)

@@ -1,7 +1,6 @@
 package models
 
 import (
-	"errors"
 	"math/rand/v2"
 
 	"rnnbench/internal/nn"
@@ -52,11 +51,8 @@ type GRU[F tensor.Float] struct {
 }
 
 // NewGRU registers a GRU mixer's parameters in ps under prefix. It returns
-// an error when D or E = c.E() is not positive.
+// expects a config that passed Config.ValidateMixer (NewMixer checks it).
 func NewGRU[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	if c.D <= 0 || c.E() <= 0 {
-		return nil, errors.New("gru: D and expansion must be positive")
-	}
 	g := &GRU[F]{D: c.D, E: c.E()}
 	E, D := g.E, g.D
 	g.wih = ps.New(prefix+".weight_ih", true, 3*E, D)

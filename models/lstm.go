@@ -1,7 +1,6 @@
 package models
 
 import (
-	"errors"
 	"math/rand/v2"
 
 	"rnnbench/internal/nn"
@@ -53,11 +52,8 @@ type LSTM[F tensor.Float] struct {
 }
 
 // NewLSTM registers an LSTM mixer's parameters in ps under prefix. It
-// returns an error when D or E = c.E() is not positive.
+// expects a config that passed Config.ValidateMixer (NewMixer checks it).
 func NewLSTM[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	if c.D <= 0 || c.E() <= 0 {
-		return nil, errors.New("lstm: D and expansion must be positive")
-	}
 	l := &LSTM[F]{D: c.D, E: c.E()}
 	E, D := l.E, l.D
 	l.wih = ps.New(prefix+".weight_ih", true, 4*E, D)

@@ -1,7 +1,6 @@
 package models
 
 import (
-	"errors"
 	"math"
 	"math/rand/v2"
 
@@ -76,11 +75,8 @@ type Mamba[F tensor.Float] struct {
 // in_proj.weight [2E, D], conv.weight [E, K], conv.bias [E],
 // x_proj.weight [R+2N, E], dt_proj.weight [E, R], dt_proj.bias [E],
 // A_log [E, N], D [E], out_proj.weight [D, E]. Biases, A_log and D have no
-// weight decay. It returns an error if D, Expansion or N is not positive.
+// weight decay. c must have passed Config.ValidateMixer (NewMixer checks it).
 func NewMamba[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	if c.D <= 0 || c.Expansion <= 0 || c.N <= 0 {
-		return nil, errors.New("mamba: D, expansion and N must be positive")
-	}
 	m := &Mamba[F]{D: c.D, E: c.E(), N: c.N, R: (c.D + 15) / 16, K: mambaConvK}
 	E, N, R, K := m.E, m.N, m.R, m.K
 	m.inProj = nn.NewLinear(ps, prefix+".in_proj", m.D, 2*E, false)

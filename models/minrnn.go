@@ -1,7 +1,6 @@
 package models
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"unsafe"
 
@@ -88,15 +87,8 @@ func newMinRNN[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config, 
 	if lstm {
 		m.name, m.G = "minlstm", 3
 	}
-	if c.D <= 0 || c.Expansion <= 0 {
-		return nil, fmt.Errorf("%s: D and expansion must be positive, got D=%d expansion=%d", m.name, c.D, c.Expansion)
-	}
-	switch c.Mode {
-	case "":
+	if c.Mode == "" {
 		m.mode = "parallel"
-	case "parallel", "sequential", "linear", "chunked":
-	default:
-		return nil, fmt.Errorf("%s: unknown mode %q: allowed parallel, sequential, linear, chunked", m.name, c.Mode)
 	}
 	m.in = nn.NewLinear(ps, prefix+".in", m.D, m.G*m.E, true)
 	if m.E != m.D || c.OutBias {

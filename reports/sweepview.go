@@ -30,7 +30,7 @@ func sweepRows(rec *harness.Record) []sweepRow {
 	var names []string
 	if rec.Sweep != nil {
 		for _, c := range rec.Sweep.Models {
-			names = append(names, harness.ModelName(c))
+			names = append(names, c.Name())
 		}
 	}
 	for _, p := range rec.Points {

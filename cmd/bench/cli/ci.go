@@ -183,7 +183,7 @@ func runSuite(ctx context.Context, s ciSuite, progress io.Writer) (*harness.Reco
 	}
 	var units []harness.Unit
 	for _, cfg := range s.Models {
-		units = append(units, harness.Unit{Index: len(units), ID: harness.ModelName(cfg), Key: harness.UnitKey{
+		units = append(units, harness.Unit{Index: len(units), ID: cfg.Name(), Key: harness.UnitKey{
 			Kind: harness.UnitTrain, Task: rec.Task, TaskCfg: taskCfg, Model: cfg, Train: s.Train, T: s.Copy.T, B: s.Train.Batch}})
 	}
 	var points []harness.PointSpec
@@ -194,7 +194,7 @@ func runSuite(ctx context.Context, s ciSuite, progress io.Writer) (*harness.Reco
 			spec.Train = s.Train
 			spec.Train.Batch, spec.Train.Steps = s.Point.Train.Batch, s.Point.WarmupSteps+s.Point.Repeats
 			points = append(points, spec)
-			units = append(units, harness.Unit{Index: len(units), ID: fmt.Sprintf("%s T=%d", harness.ModelName(cfg), T), Key: harness.UnitKey{
+			units = append(units, harness.Unit{Index: len(units), ID: fmt.Sprintf("%s T=%d", cfg.Name(), T), Key: harness.UnitKey{
 				Kind: harness.UnitPoint, Task: "sweep", Model: cfg, Train: spec.Train, T: T, B: spec.Train.Batch, Warmup: spec.WarmupSteps, Repeats: spec.Repeats}})
 		}
 	}

@@ -45,7 +45,7 @@ func useSuite(t *testing.T, s ciSuite) {
 func TestQuickSuite(t *testing.T) {
 	var names []string
 	for _, c := range quickSuite.Models {
-		names = append(names, harness.ModelName(c))
+		names = append(names, c.Name())
 	}
 	for _, want := range []string{"mingru/parallel", "gru", "transformer"} {
 		if !slices.Contains(names, want) {

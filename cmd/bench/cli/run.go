@@ -188,7 +188,7 @@ func trainUnits(p *plan) []harness.Unit {
 				for _, seed := range p.s.Seeds {
 					tr := p.s.Train
 					tr.LR, tr.LRMin, tr.WeightDecay, tr.Seed = lr, p.s.LRMins[li], wd, seed
-					group := harness.ModelName(cfg)
+					group := cfg.Name()
 					if len(p.s.Layers) > 1 {
 						group += fmt.Sprintf(" L=%d", cfg.L)
 					}
@@ -254,7 +254,7 @@ func checkMemory(p *plan) error {
 		limit = math.Inf(1)
 	}
 	for _, cfg := range p.configs {
-		name := harness.ModelName(cfg)
+		name := cfg.Name()
 		f, err := harness.FitMemory(cfg, B, limit)
 		var big *harness.TooBigError
 		if errors.As(err, &big) {

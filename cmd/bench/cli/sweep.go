@@ -164,7 +164,7 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 	p.train.EvalEvery, p.train.EvalBatches, p.train.TargetAcc = 0, 0, 0
 	for i := range p.cfg.NumPoints() {
 		sp := p.cfg.Spec(i, p.train)
-		p.units = append(p.units, harness.Unit{Index: i, ID: fmt.Sprintf("%s T=%d", harness.ModelName(sp.Model), sp.T), Key: harness.UnitKey{
+		p.units = append(p.units, harness.Unit{Index: i, ID: fmt.Sprintf("%s T=%d", sp.Model.Name(), sp.T), Key: harness.UnitKey{
 			Kind: harness.UnitPoint, Task: "sweep", Model: sp.Model, Train: sp.Train, T: sp.T, B: sp.Train.Batch, Warmup: sp.WarmupSteps, Repeats: sp.Repeats,
 		}})
 	}
@@ -346,7 +346,7 @@ func printSweepPlan(w io.Writer, p *sweepPlan) error {
 				secs = durationText(ms / 1e3 * (float64(spec.WarmupSteps+spec.Repeats) + float64(spec.Repeats)/3))
 			}
 		}
-		rows = append(rows, []string{fmt.Sprint(i), harness.ModelName(spec.Model), fmt.Sprint(spec.T), mem, secs, would})
+		rows = append(rows, []string{fmt.Sprint(i), spec.Model.Name(), fmt.Sprint(spec.T), mem, secs, would})
 	}
 	return reports.Markdown(w, []string{"point", "model", "T", "analytic memory", "est. time (probe)", "would"}, rows)
 }
