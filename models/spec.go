@@ -12,6 +12,7 @@ import (
 // a mixer means writing models/<name>.go, its test, and one entry in Specs.
 type Spec struct {
 	Name   string   // the --model value and the first part of Config.Name
+	Title  string   // the name in prose ("minGRU"), for table labels
 	Modes  []string // training modes, the first the default; nil for one mode ""
 	Source string   // paper, section and equation the mixer implements
 
@@ -37,33 +38,33 @@ var minRNNModes = []string{"parallel", "sequential", "linear", "chunked"}
 // Specs lists the mixers in the order tables list them.
 var Specs = []Spec{
 	{
-		Name: "mingru", Modes: minRNNModes, New32: NewMinGRU[float32], New64: NewMinGRU[float64],
+		Name: "mingru", Title: "minGRU", Modes: minRNNModes, New32: NewMinGRU[float32], New64: NewMinGRU[float64],
 		Source:  "Feng et al. 2024, arXiv 2410.01201, §3 (minGRU, log-space form in §3 and the appendix)",
 		Weights: func(c Config) float64 { return 2 * fE(c) * fD(c) }, // in: D → 2E
 	},
 	{
-		Name: "minlstm", Modes: minRNNModes, New32: NewMinLSTM[float32], New64: NewMinLSTM[float64],
+		Name: "minlstm", Title: "minLSTM", Modes: minRNNModes, New32: NewMinLSTM[float32], New64: NewMinLSTM[float64],
 		Source:  "Feng et al. 2024, arXiv 2410.01201, §3 (minLSTM, log-space form in §3 and the appendix)",
 		Weights: func(c Config) float64 { return 3 * fE(c) * fD(c) }, // in: D → 3E
 	},
 	{
-		Name: "gru", New32: NewGRU[float32], New64: NewGRU[float64],
+		Name: "gru", Title: "GRU", New32: NewGRU[float32], New64: NewGRU[float64],
 		Source:  "Cho et al. 2014; PyTorch nn.GRU documentation",
 		Weights: func(c Config) float64 { return 3 * fE(c) * (fD(c) + fE(c)) },
 	},
 	{
-		Name: "lstm", New32: NewLSTM[float32], New64: NewLSTM[float64],
+		Name: "lstm", Title: "LSTM", New32: NewLSTM[float32], New64: NewLSTM[float64],
 		Source:  "Hochreiter & Schmidhuber 1997; PyTorch nn.LSTM documentation",
 		Weights: func(c Config) float64 { return 4 * fE(c) * (fD(c) + fE(c)) },
 	},
 	{
-		Name: "transformer", New32: NewAttention[float32], New64: NewAttention[float64],
+		Name: "transformer", Title: "Transformer", New32: NewAttention[float32], New64: NewAttention[float64],
 		Source:  "Vaswani et al. 2017 (causal attention); Su et al. 2021 (RoPE)",
 		Weights: func(c Config) float64 { return 4 * fD(c) * fD(c) }, // qkv 3D², proj D²
 		Check:   checkAttention,
 	},
 	{
-		Name: "mamba", New32: NewMamba[float32], New64: NewMamba[float64],
+		Name: "mamba", Title: "Mamba", New32: NewMamba[float32], New64: NewMamba[float64],
 		Source: "Gu & Dao 2023, arXiv 2312.00752, §3 and Algorithm 2 (S6)",
 		// in_proj 2E·D, out_proj E·D, A E·N.
 		Weights: func(c Config) float64 { return 3*fE(c)*fD(c) + fE(c)*float64(c.N) },

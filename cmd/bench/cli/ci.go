@@ -14,7 +14,7 @@ import (
 
 	"rnnbench/harness"
 	"rnnbench/models"
-	"rnnbench/reports"
+	"rnnbench/views"
 	"rnnbench/tasks"
 )
 
@@ -133,11 +133,11 @@ func ciAction(c *cli.Context) error {
 	}
 	fmt.Fprintf(c.App.ErrWriter, "bench ci: suite of %d model(s) took %.1f s on %s\n", len(quickSuite.Models), time.Since(t0).Seconds(), rec.Machine.CPU)
 	var buf bytes.Buffer
-	if err := reports.WriteRecordBench(&buf, rec, cals...); err != nil {
+	if err := views.WriteRecordBench(&buf, rec, cals...); err != nil {
 		return err
 	}
-	cur := &resultSet{path: "this run", config: reports.MachineConfig(rec.Machine)}
-	if _, cur.results, err = reports.ReadBenchFile(bytes.NewReader(buf.Bytes())); err != nil {
+	cur := &resultSet{path: "this run", config: views.MachineConfig(rec.Machine)}
+	if _, cur.results, err = views.ReadBenchFile(bytes.NewReader(buf.Bytes())); err != nil {
 		return fmt.Errorf("reading back this run's results: %w", err)
 	}
 	if out != "" {

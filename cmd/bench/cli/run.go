@@ -18,6 +18,7 @@ import (
 	"rnnbench/harness"
 	"rnnbench/models"
 	"rnnbench/reports"
+	"rnnbench/views"
 	"rnnbench/tasks"
 )
 
@@ -274,12 +275,12 @@ func checkMemory(p *plan) error {
 	return nil
 }
 
-// humanBytes is reports.HumanBytes for a float64 count of any size.
+// humanBytes is views.HumanBytes for a float64 count of any size.
 func humanBytes(b float64) string {
 	if b >= math.MaxInt64/2 {
 		return fmt.Sprintf("%.3g bytes", b)
 	}
-	return reports.HumanBytes(int64(b))
+	return views.HumanBytes(int64(b))
 }
 
 // printPlan prints what a --dry-run of p would run: one row per unit of

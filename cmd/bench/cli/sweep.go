@@ -15,6 +15,7 @@ import (
 	"rnnbench/harness"
 	"rnnbench/models"
 	"rnnbench/reports"
+	"rnnbench/views"
 	"rnnbench/tasks"
 )
 
@@ -292,7 +293,7 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 		}
 	}
 	fmt.Fprintln(stdout)
-	if err := reports.SweepSummary(stdout, rec); err != nil {
+	if err := views.SweepSummary(stdout, rec); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "bench: wrote %s (%d point(s) in %s)\n", p.out, len(rec.Points), time.Since(t0).Round(time.Second))
@@ -311,7 +312,7 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 // forwards at a third of a step each.
 func printSweepPlan(w io.Writer, p *sweepPlan) error {
 	fmt.Fprintf(w, "Dry run: nothing measured or written. Sweep of %s × lengths %v, batch %d, %d+%d steps per point%s, --max-mem %s; output %s.\n\n",
-		modelCount(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, shardNote(p.cfg.Shard, p.cfg.Shards), reports.HumanBytes(p.cfg.MaxMemBytes), p.out)
+		modelCount(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, shardNote(p.cfg.Shard, p.cfg.Shards), views.HumanBytes(p.cfg.MaxMemBytes), p.out)
 	fits := harness.NewFitCache(p.cfg.Batch, float64(p.cfg.MaxMemBytes))
 	var rows [][]string
 	for i := 0; i < p.cfg.NumPoints(); i++ {

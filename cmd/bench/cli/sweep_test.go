@@ -13,6 +13,7 @@ import (
 
 	"rnnbench/harness"
 	"rnnbench/reports"
+	"rnnbench/views"
 )
 
 // tinySweep is a sweep of 2 models × 3 lengths that takes about a second.
@@ -76,7 +77,7 @@ func TestSweepWritesEveryPoint(t *testing.T) {
 	// The exponent fit on the sweep's data: FLOPs per step are exactly
 	// linear in T for minGRU; the Transformer's analytic memory grows
 	// faster than minGRU's (it keeps [B, H, T, T] attention weights).
-	fits := reports.SweepFits(rec)
+	fits := views.SweepFits(rec)
 	if len(fits) != 2 || fits[0].Points != 3 {
 		t.Fatalf("fits: %+v", fits)
 	}
@@ -94,7 +95,7 @@ func TestSweepWritesEveryPoint(t *testing.T) {
 	if !strings.HasPrefix(string(md), "# rnnbench sequence-length sweep\n\nMachine: ") {
 		t.Fatalf("results.md does not start with the machine:\n%.300s", md)
 	}
-	for _, f := range []string{reports.SweepTrainPNG, reports.SweepInferencePNG, reports.SweepMemoryPNG} {
+	for _, f := range []string{views.SweepTrainPNG, views.SweepInferencePNG, views.SweepMemoryPNG} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Fatalf("%s missing: %v", f, err)
 		}
@@ -128,7 +129,7 @@ func TestSweepSkipsPointsOverMaxMem(t *testing.T) {
 	if !strings.Contains(string(md), "## Skipped and failed points") || !strings.Contains(string(md), "- transformer T=32: skipped — analytic memory") {
 		t.Fatalf("results.md does not list the skipped points:\n%s", md)
 	}
-	if _, err := os.Stat(filepath.Join(out, reports.SweepTrainPNG)); err == nil {
+	if _, err := os.Stat(filepath.Join(out, views.SweepTrainPNG)); err == nil {
 		t.Fatal("a plot was drawn with nothing measured")
 	}
 }

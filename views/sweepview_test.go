@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"rnnbench/harness"
 	"rnnbench/models"
+	"rnnbench/reports"
 )
 
 // synthSweep is a sweep whose costs follow exact power laws in T:
@@ -136,8 +137,8 @@ func TestSweepPlots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 3*len(FigureFormats) {
-		t.Fatalf("wrote %v, want 3 figures in %d formats", files, len(FigureFormats))
+	if len(files) != 3*len(reports.FigureFormats) {
+		t.Fatalf("wrote %v, want 3 figures in %d formats", files, len(reports.FigureFormats))
 	}
 	for _, f := range files {
 		if filepath.Ext(f) != ".png" {
