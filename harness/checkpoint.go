@@ -204,7 +204,7 @@ func (c *Checkpoint) restore(s *Stepper, cfg TrainConfig, data *rand.PCG, ts *tr
 	s.Opt.T = c.st.AdamT
 	ts.step, ts.res, ts.lossSum, ts.lossN = c.st.Step, c.st.Result, c.st.LossSum, c.st.LossN
 	ts.stepMs = append(make([]float64, 0, len(c.st.StepMs)+1), c.st.StepMs...)
-	ts.res.Status, ts.res.Reason = "ok", ""
+	ts.res.Status, ts.res.Reason = StatusOK, ""
 	if s.M.Cfg.Dropout > 0 {
 		zeros := make([]int32, s.B*s.T)
 		for range c.st.Step {

@@ -63,7 +63,7 @@ func MeasureInChild(ctx context.Context, exe string, spec PointSpec, fits *FitCa
 	}
 	if est > float64(maxMem) {
 		pt := NewPoint(spec)
-		pt.Status = PointSkipped
+		pt.Status = StatusSkipped
 		bound := ""
 		if atLeast {
 			bound = "at least "

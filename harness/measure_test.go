@@ -28,7 +28,7 @@ func TestMeasurePoint(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.Status != PointOK || p.Name != spec.Model.Name() || p.B != 2 || p.T != T {
+			if p.Status != StatusOK || p.Name != spec.Model.Name() || p.B != 2 || p.T != T {
 				t.Fatalf("point identity/status: %+v", p)
 			}
 			if p.StepMs.N != 5 || p.ForwardMs.N != 5 || p.TokenMs.N != InferTimedTokens {
@@ -128,7 +128,7 @@ func TestStepperNonFinite(t *testing.T) {
 // A point without a measured peak RSS (bench ci measures in-process) does
 // not print "peak RSS 0.0 MiB".
 func TestPointStringWithoutRSS(t *testing.T) {
-	p := Point{Name: "gru", T: 8, Status: PointOK}
+	p := Point{Name: "gru", T: 8, Status: StatusOK}
 	if s := p.String(); strings.Contains(s, "RSS") {
 		t.Errorf("%q mentions RSS", s)
 	}

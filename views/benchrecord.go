@@ -101,7 +101,7 @@ func RecordResults(rec *harness.Record) []reports.Result {
 		out = append(out, trainResults(rec, r)...)
 	}
 	for _, p := range rec.Points {
-		if p.Status == harness.PointOK {
+		if p.Status == harness.StatusOK {
 			out = append(out, pointResults(p)...)
 		}
 	}

@@ -32,14 +32,14 @@ func benchRecord() *harness.Record {
 				Steps:  30, Tokens: 30 * 16 * 64, StepMs: harness.Stats{Median: 2, Min: 1, Max: 9, N: 30},
 				Evals: []harness.Eval{{Step: 15, Loss: 2.7, Accuracy: 0.05}, {Step: 30, Loss: 2.5, Accuracy: 0.125, SeqAccuracy: 0.0625}}},
 			{Model: gru, Params: 42000, NonEmbedding: 41824, StateBytes: 512, FLOPsPerToken: 90000,
-				Memory: models.Memory{Params: 10}, Steps: 3, Status: "diverged"}, // no timed step, no evaluation
+				Memory: models.Memory{Params: 10}, Steps: 3, Status: harness.StatusDiverged}, // no timed step, no evaluation
 		},
 		Points: []harness.Point{
-			{Name: "mingru/parallel", Model: mingru, T: 1024, B: 8, Status: harness.PointOK, Params: 13000, FLOPsPerToken: 60000,
+			{Name: "mingru/parallel", Model: mingru, T: 1024, B: 8, Status: harness.StatusOK, Params: 13000, FLOPsPerToken: 60000,
 				StepMs: harness.Stats{Median: 4, N: 5}, TokensPerSec: 2048e3, GFLOPs: 1.5, TokenMs: harness.Stats{Median: 0.25, N: 16},
 				ForwardMs: harness.Stats{Median: 1.5, N: 5}, Memory: models.Memory{Activations: 1 << 20}, StateBytes: 512, PeakRSSBytes: 3 << 20},
-			{Name: "gru", Model: gru, T: 1024, B: 8, Status: harness.PointOK, StepMs: harness.Stats{Median: 8, N: 5}, TokenMs: harness.Stats{Median: 0.5, N: 16}},
-			{Name: "gru", Model: gru, T: 4096, B: 8, Status: harness.PointSkipped, Reason: "analytic memory above --max-mem"},
+			{Name: "gru", Model: gru, T: 1024, B: 8, Status: harness.StatusOK, StepMs: harness.Stats{Median: 8, N: 5}, TokenMs: harness.Stats{Median: 0.5, N: 16}},
+			{Name: "gru", Model: gru, T: 4096, B: 8, Status: harness.StatusSkipped, Reason: "analytic memory above --max-mem"},
 		},
 	}
 }

@@ -13,7 +13,7 @@ import (
 // The run table says which statistic each timing column is.
 func TestResultsTableTimingLabels(t *testing.T) {
 	for _, task := range []string{"selective-copy", "char-lm"} {
-		rec := &harness.Record{Task: task, Results: []harness.Result{{Name: "gru", Status: "ok",
+		rec := &harness.Record{Task: task, Results: []harness.Result{{Name: "gru", Status: harness.StatusOK,
 			Evals: []harness.Eval{{Step: 0, Loss: 2.7}, {Step: 10, Loss: 1.2}}, Best: harness.Eval{Step: 10, Loss: 1.2}}}}
 		var b bytes.Buffer
 		if err := ResultsTable(&b, rec); err != nil {

@@ -74,7 +74,7 @@ func (r sweepRow) series(metric func(harness.Point) float64) (x, y []float64) {
 	}
 	slices.Sort(ts)
 	for _, T := range ts {
-		if p := r.byT[T]; p.Status == harness.PointOK {
+		if p := r.byT[T]; p.Status == harness.StatusOK {
 			x, y = append(x, float64(T)), append(y, metric(p))
 		}
 	}
@@ -129,7 +129,7 @@ func SweepRatio(rec *harness.Record, num, den string, T int, metric func(harness
 	var a, b *harness.Point
 	for i := range rec.Points {
 		p := &rec.Points[i]
-		if p.T != T || p.Status != harness.PointOK {
+		if p.T != T || p.Status != harness.StatusOK {
 			continue
 		}
 		switch p.Name {
@@ -312,9 +312,9 @@ func SweepMarkdown(w io.Writer, rec *harness.Record) error {
 	var ok, skipped, failed int
 	for _, p := range rec.Points {
 		switch p.Status {
-		case harness.PointOK:
+		case harness.StatusOK:
 			ok++
-		case harness.PointSkipped:
+		case harness.StatusSkipped:
 			skipped++
 		default:
 			failed++
@@ -343,9 +343,9 @@ func SweepMarkdown(w io.Writer, rec *harness.Record) error {
 				switch {
 				case !have:
 					row = append(row, "—")
-				case p.Status == harness.PointSkipped:
+				case p.Status == harness.StatusSkipped:
 					row = append(row, "skip")
-				case p.Status != harness.PointOK:
+				case p.Status != harness.StatusOK:
 					row = append(row, "fail")
 				default:
 					row = append(row, tb.cell(p))
@@ -359,7 +359,7 @@ func SweepMarkdown(w io.Writer, rec *harness.Record) error {
 	}
 	var notes []string
 	for _, p := range rec.Points {
-		if p.Status != harness.PointOK {
+		if p.Status != harness.StatusOK {
 			notes = append(notes, fmt.Sprintf("- %s T=%d: %s — %s", p.Name, p.T, p.Status, p.Reason))
 		}
 	}

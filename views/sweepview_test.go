@@ -41,11 +41,11 @@ func synthSweep() *harness.Record {
 			continue
 		}
 		if p.Name == "minlstm/parallel" && sp.T == 4096 {
-			p.Status, p.Reason = harness.PointSkipped, "analytic memory 9 GiB exceeds --max-mem 3 GiB"
+			p.Status, p.Reason = harness.StatusSkipped, "analytic memory 9 GiB exceeds --max-mem 3 GiB"
 			rec.Points = append(rec.Points, p)
 			continue
 		}
-		p.Status = harness.PointOK
+		p.Status = harness.StatusOK
 		k, slow, mem := 0.01*T, 1.0, int64(1000*sp.T)
 		switch sp.Model.Mixer {
 		case "transformer":
@@ -164,7 +164,7 @@ func TestSweepPlots(t *testing.T) {
 	// Nothing measured: no plot, no error.
 	rec := synthSweep()
 	for i := range rec.Points {
-		rec.Points[i].Status = harness.PointSkipped
+		rec.Points[i].Status = harness.StatusSkipped
 	}
 	empty := t.TempDir()
 	if files, err := SweepPlots(empty, rec); err != nil || len(files) != 0 {

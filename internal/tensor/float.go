@@ -178,11 +178,6 @@ func MatMul[F Float](tA, tB bool, m, n, k int, a, b []F, beta F, c []F) {
 	Gemm(tA, tB, m, n, k, 1, a, lda, b, ldb, beta, c, n)
 }
 
-// Zero sets every element of x to 0.
-func Zero[F Float](x []F) {
-	clear(x)
-}
-
 // Add accumulates y += x elementwise; len(x) must equal len(y).
 func Add[F Float](y, x []F) {
 	if len(x) != len(y) {

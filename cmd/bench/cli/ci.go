@@ -14,8 +14,8 @@ import (
 
 	"rnnbench/harness"
 	"rnnbench/models"
-	"rnnbench/views"
 	"rnnbench/tasks"
+	"rnnbench/views"
 )
 
 // DefaultBaseline is the committed baseline `bench ci` compares with,

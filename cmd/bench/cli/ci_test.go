@@ -16,8 +16,8 @@ import (
 	"rnnbench/internal/tensor"
 	"rnnbench/models"
 	"rnnbench/reports"
-	"rnnbench/views"
 	"rnnbench/tasks"
+	"rnnbench/views"
 )
 
 // tinySuite is a ci suite that runs in well under a second.

@@ -18,8 +18,8 @@ import (
 	"rnnbench/harness"
 	"rnnbench/models"
 	"rnnbench/reports"
-	"rnnbench/views"
 	"rnnbench/tasks"
+	"rnnbench/views"
 )
 
 func runCommand() *cli.Command {
@@ -393,7 +393,7 @@ func execute(ctx context.Context, c *cli.Context, p *plan) error {
 		place: func(rec *harness.Record, rs []harness.Result) { rec.Results = rs },
 		write: writeOutputs,
 		after: func(u harness.Unit, res harness.Result, _ bool) {
-			if res.Status == "diverged" {
+			if res.Status == harness.StatusDiverged {
 				fmt.Fprintf(stderr, "bench: warning: %s diverged after %d step(s): %s; its results so far are kept, going on\n", u.ID, res.Steps, res.Reason)
 			}
 		},
@@ -416,7 +416,7 @@ func execute(ctx context.Context, c *cli.Context, p *plan) error {
 	}
 	x.eng.Run = func(ctx context.Context, u harness.Unit) (harness.Result, bool, error) {
 		res, err := trainUnit(ctx, p, u, exe, stderr, progress)
-		return res, err == nil && res.Status != "interrupted", err
+		return res, err == nil && res.Status != harness.StatusInterrupted, err
 	}
 	fmt.Fprintf(stderr, "bench: %s on %s, %d model(s) in %d unit(s)%s, writing %s\n", p.task, rec.Machine.CPU, len(p.configs), len(p.units), shardNote(p.shard, p.shards), p.out)
 	if err := x.execute(ctx, stderr); err != nil {

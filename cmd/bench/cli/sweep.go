@@ -15,8 +15,8 @@ import (
 	"rnnbench/harness"
 	"rnnbench/models"
 	"rnnbench/reports"
-	"rnnbench/views"
 	"rnnbench/tasks"
+	"rnnbench/views"
 )
 
 // A sequence-length sweep (`bench run --task sweep`) measures every model
@@ -288,7 +288,7 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 	}
 	failed := 0
 	for _, pt := range rec.Points {
-		if pt.Status == harness.PointFailed {
+		if pt.Status == harness.StatusFailed {
 			failed++
 		}
 	}

@@ -61,7 +61,7 @@ func TestSweepWritesEveryPoint(t *testing.T) {
 	}
 	want := []string{"mingru/parallel", "mingru/parallel", "mingru/parallel", "transformer", "transformer", "transformer"}
 	for i, p := range rec.Points {
-		if p.Index != i || p.Name != want[i] || p.T != []int{8, 16, 32}[i%3] || p.Status != harness.PointOK {
+		if p.Index != i || p.Name != want[i] || p.T != []int{8, 16, 32}[i%3] || p.Status != harness.StatusOK {
 			t.Fatalf("point %d: %s T=%d %s (%s)", i, p.Name, p.T, p.Status, p.Reason)
 		}
 		if p.StepMs.N != 5 || p.PeakRSSBytes <= 0 || p.RusageRSS <= 0 || p.WallS <= 0 || p.B != 2 {
@@ -121,7 +121,7 @@ func TestSweepSkipsPointsOverMaxMem(t *testing.T) {
 		t.Fatalf("%d points recorded, want 6", len(rec.Points))
 	}
 	for _, p := range rec.Points {
-		if p.Status != harness.PointSkipped || !strings.Contains(p.Reason, "exceeds --max-mem 1.00 KiB") || p.WallS != 0 {
+		if p.Status != harness.StatusSkipped || !strings.Contains(p.Reason, "exceeds --max-mem 1.00 KiB") || p.WallS != 0 {
 			t.Fatalf("point %d: %s %q", p.Index, p.Status, p.Reason)
 		}
 	}
@@ -145,7 +145,7 @@ func TestSweepPointTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.Points) != 1 || rec.Points[0].Status != harness.PointSkipped || !strings.Contains(rec.Points[0].Reason, "ran past --point-timeout 1ms") {
+	if len(rec.Points) != 1 || rec.Points[0].Status != harness.StatusSkipped || !strings.Contains(rec.Points[0].Reason, "ran past --point-timeout 1ms") {
 		t.Fatalf("points: %+v", rec.Points)
 	}
 }
@@ -190,7 +190,7 @@ func TestSweepInterruptKeepsFinishedPoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.Points) != 1 || rec.Points[0].Status != harness.PointOK || len(readPointsFile(t, out)) != 1 {
+	if len(rec.Points) != 1 || rec.Points[0].Status != harness.StatusOK || len(readPointsFile(t, out)) != 1 {
 		t.Fatalf("after the interrupt: %d points in results.json, %d in points.jsonl", len(rec.Points), len(readPointsFile(t, out)))
 	}
 	md, _ := os.ReadFile(filepath.Join(out, "results.md"))

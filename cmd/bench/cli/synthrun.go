@@ -14,8 +14,8 @@ import (
 
 	"rnnbench/harness"
 	"rnnbench/models"
-	"rnnbench/views"
 	"rnnbench/tasks"
+	"rnnbench/views"
 )
 
 // executeSynth trains every model on every task of p in turn; after each

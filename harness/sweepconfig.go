@@ -8,13 +8,6 @@ import (
 	"rnnbench/models"
 )
 
-// Point statuses.
-const (
-	PointOK      = "ok"
-	PointSkipped = "skipped" // not measured: analytic memory above --max-mem, or ran past --point-timeout
-	PointFailed  = "failed"  // the child process failed (crash, out of memory, diverged)
-)
-
 // SweepConfig is a sequence-length sweep: every model config at every
 // length. Point i is Models[i / len(Lengths)] at Lengths[i % len(Lengths)],
 // so indices are fixed by the config alone and shards agree on them.
@@ -94,7 +87,7 @@ type Point struct {
 	Model  models.Config `json:"model"`
 	T      int           `json:"T"`
 	B      int           `json:"B"`
-	Status string        `json:"status"` // PointOK, PointSkipped or PointFailed
+	Status string        `json:"status"` // StatusOK, StatusSkipped or StatusFailed
 	Reason string        `json:"reason,omitempty"`
 
 	Params        int     `json:"params"`          // all parameters
