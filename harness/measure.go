@@ -102,12 +102,12 @@ func msSince(t0 time.Time) float64 { return float64(time.Since(t0).Nanoseconds()
 
 // EstimatePointBytes returns the analytic bytes a point holds at its peak
 // without allocating them: the training memory of c at [B, T]
-// (models.EstimateMemory) plus the inference state of one sequence after
-// T tokens (MemoryFit.Point), capped at math.MaxInt64. It builds c three
-// times at T ≤ 3; use FitMemory with a limit to refuse absurd
+// (models.FitMemory) plus the inference state of one sequence after
+// T tokens (models.MemoryFit.Point), capped at math.MaxInt64. It builds c three
+// times at T ≤ 3; use models.FitMemory with a limit to refuse absurd
 // parameter counts before anything is built.
 func EstimatePointBytes(c models.Config, B, T int) (int64, error) {
-	f, err := FitMemory(c, B, math.Inf(1))
+	f, err := models.FitMemory(c, B, math.Inf(1))
 	if err != nil {
 		return 0, err
 	}

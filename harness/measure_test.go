@@ -46,12 +46,12 @@ func TestMeasurePoint(t *testing.T) {
 			if want := float64(p.FLOPsPerStep) / (p.StepMs.Median * 1e6); math.Abs(p.GFLOPs-want) > 1e-12*want {
 				t.Fatalf("GFLOP/s %g, want %g", p.GFLOPs, want)
 			}
-			est, err := models.EstimateMemory(spec.Model, 2, T)
+			fit, err := models.FitMemory(spec.Model, 2, math.Inf(1))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.Memory != est {
-				t.Fatalf("measured-side analytic memory %+v != EstimateMemory %+v", p.Memory, est)
+			if est := fit.Training(T); float64(p.Memory.Total()) != est {
+				t.Fatalf("measured-side analytic memory %+v (total %d) != FitMemory %g", p.Memory, p.Memory.Total(), est)
 			}
 			total, err := EstimatePointBytes(spec.Model, 2, T)
 			if err != nil {

@@ -241,7 +241,7 @@ func atSizes(cfgs []models.Config, layers []int) ([]models.Config, error) {
 }
 
 // checkMemory refuses a plan whose analytic training memory — parameters,
-// gradients, AdamW moments, activations and scratch (harness.FitMemory,
+// gradients, AdamW moments, activations and scratch (models.FitMemory,
 // equal to models.EstimateMemory) plus the token batches — exceeds this
 // machine's physical memory, and records each model's figure in p.memory.
 // Absurd sizes are refused from the shapes alone, before any model is
@@ -256,8 +256,8 @@ func checkMemory(p *plan) error {
 	}
 	for _, cfg := range p.configs {
 		name := cfg.Name()
-		f, err := harness.FitMemory(cfg, B, limit)
-		var big *harness.TooBigError
+		f, err := models.FitMemory(cfg, B, limit)
+		var big *models.TooBigError
 		if errors.As(err, &big) {
 			return badInput("%s needs at least %s for %s alone, more than this machine's %s of memory; lower --dim, --layers, --expansion or --mlp",
 				name, humanBytes(big.AtLeast), big.What, humanBytes(phys))
