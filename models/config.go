@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -50,13 +51,8 @@ func (c Config) Validate() error {
 	if err := c.ValidateMixer(); err != nil {
 		return err
 	}
-	for _, f := range []struct {
-		name string
-		v    int
-	}{{"vocabulary", c.V}, {"--layers", c.L}} {
-		if f.v <= 0 {
-			return fmt.Errorf("%s must be a positive integer, got %d", f.name, f.v)
-		}
+	if err := cmp.Or(positive("vocabulary", c.V), positive("--layers", c.L)); err != nil {
+		return err
 	}
 	if c.MLP < 0 {
 		return fmt.Errorf("--mlp must be 0 (no MLP) or positive, got %d", c.MLP)
@@ -82,16 +78,19 @@ func (c Config) ValidateMixer() error {
 	} else if !slices.Contains(s.Modes, c.Mode) {
 		return fmt.Errorf("unknown mode %q for %s: allowed %s", c.Mode, c.Mixer, strings.Join(s.Modes, ", "))
 	}
-	for _, f := range []struct {
-		name string
-		v    int
-	}{{"--dim", c.D}, {"--expansion", c.Expansion}} {
-		if f.v <= 0 {
-			return fmt.Errorf("%s must be a positive integer, got %d", f.name, f.v)
-		}
+	if err := cmp.Or(positive("--dim", c.D), positive("--expansion", c.Expansion)); err != nil {
+		return err
 	}
 	if s.Check != nil {
 		return s.Check(c)
+	}
+	return nil
+}
+
+// positive returns an error naming the field unless v > 0.
+func positive(name string, v int) error {
+	if v <= 0 {
+		return fmt.Errorf("%s must be a positive integer, got %d", name, v)
 	}
 	return nil
 }

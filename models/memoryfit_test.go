@@ -5,7 +5,6 @@ import (
 	"math"
 	"runtime"
 	"testing"
-
 )
 
 // MemoryFit reproduces EstimateMemory exactly for every mixer at

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"rnnbench/harness"
+	"rnnbench/internal/golden"
 	"rnnbench/models"
 	"rnnbench/reports"
 )
@@ -118,7 +119,7 @@ func checkFigure(t *testing.T, name string, fig reports.Figure, xticks, legend [
 			t.Errorf("%s: unclean tick label %q", name, tx.text)
 		}
 	}
-	checkGolden(t, "figure_"+name, svgSummary(texts))
+	golden.Check(t, "figure_"+name, svgSummary(texts))
 }
 
 // synthRun is a selective-copy run of three models with evaluations at

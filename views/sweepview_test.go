@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"rnnbench/harness"
+	"rnnbench/internal/golden"
 	"rnnbench/models"
 	"rnnbench/reports"
 )
@@ -128,7 +129,7 @@ func TestSweepMarkdown(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
-	checkGolden(t, "sweep", b.Bytes())
+	golden.Check(t, "sweep", b.Bytes())
 }
 
 func TestSweepPlots(t *testing.T) {
