@@ -110,7 +110,6 @@ func BenchmarkKernelS6(b *testing.B) {
 	for i := range s.A {
 		s.A[i] = -float32(1 + i%N)
 	}
-	s.bind()
 	y := make([]float32, M*E)
 	var a tensor.Arena[float32]
 	w := newS6Work(&a, kbB, kbT, E, N)

@@ -142,7 +142,6 @@ func (m *Mamba[F]) Alloc(a *tensor.Arena[F], B, T int) {
 	m.dxdbl = a.Make(tensor.Scratch, M*(R+2*N))
 	m.ddr = a.Make(tensor.Scratch, M*R)
 	m.work = newS6Work(a, B, T, E, N)
-	m.scan.bind()
 	m.siluFwd, m.softplusFwd, m.gateFwd = m.siluRows, m.softplusRows, m.gateRows
 	m.gateBwd, m.softplusBwd, m.siluBwd = m.gateBackwardRows, m.softplusBackwardRows, m.siluBackwardRows
 	m.convFwd = func(lo, hi int) {
