@@ -49,7 +49,7 @@ type s6Grads[F tensor.Float] struct {
 // s6Kernel is one parallel pass of a scan, a tensor.ForWith kernel that
 // carries its call's arguments: the forward (y) or a backward pass (g).
 type s6Kernel[F tensor.Float] struct {
-	s    *s6[F]
+	s    s6[F] // by value: the kernel holds no pointer to its caller's operands
 	pass s6Pass
 	y    []F
 	g    s6Grads[F]
@@ -111,7 +111,7 @@ func (s *s6[F]) check(y []F) {
 // It panics if an operand is too short.
 func (s *s6[F]) forward(y []F) {
 	s.check(y)
-	tensor.ForWith(s.B*s6Chunks(s.E), 1, s6Kernel[F]{s: s, pass: s6Forward, y: y})
+	tensor.ForWith(s.B*s6Chunks(s.E), 1, s6Kernel[F]{s: *s, pass: s6Forward, y: y})
 }
 
 // forwardTasks runs the scan for tasks [lo, hi) of (b, channel block).
@@ -183,11 +183,11 @@ func (s *s6[F]) backward(w *s6Work[F], dy, dU, dDelta, dA, dBC, dD []F) {
 		panic("models: s6 backward shape mismatch")
 	}
 	g := s6Grads[F]{w: w, dy: dy, dU: dU, dDelta: dDelta, dA: dA, dBC: dBC, dD: dD}
-	tensor.ForWith(B*nc, 1, s6Kernel[F]{s: s, pass: s6Backward, g: g})
+	tensor.ForWith(B*nc, 1, s6Kernel[F]{s: *s, pass: s6Backward, g: g})
 	// Reduce the dB, dC partials over chunks, in chunk order, per row.
-	tensor.ForWith(B*T, 16, s6Kernel[F]{s: s, pass: s6SumBC, g: g})
+	tensor.ForWith(B*T, 16, s6Kernel[F]{s: *s, pass: s6SumBC, g: g})
 	// Reduce dA, dD over sequences, in sequence order, per channel.
-	tensor.ForWith(E, s6ChunkE, s6Kernel[F]{s: s, pass: s6SumAD, g: g})
+	tensor.ForWith(E, s6ChunkE, s6Kernel[F]{s: *s, pass: s6SumAD, g: g})
 }
 
 // backwardTasks runs the backward scan for tasks [lo, hi) of (b, channel
