@@ -108,11 +108,11 @@ func testGateKernels(t *testing.T) {
 				}
 			}
 			if log {
-				m.logGatesRows(0, 1)
-				m.logGatesBackwardRows(0, 1)
+				m.logGatesRows(minCall[float32]{}, 0, 1)
+				m.logGatesBackwardRows(minCall[float32]{}, 0, 1)
 			} else {
-				m.linGatesRows(0, 1)
-				m.linGatesBackwardRows(0, 1)
+				m.linGatesRows(minCall[float32]{}, 0, 1)
+				m.linGatesBackwardRows(minCall[float32]{}, 0, 1)
 			}
 			name := map[bool]string{false: "mingru", true: "minlstm"}[lstm] + map[bool]string{false: " linear", true: " log"}[log]
 			gateCheck(t, name+" a", m.ga, wantA, 2e-6)
