@@ -550,10 +550,9 @@ func (m *minRNN[F]) sequentialBackwardChannels(call minCall[F], lo, hi int) {
 // minRNNState is the inference state of B sequences: h: [B, E], plus the
 // reused workspace k: [B, G·E] of one step.
 type minRNNState[F tensor.Float] struct {
-	m    *minRNN[F]
-	h    []F // [B, E]
-	k    []F // [B, G·E] scratch
-	body func(lo, hi int)
+	m *minRNN[F]
+	h []F // [B, E]
+	k []F // [B, G·E] scratch
 }
 
 // Bytes returns the bytes of h, the state carried between tokens
@@ -563,8 +562,8 @@ func (s *minRNNState[F]) Bytes() int64 { return int64(len(s.h)) * tensor.SizeOf[
 // Reset sets h to h_{−1}: 0, or g(s0) with the learned initial state.
 func (s *minRNNState[F]) Reset() { s.m.resetState(s.h) }
 
-// cells advances channels [lo, hi) of B·E by one step.
-func (s *minRNNState[F]) cells(lo, hi int) {
+// Run advances channels [lo, hi) of B·E by one step (a ForWith kernel).
+func (s *minRNNState[F]) Run(lo, hi int) {
 	E, GE := s.m.E, s.m.G*s.m.E
 	for c := lo; c < hi; c++ {
 		b, e := c/E, c%E
@@ -576,7 +575,6 @@ func (s *minRNNState[F]) cells(lo, hi int) {
 // state does not grow).
 func (m *minRNN[F]) NewState(B, maxT int) State {
 	s := &minRNNState[F]{m: m, h: make([]F, B*m.E), k: make([]F, B*m.G*m.E)}
-	s.body = s.cells
 	s.Reset()
 	return s
 }
@@ -594,7 +592,7 @@ func (m *minRNN[F]) Step(st State, y, x []F) {
 		panic(m.name + ": Step slice shorter than B·D")
 	}
 	m.in.Forward(s.k, x, B)
-	tensor.For(B*m.E, 2048, s.body)
+	tensor.ForWith(B*m.E, 2048, s)
 	if m.out != nil {
 		m.out.Forward(y, s.h, B)
 	} else {
