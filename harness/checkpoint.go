@@ -169,7 +169,7 @@ func (c *Checkpoint) check(m *models.Model[float32], cfg TrainConfig, T int) err
 	}
 	switch {
 	case c.st.Model != m.Cfg:
-		return mismatch("it holds %s %+v, the run trains %s %+v", ModelName(c.st.Model), c.st.Model, ModelName(m.Cfg), m.Cfg)
+		return mismatch("it holds %s %+v, the run trains %s %+v", c.st.Model.Name(), c.st.Model, m.Cfg.Name(), m.Cfg)
 	case c.st.Train != cfg:
 		return mismatch("its training settings %+v differ from the run's %+v", c.st.Train, cfg)
 	case c.st.T != T:
@@ -234,7 +234,7 @@ func (c *Checkpoint) restore(s *Stepper, cfg TrainConfig, data *rand.PCG, ts *tr
 	s.Opt.T = c.st.AdamT
 	ts.step, ts.res, ts.lossSum, ts.lossN = c.st.Step, c.st.Result, c.st.LossSum, c.st.LossN
 	ts.stepMs = append(make([]float64, 0, len(c.st.StepMs)+1), c.st.StepMs...)
-	ts.res.Status, ts.res.Reason = "ok", ""
+	ts.res.Status, ts.res.Reason = StatusOK, ""
 	if s.M.Cfg.Dropout > 0 {
 		zeros := make([]int32, s.B*s.T)
 		for range c.st.Step {

@@ -39,13 +39,13 @@ func RunPointProcess(ctx context.Context, exe string, spec PointSpec, timeout ti
 	rss := maxRSSBytes(ps)
 	switch {
 	case errors.Is(runErr, context.DeadlineExceeded):
-		pt.Status, pt.Reason = PointSkipped, fmt.Sprintf("ran past --point-timeout %s; the process was killed", timeout)
+		pt.Status, pt.Reason = StatusSkipped, fmt.Sprintf("ran past --point-timeout %s; the process was killed", timeout)
 	case runErr != nil:
-		pt.Status, pt.Reason = PointFailed, fmt.Sprintf("point process: %v: %s", runErr, lastLine(stderr.String()))
+		pt.Status, pt.Reason = StatusFailed, fmt.Sprintf("point process: %v: %s", runErr, lastLine(stderr.String()))
 	default:
 		var got Point
 		if err := json.Unmarshal([]byte(lastLine(out)), &got); err != nil || got.Index != spec.Index || got.T != spec.T {
-			pt.Status, pt.Reason = PointFailed, fmt.Sprintf("point process printed no result for point %d: %q", spec.Index, lastLine(out))
+			pt.Status, pt.Reason = StatusFailed, fmt.Sprintf("point process printed no result for point %d: %q", spec.Index, lastLine(out))
 		} else {
 			pt = got
 		}

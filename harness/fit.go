@@ -10,29 +10,29 @@ import (
 	"rnnbench/models"
 )
 
-// FitCache holds each model config's MemoryFit at one batch size B, or
+// FitCache holds each model config's models.MemoryFit at one batch size B, or
 // why it has none (too big for the limit), computing each once.
 type FitCache struct {
 	mu    sync.Mutex
 	B     int
 	limit float64
-	fits  map[models.Config]*MemoryFit
+	fits  map[models.Config]*models.MemoryFit
 	errs  map[models.Config]error
 }
 
 // NewFitCache returns an empty cache for batch B and memory limit bytes.
 func NewFitCache(B int, limit float64) *FitCache {
-	return &FitCache{B: B, limit: limit, fits: map[models.Config]*MemoryFit{}, errs: map[models.Config]error{}}
+	return &FitCache{B: B, limit: limit, fits: map[models.Config]*models.MemoryFit{}, errs: map[models.Config]error{}}
 }
 
 // Get returns c's fit, computing it once.
-func (f *FitCache) Get(c models.Config) (*MemoryFit, error) {
+func (f *FitCache) Get(c models.Config) (*models.MemoryFit, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if fit, ok := f.fits[c]; ok {
 		return fit, f.errs[c]
 	}
-	fit, err := FitMemory(c, f.B, f.limit)
+	fit, err := models.FitMemory(c, f.B, f.limit)
 	f.fits[c], f.errs[c] = fit, err
 	return fit, err
 }
@@ -41,7 +41,7 @@ func (f *FitCache) Get(c models.Config) (*MemoryFit, error) {
 // that figure is only a lower bound (the model is too big to build).
 func (f *FitCache) PointMemory(spec PointSpec) (float64, bool, error) {
 	fit, err := f.Get(spec.Model)
-	var big *TooBigError
+	var big *models.TooBigError
 	if errors.As(err, &big) {
 		return big.AtLeast, true, nil
 	}
@@ -55,7 +55,7 @@ func (f *FitCache) PointMemory(spec PointSpec) (float64, bool, error) {
 // it fits, measures the point in a child process of exe
 // (RunPointProcess). A point over maxMem comes back skipped, with the
 // reason. Absurd sizes are judged from the shapes alone, without building
-// the model (FitMemory); human writes byte counts in the reason.
+// the model (models.FitMemory); human writes byte counts in the reason.
 func MeasureInChild(ctx context.Context, exe string, spec PointSpec, fits *FitCache, maxMem int64, timeout time.Duration, human func(float64) string) (Point, error) {
 	est, atLeast, err := fits.PointMemory(spec)
 	if err != nil {
@@ -63,7 +63,7 @@ func MeasureInChild(ctx context.Context, exe string, spec PointSpec, fits *FitCa
 	}
 	if est > float64(maxMem) {
 		pt := NewPoint(spec)
-		pt.Status = PointSkipped
+		pt.Status = StatusSkipped
 		bound := ""
 		if atLeast {
 			bound = "at least "

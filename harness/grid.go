@@ -4,7 +4,7 @@ package harness
 // points of a learning-rate × weight-decay grid. Every combination is one
 // unit. Reports pick, per model, the grid point with the best mean
 // held-out metric over seeds (GridMetric) and show mean ± std and min–max
-// over seeds there (reports/grid.go).
+// over seeds there (views/grid.go).
 type Grid struct {
 	Seeds       []uint64  `json:"seeds"`
 	LR          []float64 `json:"lr"`

@@ -116,7 +116,7 @@ func TestTrainLengthTask(t *testing.T) {
 	}
 	r1, e1 := run()
 	r2, e2 := run()
-	if r1.Status != "ok" || r1.Steps != 10 || len(r1.Evals) != 3 {
+	if r1.Status != StatusOK || r1.Steps != 10 || len(r1.Evals) != 3 {
 		t.Fatalf("run: %s %s, %d steps, %d evals", r1.Status, r1.Reason, r1.Steps, len(r1.Evals))
 	}
 	sameEvals(t, "second run", r1, r2)

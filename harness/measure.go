@@ -25,7 +25,7 @@ import (
 //
 // PeakRSSBytes is this process's peak so far (SelfPeakRSS); the parent
 // fills RusageRSS and WallS. The
-// point's Status is PointOK. It returns an error for an invalid spec, a
+// point's Status is StatusOK. It returns an error for an invalid spec, a
 // non-finite loss or gradient, or when ctx is cancelled.
 func MeasurePoint(ctx context.Context, spec PointSpec) (Point, error) {
 	p := NewPoint(spec)
@@ -94,7 +94,7 @@ func MeasurePoint(ctx context.Context, spec PointSpec) (Point, error) {
 	p.TokenMs = Summarise(tokMs)
 	p.StateBytes = state.Bytes()
 	p.PeakRSSBytes = SelfPeakRSS()
-	p.Status = PointOK
+	p.Status = StatusOK
 	return p, nil
 }
 
@@ -102,12 +102,12 @@ func msSince(t0 time.Time) float64 { return float64(time.Since(t0).Nanoseconds()
 
 // EstimatePointBytes returns the analytic bytes a point holds at its peak
 // without allocating them: the training memory of c at [B, T]
-// (models.EstimateMemory) plus the inference state of one sequence after
-// T tokens (MemoryFit.Point), capped at math.MaxInt64. It builds c three
-// times at T ≤ 3; use FitMemory with a limit to refuse absurd
+// (models.FitMemory) plus the inference state of one sequence after
+// T tokens (models.MemoryFit.Point), capped at math.MaxInt64. It builds c three
+// times at T ≤ 3; use models.FitMemory with a limit to refuse absurd
 // parameter counts before anything is built.
 func EstimatePointBytes(c models.Config, B, T int) (int64, error) {
-	f, err := FitMemory(c, B, math.Inf(1))
+	f, err := models.FitMemory(c, B, math.Inf(1))
 	if err != nil {
 		return 0, err
 	}
@@ -124,7 +124,7 @@ func clampInt64(x float64) int64 {
 
 // String is a one-line progress summary of a finished point.
 func (p Point) String() string {
-	if p.Status != PointOK {
+	if p.Status != StatusOK {
 		return fmt.Sprintf("%s T=%d: %s (%s)", p.Name, p.T, p.Status, p.Reason)
 	}
 	s := fmt.Sprintf("%s T=%d: %.2f ms/step (%.0f tokens/s, %.2f GFLOP/s), %.3f ms/token, forward %.2f ms, %.1f MiB analytic",

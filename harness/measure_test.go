@@ -28,7 +28,7 @@ func TestMeasurePoint(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.Status != PointOK || p.Name != ModelName(spec.Model) || p.B != 2 || p.T != T {
+			if p.Status != StatusOK || p.Name != spec.Model.Name() || p.B != 2 || p.T != T {
 				t.Fatalf("point identity/status: %+v", p)
 			}
 			if p.StepMs.N != 5 || p.ForwardMs.N != 5 || p.TokenMs.N != InferTimedTokens {
@@ -46,12 +46,12 @@ func TestMeasurePoint(t *testing.T) {
 			if want := float64(p.FLOPsPerStep) / (p.StepMs.Median * 1e6); math.Abs(p.GFLOPs-want) > 1e-12*want {
 				t.Fatalf("GFLOP/s %g, want %g", p.GFLOPs, want)
 			}
-			est, err := models.EstimateMemory(spec.Model, 2, T)
+			fit, err := models.FitMemory(spec.Model, 2, math.Inf(1))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.Memory != est {
-				t.Fatalf("measured-side analytic memory %+v != EstimateMemory %+v", p.Memory, est)
+			if est := fit.Training(T); float64(p.Memory.Total()) != est {
+				t.Fatalf("measured-side analytic memory %+v (total %d) != FitMemory %g", p.Memory, p.Memory.Total(), est)
 			}
 			total, err := EstimatePointBytes(spec.Model, 2, T)
 			if err != nil {
@@ -128,7 +128,7 @@ func TestStepperNonFinite(t *testing.T) {
 // A point without a measured peak RSS (bench ci measures in-process) does
 // not print "peak RSS 0.0 MiB".
 func TestPointStringWithoutRSS(t *testing.T) {
-	p := Point{Name: "gru", T: 8, Status: PointOK}
+	p := Point{Name: "gru", T: 8, Status: StatusOK}
 	if s := p.String(); strings.Contains(s, "RSS") {
 		t.Errorf("%q mentions RSS", s)
 	}

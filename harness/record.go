@@ -28,7 +28,7 @@ type Record struct {
 	TaskCfg map[string]any  `json:"task_config"`       // task-specific settings (seq-len, copy tokens, data file, vocabulary…)
 	Planned []models.Config `json:"planned,omitempty"` // a training run's models, in the order trained (--resume checks them)
 	Results []Result        `json:"results"`
-	Sweep   *SweepConfig    `json:"sweep,omitempty"`  // task "sweep": what was swept (harness/sweep.go)
+	Sweep   *SweepConfig    `json:"sweep,omitempty"`  // task "sweep": what was swept (harness/sweepconfig.go)
 	Points  []Point         `json:"points,omitempty"` // task "sweep": one per measured or skipped point, by index
 	Grid    *Grid           `json:"grid,omitempty"`   // a training run over several seeds or grid points (grid.go)
 	Units   []Unit          `json:"units,omitempty"`  // the whole plan, every shard's units (engine.go)
@@ -63,7 +63,7 @@ type Result struct {
 	StepMs        Stats         `json:"step_ms"` // training step wall time
 	Evals         []Eval        `json:"evals"`
 	Best          Eval          `json:"best"`   // the evaluation with the lowest held-out loss
-	Status        string        `json:"status"` // "ok", "target" (stopped at the target accuracy), "diverged", "interrupted"
+	Status        string        `json:"status"` // StatusOK, StatusTarget, StatusDiverged or StatusInterrupted (status.go)
 	Reason        string        `json:"reason,omitempty"`
 	Sample        string        `json:"sample,omitempty"`
 	Lengths       []LengthEval  `json:"lengths,omitempty"` // LengthTask: accuracy per held-out length, after training (lengthtask.go)

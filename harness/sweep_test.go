@@ -32,8 +32,8 @@ func TestSweepSpecOrder(t *testing.T) {
 		{"gru", 8}, {"gru", 16}, {"gru", 32}, {"gru", 64}}
 	for i, w := range want {
 		sp := s.Spec(i, train)
-		if sp.Index != i || ModelName(sp.Model) != w.name || sp.T != w.T {
-			t.Errorf("Spec(%d) = %s T=%d, want %s T=%d", i, ModelName(sp.Model), sp.T, w.name, w.T)
+		if sp.Index != i || sp.Model.Name() != w.name || sp.T != w.T {
+			t.Errorf("Spec(%d) = %s T=%d, want %s T=%d", i, sp.Model.Name(), sp.T, w.name, w.T)
 		}
 		if sp.Train.Batch != 2 || sp.Train.Steps != 7 || sp.Train.Seed != 5 || sp.Repeats != 5 || sp.WarmupSteps != 2 {
 			t.Errorf("Spec(%d) settings: %+v", i, sp)

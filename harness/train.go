@@ -79,7 +79,7 @@ func TrainWith(ctx context.Context, m *models.Model[float32], task Task, cfg Tra
 	rng := rand.New(data)
 	batch := tasks.NewBatch(B, T)
 	ts := &trainState{res: newResult(m, T), stepMs: make([]float64, 0, min(cfg.Steps, 1<<16))}
-	ts.res.Status = "ok"
+	ts.res.Status = StatusOK
 	if opt.Resume != nil {
 		if err := opt.Resume.restore(st, cfg, data, ts); err != nil {
 			return ts.res, err
@@ -108,7 +108,7 @@ func TrainWith(ctx context.Context, m *models.Model[float32], task Task, cfg Tra
 	}
 	for step := ts.step; step < cfg.Steps; step++ {
 		if ctx.Err() != nil {
-			res.Status, res.Reason = "interrupted", fmt.Sprintf("stopped before step %d", step)
+			res.Status, res.Reason = StatusInterrupted, fmt.Sprintf("stopped before step %d", step)
 			if opt.CheckpointEvery > 0 {
 				if err := save(); err != nil {
 					return finish(ts, B, T), err
@@ -120,7 +120,7 @@ func TrainWith(ctx context.Context, m *models.Model[float32], task Task, cfg Tra
 		t0 := time.Now()
 		loss, err := st.Step(step, batch.Tokens, batch.Targets)
 		if err != nil {
-			res.Status, res.Reason = "diverged", err.Error()
+			res.Status, res.Reason = StatusDiverged, err.Error()
 			break
 		}
 		dt := time.Since(t0)
@@ -146,7 +146,7 @@ func TrainWith(ctx context.Context, m *models.Model[float32], task Task, cfg Tra
 				break
 			}
 			if cfg.TargetAcc > 0 && ev.Accuracy >= cfg.TargetAcc {
-				res.Status, res.Reason = "target", fmt.Sprintf("held-out accuracy %.1f%% ≥ target %.1f%% at step %d", 100*ev.Accuracy, 100*cfg.TargetAcc, step+1)
+				res.Status, res.Reason = StatusTarget, fmt.Sprintf("held-out accuracy %.1f%% ≥ target %.1f%% at step %d", 100*ev.Accuracy, 100*cfg.TargetAcc, step+1)
 				break
 			}
 		} else {
@@ -176,10 +176,7 @@ func finish(ts *trainState, B, T int) Result {
 // newResult fills the static facts of a model: sizes, FLOPs, memory.
 func newResult(m *models.Model[float32], T int) Result {
 	c := m.Cfg
-	name := c.Mixer
-	if c.Mode != "" {
-		name += "/" + c.Mode
-	}
+	name := c.Name()
 	st := m.NewState(1, T)
 	// One token through the state gives the per-sequence state bytes; for a
 	// KV cache that is the bytes per token of context.

@@ -67,7 +67,7 @@ func TestResumeIsBitForBit(t *testing.T) {
 			c, cfg, task := tinyRun(tc.mixer, tc.dropout)
 			ref := newModel(t, c, cfg.Seed)
 			want := Train(context.Background(), ref, task, cfg, nil)
-			if want.Status != "ok" || want.Steps != 12 || len(want.Evals) != 5 { // step 0, then every 3
+			if want.Status != StatusOK || want.Steps != 12 || len(want.Evals) != 5 { // step 0, then every 3
 				t.Fatalf("reference run: %s %s, %d steps, %d evals", want.Status, want.Reason, want.Steps, len(want.Evals))
 			}
 
@@ -90,7 +90,7 @@ func TestResumeIsBitForBit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if part.Status != "interrupted" || part.Steps != 7 || part.Reason != "stopped before step 7" || len(part.Evals) != 3 {
+			if part.Status != StatusInterrupted || part.Steps != 7 || part.Reason != "stopped before step 7" || len(part.Evals) != 3 {
 				t.Fatalf("interrupted run: %s %q, %d steps, %d evals", part.Status, part.Reason, part.Steps, len(part.Evals))
 			}
 			for _, from := range []struct {
@@ -212,7 +212,7 @@ func TestTrainDivergesAtTheStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != "diverged" || res.Reason != "non-finite loss at step 6: parameter blocks.1.norm1.weight is not finite" {
+	if res.Status != StatusDiverged || res.Reason != "non-finite loss at step 6: parameter blocks.1.norm1.weight is not finite" {
 		t.Fatalf("status %s, reason %q", res.Status, res.Reason)
 	}
 	if res.Steps != 5 || len(res.Evals) != 2 || res.Evals[0].Step != 0 || res.Evals[1].Step != 3 || res.Best.Step != 3 || res.StepMs.N != 5 || res.Tokens != 5*4*16 {

@@ -91,7 +91,7 @@ func RunTrainUnit(ctx context.Context, spec TrainSpec, env UnitEnv) (Result, err
 	if err != nil {
 		return res, err
 	}
-	if corpus != nil && spec.Sample > 0 && res.Steps > 0 && res.Status != "interrupted" {
+	if corpus != nil && spec.Sample > 0 && res.Steps > 0 && res.Status != StatusInterrupted {
 		rng := rand.New(rand.NewPCG(k.Train.Seed, 0x5a3b1e))
 		gen := Sample(m, []int32{corpus.Train[0]}, spec.Sample, spec.Temperature, spec.TopK, rng)
 		res.Sample = corpus.Decode(gen)

@@ -108,11 +108,11 @@ func testGateKernels(t *testing.T) {
 				}
 			}
 			if log {
-				m.logGatesRows(0, 1)
-				m.logGatesBackwardRows(0, 1)
+				m.logGatesRows(minCall[float32]{}, 0, 1)
+				m.logGatesBackwardRows(minCall[float32]{}, 0, 1)
 			} else {
-				m.linGatesRows(0, 1)
-				m.linGatesBackwardRows(0, 1)
+				m.linGatesRows(minCall[float32]{}, 0, 1)
+				m.linGatesBackwardRows(minCall[float32]{}, 0, 1)
 			}
 			name := map[bool]string{false: "mingru", true: "minlstm"}[lstm] + map[bool]string{false: " linear", true: " log"}[log]
 			gateCheck(t, name+" a", m.ga, wantA, 2e-6)
@@ -268,7 +268,7 @@ func TestVmathHeaderIsTensors(t *testing.T) {
 // Causal attention in blocks of attnBlock rows equals the unblocked
 // computation (one block) at a length spanning several blocks.
 func TestAttentionBlocksEqualOneBlock(t *testing.T) {
-	c := Config{Mixer: "transformer", D: 8, H: 2}
+	c := Config{Mixer: "transformer", D: 8, Expansion: 1, H: 2}
 	const B, T = 2, 300
 	run := func(block int) (y, dx, g []float64) {
 		saved, savedMin := attnBlock, attnBlockMinT

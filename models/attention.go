@@ -41,29 +41,47 @@ type Attention[F tensor.Float] struct {
 	dqkv       []F     // [B, T, 3D] scratch: gradient of qkv
 	dout       []F     // [B, T, D] scratch: gradient of out
 	ds         []F     // [attnSlots, T, T] scratch: dP, then dS in place
+}
 
-	// Arguments of the current call, read by the pre-bound parallel bodies
-	// below (bound once in NewAttention so calls make no closures).
-	b, t, slots                         int
-	st                                  *attnState[F]
-	forwardBody, backwardBody, stepBody func(lo, hi int)
+// attnKernel is one parallel pass of the attention mixer, a tensor.ForWith
+// kernel carrying its call's arguments: forward heads over (b, h) pairs of
+// B sequences of length T, backward over slots (B·H pairs dealt out to
+// slots scratch blocks), or one Step over the heads of st.
+type attnKernel[F tensor.Float] struct {
+	m           *Attention[F]
+	pass        attnPass
+	B, T, slots int
+	st          *attnState[F]
+}
+
+type attnPass int
+
+const (
+	attnForward attnPass = iota
+	attnBackward
+	attnStep
+)
+
+func (k attnKernel[F]) Run(lo, hi int) {
+	switch k.pass {
+	case attnForward:
+		k.m.forwardHeads(k.T, lo, hi)
+	case attnBackward:
+		k.m.backwardSlots(k.B, k.T, k.slots, lo, hi)
+	case attnStep:
+		k.m.stepHeads(k.st, lo, hi)
+	}
 }
 
 // NewAttention builds the attention mixer for c.D and c.H heads, registering
-// prefix+".qkv.weight" and prefix+".proj.weight" in ps. It returns an error
-// if c.H does not divide c.D or the head width D/H is odd (RoPE rotates pairs).
+// prefix+".qkv.weight" and prefix+".proj.weight" in ps. c must have passed
+// Config.ValidateMixer (NewMixer checks that c.H divides c.D into even head
+// widths, as RoPE rotates pairs).
 func NewAttention[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	if c.D <= 0 || c.H <= 0 || c.D%c.H != 0 {
-		return nil, fmt.Errorf("attention: heads %d must divide D=%d", c.H, c.D)
-	}
-	if (c.D/c.H)%2 != 0 {
-		return nil, fmt.Errorf("attention: head width D/H = %d must be even for RoPE", c.D/c.H)
-	}
 	m := &Attention[F]{D: c.D, H: c.H, Dh: c.D / c.H}
 	m.QKV = nn.NewLinear(ps, prefix+".qkv", c.D, 3*c.D, false)
 	m.Proj = nn.NewLinear(ps, prefix+".proj", c.D, c.D, false)
 	m.scale = F(1 / math.Sqrt(float64(m.Dh)))
-	m.forwardBody, m.backwardBody, m.stepBody = m.forwardHeads, m.backwardSlots, m.stepHeads
 	return m, nil
 }
 
@@ -101,15 +119,14 @@ func (m *Attention[F]) Forward(y, x []F, B, T int) {
 	m.check(B, T)
 	n := B * T
 	m.QKV.Forward(m.qkv[:n*3*m.D], x, n)
-	m.b, m.t = B, T
-	tensor.For(B*m.H, 1, m.forwardBody)
+	tensor.ForWith(B*m.H, 1, attnKernel[F]{m: m, pass: attnForward, B: B, T: T})
 	m.Proj.Forward(y, m.out[:n*m.D], n)
 }
 
 // forwardHeads runs RoPE, scores, softmax and P·v for the (b, h) pairs
 // [lo, hi); each pair writes only its own slices of qkv, att and out.
-func (m *Attention[F]) forwardHeads(lo, hi int) {
-	T, D, Dh, H, ld := m.t, m.D, m.Dh, m.H, 3*m.D
+func (m *Attention[F]) forwardHeads(T, lo, hi int) {
+	D, Dh, H, ld := m.D, m.Dh, m.H, 3*m.D
 	for bh := lo; bh < hi; bh++ {
 		b, h := bh/H, bh%H
 		base := b*T*ld + h*Dh
@@ -194,18 +211,18 @@ func (m *Attention[F]) Backward(dx, dy, x []F, B, T int) {
 	n, D := B*T, m.D
 	dout := m.dout[:n*D]
 	m.Proj.BackwardTo(dout, dy, m.out[:n*D], n)
-	m.b, m.t, m.slots = B, T, min(B*m.H, attnSlots)
-	tensor.For(m.slots, 1, m.backwardBody)
+	slots := min(B*m.H, attnSlots)
+	tensor.ForWith(slots, 1, attnKernel[F]{m: m, pass: attnBackward, B: B, T: T, slots: slots})
 	m.QKV.Backward(dx, m.dqkv[:n*3*D], x, n)
 }
 
 // backwardSlots handles workspace slots [lo, hi); slot s serves the (b, h)
 // pairs s, s+slots, s+2·slots, …, each writing only its own slices of dqkv.
-func (m *Attention[F]) backwardSlots(lo, hi int) {
-	T, D, Dh, H, ld := m.t, m.D, m.Dh, m.H, 3*m.D
+func (m *Attention[F]) backwardSlots(B, T, slots, lo, hi int) {
+	D, Dh, H, ld := m.D, m.Dh, m.H, 3*m.D
 	for slot := lo; slot < hi; slot++ {
 		ds := m.ds[slot*T*T : (slot+1)*T*T] // [T, T]
-		for bh := slot; bh < m.b*H; bh += m.slots {
+		for bh := slot; bh < B*H; bh += slots {
 			b, h := bh/H, bh%H
 			base := b*T*ld + h*Dh
 			q, k, v := m.qkv[base:], m.qkv[base+D:], m.qkv[base+2*D:]       // rows t·ld, [T, Dh]
@@ -296,16 +313,13 @@ func (m *Attention[F]) Step(s State, y, x []F) {
 		panic(fmt.Sprintf("models: attention KV cache full at %d positions", st.maxT))
 	}
 	m.QKV.Forward(st.qkv, x, st.B)
-	m.st = st
-	tensor.For(st.B*m.H, 1, m.stepBody)
-	m.st = nil
+	tensor.ForWith(st.B*m.H, 1, attnKernel[F]{m: m, pass: attnStep, st: st})
 	m.Proj.Forward(y, st.out, st.B)
 	st.pos++
 }
 
 // stepHeads runs one Step for the (b, h) pairs [lo, hi).
-func (m *Attention[F]) stepHeads(lo, hi int) {
-	st := m.st
+func (m *Attention[F]) stepHeads(st *attnState[F], lo, hi int) {
 	D, Dh, H, pos, n := m.D, m.Dh, m.H, st.pos, st.pos+1
 	for bh := lo; bh < hi; bh++ {
 		b, h := bh/H, bh%H

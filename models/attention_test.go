@@ -192,12 +192,12 @@ func TestAttentionMemoryAndFLOPs(t *testing.T) {
 
 func TestAttentionConfigErrors(t *testing.T) {
 	for _, c := range []models.Config{
-		{Mixer: "transformer", D: 8, H: 3},  // 3 does not divide 8
-		{Mixer: "transformer", D: 12, H: 4}, // head width 3 is odd
-		{Mixer: "transformer", D: 8, H: 0},
+		{Mixer: "transformer", D: 8, Expansion: 1, H: 3},  // 3 does not divide 8
+		{Mixer: "transformer", D: 12, Expansion: 1, H: 4}, // head width 3 is odd
+		{Mixer: "transformer", D: 8, Expansion: 1, H: 0},
 	} {
-		if _, err := models.NewAttention(&tensor.ParamSet[float64]{}, "mixer", c); err == nil {
-			t.Errorf("NewAttention(D=%d, H=%d) gave no error", c.D, c.H)
+		if _, err := models.NewMixer(&tensor.ParamSet[float64]{}, "mixer", c); err == nil {
+			t.Errorf("NewMixer(D=%d, H=%d) gave no error", c.D, c.H)
 		}
 	}
 }

@@ -1,25 +1,16 @@
 package models
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 )
 
-// Mixer names, in the order tables list them.
-var MixerNames = []string{"mingru", "minlstm", "gru", "lstm", "transformer", "mamba"}
-
-// Modes lists the training modes a mixer supports; the first is the default.
-// Mixers not listed have the single mode "".
-var Modes = map[string][]string{
-	"mingru":  {"parallel", "sequential", "linear", "chunked"},
-	"minlstm": {"parallel", "sequential", "linear", "chunked"},
-}
-
 // Config fixes a model's architecture.
 type Config struct {
-	Mixer     string  `json:"mixer"`     // one of MixerNames
-	Mode      string  `json:"mode"`      // training mode, see Modes
+	Mixer     string  `json:"mixer"`     // one of MixerNames (a Spec's Name)
+	Mode      string  `json:"mode"`      // training mode, one of the Spec's Modes
 	V         int     `json:"V"`         // vocabulary size
 	L         int     `json:"L"`         // number of residual blocks
 	D         int     `json:"D"`         // model width
@@ -37,6 +28,14 @@ type Config struct {
 // E returns the hidden width Expansion·D.
 func (c Config) E() int { return c.Expansion * c.D }
 
+// Name is "mixer" or "mixer/mode", the row label of records, tables and plots.
+func (c Config) Name() string {
+	if c.Mode != "" {
+		return c.Mixer + "/" + c.Mode
+	}
+	return c.Mixer
+}
+
 // DefaultMode returns the default training mode of a mixer ("" if it has one mode).
 func DefaultMode(mixer string) string {
 	if m := Modes[mixer]; len(m) > 0 {
@@ -46,37 +45,14 @@ func DefaultMode(mixer string) string {
 }
 
 // Validate checks the configuration and returns an error naming the first
-// field that is out of range and the values allowed.
+// field that is out of range and the values allowed: the mixer's own fields
+// (ValidateMixer), then the model's.
 func (c Config) Validate() error {
-	if !slices.Contains(MixerNames, c.Mixer) {
-		return fmt.Errorf("unknown model %q: allowed %s", c.Mixer, strings.Join(MixerNames, ", "))
+	if err := c.ValidateMixer(); err != nil {
+		return err
 	}
-	modes := Modes[c.Mixer]
-	if len(modes) == 0 {
-		if c.Mode != "" {
-			return fmt.Errorf("model %s has no --mode (got %q): leave it empty", c.Mixer, c.Mode)
-		}
-	} else if !slices.Contains(modes, c.Mode) {
-		return fmt.Errorf("unknown mode %q for %s: allowed %s", c.Mode, c.Mixer, strings.Join(modes, ", "))
-	}
-	for _, f := range []struct {
-		name string
-		v    int
-	}{{"vocabulary", c.V}, {"--layers", c.L}, {"--dim", c.D}, {"--expansion", c.Expansion}} {
-		if f.v <= 0 {
-			return fmt.Errorf("%s must be a positive integer, got %d", f.name, f.v)
-		}
-	}
-	if c.Mixer == "transformer" {
-		if c.H <= 0 || c.D%c.H != 0 {
-			return fmt.Errorf("--heads must divide --dim: got %d heads for D=%d", c.H, c.D)
-		}
-		if (c.D/c.H)%2 != 0 {
-			return fmt.Errorf("--dim/--heads must be even for RoPE: got head width %d", c.D/c.H)
-		}
-	}
-	if c.Mixer == "mamba" && c.N <= 0 {
-		return fmt.Errorf("--state must be a positive integer, got %d", c.N)
+	if err := cmp.Or(positive("vocabulary", c.V), positive("--layers", c.L)); err != nil {
+		return err
 	}
 	if c.MLP < 0 {
 		return fmt.Errorf("--mlp must be 0 (no MLP) or positive, got %d", c.MLP)
@@ -85,4 +61,36 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--dropout must be in [0, 1), got %g", c.Dropout)
 	}
 	return c.validateVariants()
+}
+
+// ValidateMixer checks the fields one mixer reads (mixer, mode, D,
+// expansion, and its Spec's Check) — the one validation every constructor
+// relies on; NewMixer calls it.
+func (c Config) ValidateMixer() error {
+	s, ok := SpecOf(c.Mixer)
+	if !ok {
+		return fmt.Errorf("unknown model %q: allowed %s", c.Mixer, strings.Join(MixerNames, ", "))
+	}
+	if len(s.Modes) == 0 {
+		if c.Mode != "" {
+			return fmt.Errorf("model %s has no --mode (got %q): leave it empty", c.Mixer, c.Mode)
+		}
+	} else if !slices.Contains(s.Modes, c.Mode) {
+		return fmt.Errorf("unknown mode %q for %s: allowed %s", c.Mode, c.Mixer, strings.Join(s.Modes, ", "))
+	}
+	if err := cmp.Or(positive("--dim", c.D), positive("--expansion", c.Expansion)); err != nil {
+		return err
+	}
+	if s.Check != nil {
+		return s.Check(c)
+	}
+	return nil
+}
+
+// positive returns an error naming the field unless v > 0.
+func positive(name string, v int) error {
+	if v <= 0 {
+		return fmt.Errorf("%s must be a positive integer, got %d", name, v)
+	}
+	return nil
 }

@@ -1,7 +1,6 @@
 package models
 
 import (
-	"errors"
 	"math/rand/v2"
 
 	"rnnbench/internal/nn"
@@ -34,9 +33,6 @@ type GRU[F tensor.Float] struct {
 	out  *nn.Linear[F]    // E → D, nil when E == D
 
 	maxB, maxT int
-	B, T       int // shapes of the current call, read by the row kernels
-	t          int // time step the row kernels work on
-	x, dy      []F // inputs of the current call, read by the row kernels
 
 	gates []F // [B, T, 3E] r, z, n (holds the input projection before the time loop)
 	hn    []F // [B, T, E] W_hn h_{t−1} + b_hn
@@ -47,16 +43,29 @@ type GRU[F tensor.Float] struct {
 	dgh  []F // scratch [B, 3E] gradient of the hidden-side pre-activations of one step
 	dhs  []F // scratch [B, T, E] dL/dh_t from the output (nil when E == D: dy is used)
 	dh   []F // scratch [B, E] dL/dh carried backwards through time
+}
 
-	fwdRows, bwdRows func(lo, hi int) // made once in Alloc, so steps do not allocate
+// gruRows is the gate math of one time step t of sequences of length T
+// over batch rows [lo, hi), forward or (with dy: [B, T, E], dL/dh from
+// the output) backward: a tensor.ForWith kernel.
+type gruRows[F tensor.Float] struct {
+	g        *GRU[F]
+	T, t     int
+	dy       []F
+	backward bool
+}
+
+func (k gruRows[F]) Run(lo, hi int) {
+	if k.backward {
+		k.g.backwardRows(k.T, k.t, k.dy, lo, hi)
+	} else {
+		k.g.forwardRows(k.T, k.t, lo, hi)
+	}
 }
 
 // NewGRU registers a GRU mixer's parameters in ps under prefix. It returns
-// an error when D or E = c.E() is not positive.
+// expects a config that passed Config.ValidateMixer (NewMixer checks it).
 func NewGRU[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	if c.D <= 0 || c.E() <= 0 {
-		return nil, errors.New("gru: D and expansion must be positive")
-	}
 	g := &GRU[F]{D: c.D, E: c.E()}
 	E, D := g.E, g.D
 	g.wih = ps.New(prefix+".weight_ih", true, 3*E, D)
@@ -95,8 +104,6 @@ func (g *GRU[F]) Alloc(a *tensor.Arena[F], B, T int) {
 		g.dhs = a.Make(tensor.Scratch, B*T*E)
 	}
 	g.dh = a.Make(tensor.Scratch, B*E)
-	g.fwdRows = g.forwardRows
-	g.bwdRows = g.backwardRows
 }
 
 // rowGrain returns the rows per parallel chunk of the gate math, so that a
@@ -114,7 +121,6 @@ func (g *GRU[F]) Forward(y, x []F, B, T int) {
 		copy(g.gates[m*3*E:(m+1)*3*E], g.bih.Data)
 	}
 	tensor.MatMul(false, true, B*T, 3*E, D, x, g.wih.Data, 1, g.gates)
-	g.B, g.T = B, T
 	for t := 0; t < T; t++ {
 		// gh = h_{t−1}·W_hhᵀ + b_hh, gh: [B, 3E]; h_{t−1} rows have stride T·E.
 		for b := 0; b < B; b++ {
@@ -123,8 +129,7 @@ func (g *GRU[F]) Forward(y, x []F, B, T int) {
 		if t > 0 {
 			tensor.Gemm(false, true, B, 3*E, E, 1, g.h[(t-1)*E:], T*E, g.whh.Data, E, 1, g.gh, 3*E)
 		}
-		g.t = t
-		tensor.For(B, rowGrain(E), g.fwdRows)
+		tensor.ForWith(B, rowGrain(E), gruRows[F]{g: g, T: T, t: t})
 	}
 	if g.out != nil {
 		g.out.Forward(y, g.h, B*T)
@@ -133,9 +138,9 @@ func (g *GRU[F]) Forward(y, x []F, B, T int) {
 	}
 }
 
-// forwardRows runs the gate math of step g.t for batch rows [lo, hi).
-func (g *GRU[F]) forwardRows(lo, hi int) {
-	E, T, t := g.E, g.T, g.t
+// forwardRows runs the gate math of step t for batch rows [lo, hi).
+func (g *GRU[F]) forwardRows(T, t, lo, hi int) {
+	E := g.E
 	for b := lo; b < hi; b++ {
 		m := b*T + t
 		var hPrev []F
@@ -205,18 +210,14 @@ func (g *GRU[F]) Backward(dx, dy, x []F, B, T int) {
 	if len(dx) < B*T*D {
 		panic("gru: Backward dx too short")
 	}
-	g.B, g.T = B, T
 	if g.out != nil {
 		g.out.BackwardTo(g.dhs, dy, g.h, B*T)
-		g.dy = g.dhs
-	} else {
-		g.dy = dy
+		dy = g.dhs
 	}
 	clear(g.dh[:B*E])
 	dbhh := g.bhh.Grad
 	for t := T - 1; t >= 0; t-- {
-		g.t = t
-		tensor.For(B, rowGrain(E), g.bwdRows)
+		tensor.ForWith(B, rowGrain(E), gruRows[F]{g: g, T: T, t: t, dy: dy, backward: true})
 		for b := 0; b < B; b++ {
 			tensor.Add(dbhh, g.dgh[b*3*E:(b+1)*3*E])
 		}
@@ -235,20 +236,20 @@ func (g *GRU[F]) Backward(dx, dy, x []F, B, T int) {
 	for m := 0; m < B*T; m++ {
 		tensor.Add(g.bih.Grad, dpre[m*3*E:(m+1)*3*E])
 	}
-	g.dy = nil
 }
 
-// backwardRows runs the backward gate math of step g.t for batch rows
-// [lo, hi): it reads dh (from later steps) and dL/dh_t from the output,
-// writes dpre and dgh, and leaves dh = dh_t·z, the direct part of dh_{t−1}.
-func (g *GRU[F]) backwardRows(lo, hi int) {
-	E, T, t := g.E, g.T, g.t
+// backwardRows runs the backward gate math of step t for batch rows
+// [lo, hi): it reads dh (from later steps) and dL/dh_t from the output
+// (dy: [B, T, E]), writes dpre and dgh, and leaves dh = dh_t·z, the direct
+// part of dh_{t−1}.
+func (g *GRU[F]) backwardRows(T, t int, dy []F, lo, hi int) {
+	E := g.E
 	for b := lo; b < hi; b++ {
 		m := b*T + t
 		gt := g.gates[m*3*E : (m+1)*3*E]
 		r, z, n := gt[:E], gt[E:2*E], gt[2*E:]
 		hn := g.hn[m*E : (m+1)*E]
-		dOut := g.dy[m*E : (m+1)*E]
+		dOut := dy[m*E : (m+1)*E]
 		dh := g.dh[b*E : (b+1)*E]
 		dp := g.dpre[m*3*E : (m+1)*3*E]
 		dg := g.dgh[b*3*E : (b+1)*3*E]

@@ -27,9 +27,11 @@ func kbInputs(n int, seed uint64) []float32 {
 
 // kbMin builds a float32 minRNN (without parameters) holding random
 // pre-activations k, gate tensors and gradients for B×T tokens.
-func kbMin(lstm bool, mode string) *minRNN[float32] {
+// The call's arguments are in kc.
+func kbMin(lstm bool, mode string) (*minRNN[float32], *minCall[float32]) {
 	M, E := kbB*kbT, kbE
-	m := &minRNN[float32]{lstm: lstm, mode: mode, E: E, G: 2, B: kbB, T: kbT}
+	m := &minRNN[float32]{lstm: lstm, mode: mode, E: E, G: 2}
+	kc := &minCall[float32]{B: kbB, T: kbT}
 	if lstm {
 		m.G = 3
 	}
@@ -37,9 +39,9 @@ func kbMin(lstm bool, mode string) *minRNN[float32] {
 	m.h, m.logh = make([]float32, M*E), make([]float32, M*E)
 	m.ga, m.gb = make([]float32, M*E), make([]float32, M*E)
 	m.dk = make([]float32, M*m.G*E)
-	m.dga, m.dgb, m.gradH = kbInputs(M*E, 2), kbInputs(M*E, 3), kbInputs(M*E, 4)
+	m.dga, m.dgb, kc.gradH = kbInputs(M*E, 2), kbInputs(M*E, 3), kbInputs(M*E, 4)
 	m.cin, m.cprod = make([]float32, kbB*maxChunks*E), make([]float32, kbB*maxChunks*E)
-	return m
+	return m, kc
 }
 
 // kbRun times body, one pass over all B·T·E channel-steps per call.
@@ -56,44 +58,44 @@ func BenchmarkKernelMinGates(b *testing.B) {
 	M := kbB * kbT
 	for _, lstm := range []bool{false, true} {
 		name := map[bool]string{false: "mingru", true: "minlstm"}[lstm]
-		m := kbMin(lstm, "parallel")
-		b.Run(name+"/log/forward", func(b *testing.B) { kbRun(b, func() { m.logGatesRows(0, M) }) })
-		b.Run(name+"/log/backward", func(b *testing.B) { kbRun(b, func() { m.logGatesBackwardRows(0, M) }) })
-		b.Run(name+"/linear/forward", func(b *testing.B) { kbRun(b, func() { m.linGatesRows(0, M) }) })
-		b.Run(name+"/linear/backward", func(b *testing.B) { kbRun(b, func() { m.linGatesBackwardRows(0, M) }) })
+		m, kc := kbMin(lstm, "parallel")
+		b.Run(name+"/log/forward", func(b *testing.B) { kbRun(b, func() { m.logGatesRows(*kc, 0, M) }) })
+		b.Run(name+"/log/backward", func(b *testing.B) { kbRun(b, func() { m.logGatesBackwardRows(*kc, 0, M) }) })
+		b.Run(name+"/linear/forward", func(b *testing.B) { kbRun(b, func() { m.linGatesRows(*kc, 0, M) }) })
+		b.Run(name+"/linear/backward", func(b *testing.B) { kbRun(b, func() { m.linGatesBackwardRows(*kc, 0, M) }) })
 	}
 }
 
 func BenchmarkKernelScan(b *testing.B) {
 	C := kbB * kbE
-	m := kbMin(false, "parallel")
-	m.logGatesRows(0, kbB*kbT) // realistic log a, log b
-	b.Run("log/forward", func(b *testing.B) { kbRun(b, func() { m.logScanChannels(0, C) }) })
+	m, kc := kbMin(false, "parallel")
+	m.logGatesRows(*kc, 0, kbB*kbT) // realistic log a, log b
+	b.Run("log/forward", func(b *testing.B) { kbRun(b, func() { m.logScanChannels(*kc, 0, C) }) })
 	b.Run("log/backward", func(b *testing.B) {
-		m.logScanChannels(0, C)
-		kbRun(b, func() { m.logScanBackwardChannels(0, C) })
+		m.logScanChannels(*kc, 0, C)
+		kbRun(b, func() { m.logScanBackwardChannels(*kc, 0, C) })
 	})
-	m.linGatesRows(0, kbB*kbT) // a, b
-	b.Run("linear/forward", func(b *testing.B) { kbRun(b, func() { m.linScanChannels(0, C) }) })
-	b.Run("linear/backward", func(b *testing.B) { kbRun(b, func() { m.linScanBackwardChannels(0, C) }) })
-	m.chunk, m.nChunks = chunkSize(kbT)
-	tasks := scanTiles(kbB, kbE) * m.nChunks
+	m.linGatesRows(*kc, 0, kbB*kbT) // a, b
+	b.Run("linear/forward", func(b *testing.B) { kbRun(b, func() { m.linScanChannels(*kc, 0, C) }) })
+	b.Run("linear/backward", func(b *testing.B) { kbRun(b, func() { m.linScanBackwardChannels(*kc, 0, C) }) })
+	kc.chunk, kc.nChunks = chunkSize(kbT)
+	tasks := scanTiles(kbB, kbE) * kc.nChunks
 	b.Run("chunked/forward", func(b *testing.B) {
 		kbRun(b, func() {
-			m.chunkLocalTasks(0, tasks)
-			m.chunkCarryChannels(0, C)
-			m.chunkFixTasks(0, tasks)
+			m.chunkLocalTasks(*kc, 0, tasks)
+			m.chunkCarryChannels(*kc, 0, C)
+			m.chunkFixTasks(*kc, 0, tasks)
 		})
 	})
 	b.Run("chunked/backward", func(b *testing.B) {
 		kbRun(b, func() {
-			m.chunkLocalBackwardTasks(0, tasks)
-			m.chunkCarryBackwardChannels(0, C)
-			m.chunkFixBackwardTasks(0, tasks)
+			m.chunkLocalBackwardTasks(*kc, 0, tasks)
+			m.chunkCarryBackwardChannels(*kc, 0, C)
+			m.chunkFixBackwardTasks(*kc, 0, tasks)
 		})
 	})
-	b.Run("sequential/forward", func(b *testing.B) { kbRun(b, func() { m.sequentialChannels(0, C) }) })
-	b.Run("sequential/backward", func(b *testing.B) { kbRun(b, func() { m.sequentialBackwardChannels(0, C) }) })
+	b.Run("sequential/forward", func(b *testing.B) { kbRun(b, func() { m.sequentialChannels(*kc, 0, C) }) })
+	b.Run("sequential/backward", func(b *testing.B) { kbRun(b, func() { m.sequentialBackwardChannels(*kc, 0, C) }) })
 }
 
 // BenchmarkKernelS6 times Mamba's selective scan per channel-step (each
@@ -110,7 +112,6 @@ func BenchmarkKernelS6(b *testing.B) {
 	for i := range s.A {
 		s.A[i] = -float32(1 + i%N)
 	}
-	s.bind()
 	y := make([]float32, M*E)
 	var a tensor.Arena[float32]
 	w := newS6Work(&a, kbB, kbT, E, N)

@@ -1,7 +1,6 @@
 package models
 
 import (
-	"errors"
 	"math/rand/v2"
 
 	"rnnbench/internal/nn"
@@ -36,9 +35,6 @@ type LSTM[F tensor.Float] struct {
 	out  *nn.Linear[F]    // E → D, nil when E == D
 
 	maxB, maxT int
-	B, T       int // shapes of the current call, read by the row kernels
-	t          int // time step the row kernels work on
-	dy         []F // dL/dh from the output in the current Backward: [B, T, E]
 
 	gates []F // [B, T, 4E] i, f, g, o (pre-activations until step t runs)
 	c     []F // [B, T, E] cell states
@@ -48,16 +44,29 @@ type LSTM[F tensor.Float] struct {
 	dhs  []F // scratch [B, T, E] dL/dh_t from the output (nil when E == D: dy is used)
 	dh   []F // scratch [B, E] dL/dh carried backwards through time
 	dc   []F // scratch [B, E] dL/dc carried backwards through time
+}
 
-	fwdRows, bwdRows func(lo, hi int) // made once in Alloc, so steps do not allocate
+// lstmRows is the gate math of one time step t of sequences of length T
+// over batch rows [lo, hi), forward or (with dy: [B, T, E], dL/dh from
+// the output) backward: a tensor.ForWith kernel.
+type lstmRows[F tensor.Float] struct {
+	l        *LSTM[F]
+	T, t     int
+	dy       []F
+	backward bool
+}
+
+func (k lstmRows[F]) Run(lo, hi int) {
+	if k.backward {
+		k.l.backwardRows(k.T, k.t, k.dy, lo, hi)
+	} else {
+		k.l.forwardRows(k.T, k.t, lo, hi)
+	}
 }
 
 // NewLSTM registers an LSTM mixer's parameters in ps under prefix. It
-// returns an error when D or E = c.E() is not positive.
+// expects a config that passed Config.ValidateMixer (NewMixer checks it).
 func NewLSTM[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	if c.D <= 0 || c.E() <= 0 {
-		return nil, errors.New("lstm: D and expansion must be positive")
-	}
 	l := &LSTM[F]{D: c.D, E: c.E()}
 	E, D := l.E, l.D
 	l.wih = ps.New(prefix+".weight_ih", true, 4*E, D)
@@ -95,8 +104,6 @@ func (l *LSTM[F]) Alloc(a *tensor.Arena[F], B, T int) {
 	}
 	l.dh = a.Make(tensor.Scratch, B*E)
 	l.dc = a.Make(tensor.Scratch, B*E)
-	l.fwdRows = l.forwardRows
-	l.bwdRows = l.backwardRows
 }
 
 // Forward computes y: [B, T, D] from x: [B, T, D]. It panics when B or T
@@ -113,14 +120,12 @@ func (l *LSTM[F]) Forward(y, x []F, B, T int) {
 		}
 	}
 	tensor.MatMul(false, true, B*T, 4*E, D, x, l.wih.Data, 1, l.gates)
-	l.B, l.T = B, T
 	for t := 0; t < T; t++ {
 		if t > 0 {
 			// gates[:, t] += h_{t−1}·W_hhᵀ: [B, E]×[E, 4E], rows with strides T·E and T·4E.
 			tensor.Gemm(false, true, B, 4*E, E, 1, l.h[(t-1)*E:], T*E, l.whh.Data, E, 1, l.gates[t*4*E:], T*4*E)
 		}
-		l.t = t
-		tensor.For(B, rowGrain(E), l.fwdRows)
+		tensor.ForWith(B, rowGrain(E), lstmRows[F]{l: l, T: T, t: t})
 	}
 	if l.out != nil {
 		l.out.Forward(y, l.h, B*T)
@@ -129,9 +134,9 @@ func (l *LSTM[F]) Forward(y, x []F, B, T int) {
 	}
 }
 
-// forwardRows runs the gate math of step l.t for batch rows [lo, hi).
-func (l *LSTM[F]) forwardRows(lo, hi int) {
-	E, T, t := l.E, l.T, l.t
+// forwardRows runs the gate math of step t for batch rows [lo, hi).
+func (l *LSTM[F]) forwardRows(T, t, lo, hi int) {
+	E := l.E
 	for b := lo; b < hi; b++ {
 		m := b*T + t
 		var cPrev []F
@@ -200,18 +205,14 @@ func (l *LSTM[F]) Backward(dx, dy, x []F, B, T int) {
 	if len(dx) < B*T*D {
 		panic("lstm: Backward dx too short")
 	}
-	l.B, l.T = B, T
 	if l.out != nil {
 		l.out.BackwardTo(l.dhs, dy, l.h, B*T)
-		l.dy = l.dhs
-	} else {
-		l.dy = dy
+		dy = l.dhs
 	}
 	clear(l.dh[:B*E])
 	clear(l.dc[:B*E])
 	for t := T - 1; t >= 0; t-- {
-		l.t = t
-		tensor.For(B, rowGrain(E), l.bwdRows)
+		tensor.ForWith(B, rowGrain(E), lstmRows[F]{l: l, T: T, t: t, dy: dy, backward: true})
 		if t > 0 {
 			dp := l.dpre[t*4*E:] // rows b·T+t, stride T·4E
 			// dW_hh += dpre_tᵀ·h_{t−1}: [4E, B]×[B, E].
@@ -229,20 +230,19 @@ func (l *LSTM[F]) Backward(dx, dy, x []F, B, T int) {
 		tensor.Add(l.bih.Grad, row)
 		tensor.Add(l.bhh.Grad, row)
 	}
-	l.dy = nil
 }
 
-// backwardRows runs the backward gate math of step l.t for batch rows
-// [lo, hi): it reads dh, dc (from later steps) and dL/dh_t from the output,
-// writes dpre, and leaves dc = dc_{t−1}.
-func (l *LSTM[F]) backwardRows(lo, hi int) {
-	E, T, t := l.E, l.T, l.t
+// backwardRows runs the backward gate math of step t for batch rows
+// [lo, hi): it reads dh, dc (from later steps) and dL/dh_t from the output
+// (dy: [B, T, E]), writes dpre, and leaves dc = dc_{t−1}.
+func (l *LSTM[F]) backwardRows(T, t int, dy []F, lo, hi int) {
+	E := l.E
 	for b := lo; b < hi; b++ {
 		m := b*T + t
 		gt := l.gates[m*4*E : (m+1)*4*E]
 		gi, gf, gg, go_ := gt[:E], gt[E:2*E], gt[2*E:3*E], gt[3*E:]
 		c := l.c[m*E : (m+1)*E]
-		dOut := l.dy[m*E : (m+1)*E]
+		dOut := dy[m*E : (m+1)*E]
 		dh := l.dh[b*E : (b+1)*E]
 		dc := l.dc[b*E : (b+1)*E]
 		dp := l.dpre[m*4*E : (m+1)*4*E]

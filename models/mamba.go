@@ -1,7 +1,6 @@
 package models
 
 import (
-	"errors"
 	"math"
 	"math/rand/v2"
 
@@ -50,7 +49,7 @@ type Mamba[F tensor.Float] struct {
 	delta      []F // [B, T, E] Δ = softplus(dtr)
 	ys         []F // [B, T, E] scan output
 	g          []F // [B, T, E] ys ⊙ SiLU(z), the out_proj input
-	scan       s6[F]
+	h          []F // [B, T, E, N] scan states
 
 	// Scratch, reused by every Forward/Backward.
 	a      []F // [E, N] A = −exp(A_log)
@@ -62,25 +61,63 @@ type Mamba[F tensor.Float] struct {
 	dxdbl  []F // [B, T, R+2N]
 	ddr    []F // [B, T, R]
 	work   *s6Work[F]
+}
 
-	// Elementwise passes over token rows and the conv's passes, bound once
-	// in Alloc so that calls make no closures; curB, curT are the running
-	// call's sizes.
-	siluFwd, softplusFwd, gateFwd func(lo, hi int)
-	gateBwd, softplusBwd, siluBwd func(lo, hi int)
-	convFwd, convBwd              func(lo, hi int)
-	curB, curT                    int
+// mambaKernel is one parallel pass of the Mamba mixer over token rows
+// (the elementwise passes, the conv forward) or channels (the conv
+// backward), a tensor.ForWith kernel carrying the call's sizes B, T.
+type mambaKernel[F tensor.Float] struct {
+	m    *Mamba[F]
+	pass mambaPass
+	B, T int
+}
+
+type mambaPass int
+
+const (
+	mambaSiLU mambaPass = iota
+	mambaSoftplus
+	mambaGate
+	mambaGateBack
+	mambaSoftplusBack
+	mambaSiLUBack
+	mambaConv
+	mambaConvBack
+)
+
+func (k mambaKernel[F]) Run(lo, hi int) {
+	m := k.m
+	switch k.pass {
+	case mambaSiLU:
+		m.siluRows(lo, hi)
+	case mambaSoftplus:
+		m.softplusRows(lo, hi)
+	case mambaGate:
+		m.gateRows(lo, hi)
+	case mambaGateBack:
+		m.gateBackwardRows(lo, hi)
+	case mambaSoftplusBack:
+		m.softplusBackwardRows(lo, hi)
+	case mambaSiLUBack:
+		m.siluBackwardRows(lo, hi)
+	case mambaConv:
+		conv1dForwardRows(m.xc, m.xz, 2*m.E, m.convW.Data, m.convB.Data, k.T, m.E, m.K, lo, hi)
+	case mambaConvBack:
+		conv1dBackwardChannels(m.dxz, 2*m.E, m.du, m.xz, m.convW.Data, m.convW.Grad, m.convB.Grad, k.B, k.T, m.E, m.K, lo, hi)
+	}
+}
+
+// run runs pass over [0, n) in chunks of grain on tensor.ForWith.
+func (m *Mamba[F]) run(pass mambaPass, n, grain, B, T int) {
+	tensor.ForWith(n, grain, mambaKernel[F]{m: m, pass: pass, B: B, T: T})
 }
 
 // NewMamba registers the parameters of a Mamba mixer in ps under prefix:
 // in_proj.weight [2E, D], conv.weight [E, K], conv.bias [E],
 // x_proj.weight [R+2N, E], dt_proj.weight [E, R], dt_proj.bias [E],
 // A_log [E, N], D [E], out_proj.weight [D, E]. Biases, A_log and D have no
-// weight decay. It returns an error if D, Expansion or N is not positive.
+// weight decay. c must have passed Config.ValidateMixer (NewMixer checks it).
 func NewMamba[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	if c.D <= 0 || c.Expansion <= 0 || c.N <= 0 {
-		return nil, errors.New("mamba: D, expansion and N must be positive")
-	}
 	m := &Mamba[F]{D: c.D, E: c.E(), N: c.N, R: (c.D + 15) / 16, K: mambaConvK}
 	E, N, R, K := m.E, m.N, m.R, m.K
 	m.inProj = nn.NewLinear(ps, prefix+".in_proj", m.D, 2*E, false)
@@ -135,7 +172,7 @@ func (m *Mamba[F]) Alloc(a *tensor.Arena[F], B, T int) {
 	m.delta = a.Make(tensor.Activation, M*E)
 	m.ys = a.Make(tensor.Activation, M*E)
 	m.g = a.Make(tensor.Activation, M*E)
-	m.scan.H = a.Make(tensor.Activation, M*E*N)
+	m.h = a.Make(tensor.Activation, M*E*N)
 
 	m.a = a.Make(tensor.Scratch, E*N)
 	m.dAbuf = a.Make(tensor.Scratch, E*N)
@@ -146,46 +183,35 @@ func (m *Mamba[F]) Alloc(a *tensor.Arena[F], B, T int) {
 	m.dxdbl = a.Make(tensor.Scratch, M*(R+2*N))
 	m.ddr = a.Make(tensor.Scratch, M*R)
 	m.work = newS6Work(a, B, T, E, N)
-	m.scan.bind()
-	m.siluFwd, m.softplusFwd, m.gateFwd = m.siluRows, m.softplusRows, m.gateRows
-	m.gateBwd, m.softplusBwd, m.siluBwd = m.gateBackwardRows, m.softplusBackwardRows, m.siluBackwardRows
-	m.convFwd = func(lo, hi int) {
-		conv1dForwardRows(m.xc, m.xz, 2*m.E, m.convW.Data, m.convB.Data, m.curT, m.E, m.K, lo, hi)
-	}
-	m.convBwd = func(lo, hi int) {
-		conv1dBackwardChannels(m.dxz, 2*m.E, m.du, m.xz, m.convW.Data, m.convW.Grad, m.convB.Grad, m.curB, m.curT, m.E, m.K, lo, hi)
-	}
 }
 
-// setScan points the scan operands at the activations for a B×T batch.
-func (m *Mamba[F]) setScan(B, T int) {
+// scanOf returns the scan operands over the activations of a B×T batch.
+func (m *Mamba[F]) scanOf(B, T int) s6[F] {
 	if B > m.maxB || T > m.maxT {
 		panic("models: Mamba batch larger than Alloc'd")
 	}
-	s := &m.scan
-	s.B, s.T, s.E, s.N, s.LD = B, T, m.E, m.N, m.R+2*m.N
-	s.U, s.Delta, s.A, s.BC, s.Dskip = m.u, m.delta, m.a, m.xdbl[m.R:], m.dSkip.Data
+	return s6[F]{B: B, T: T, E: m.E, N: m.N, LD: m.R + 2*m.N,
+		U: m.u, Delta: m.delta, A: m.a, BC: m.xdbl[m.R:], Dskip: m.dSkip.Data, H: m.h}
 }
 
 // Forward computes y: [B, T, D] from x: [B, T, D]. It panics if B or T
 // exceeds Alloc's.
 func (m *Mamba[F]) Forward(y, x []F, B, T int) {
-	m.setScan(B, T)
+	scan := m.scanOf(B, T)
 	M, E, R, LD := B*T, m.E, m.R, m.R+2*m.N
 	g := minRowGrain(E)
 	m.inProj.Forward(m.xz, x, M)
-	m.curB, m.curT = B, T
-	tensor.For(M, 8, m.convFwd)
-	tensor.For(M, g, m.siluFwd)
+	m.run(mambaConv, M, 8, B, T)
+	m.run(mambaSiLU, M, g, B, T)
 	m.xProj.Forward(m.xdbl, m.u, M)
 	for i := 0; i < M; i++ {
 		copy(m.dr[i*R:(i+1)*R], m.xdbl[i*LD:i*LD+R])
 	}
 	m.dtProj.Forward(m.dtr, m.dr, M)
-	tensor.For(M, g, m.softplusFwd)
+	m.run(mambaSoftplus, M, g, B, T)
 	mambaNegExp(m.a, m.aLog.Data)
-	m.scan.forward(m.ys)
-	tensor.For(M, g, m.gateFwd)
+	scan.forward(m.ys)
+	m.run(mambaGate, M, g, B, T)
 	m.outProj.Forward(y, m.g, M)
 }
 
@@ -220,25 +246,25 @@ func (m *Mamba[F]) gateRows(lo, hi int) {
 // Backward accumulates dx: [B, T, D] and the parameter gradients from
 // dy: [B, T, D], after a Forward on the same x.
 func (m *Mamba[F]) Backward(dx, dy, x []F, B, T int) {
-	m.setScan(B, T)
+	scan := m.scanOf(B, T)
 	M, E, R, LD := B*T, m.E, m.R, m.R+2*m.N
 	g := minRowGrain(E)
 	dg, dxz, du, ddelta := m.dg[:M*E], m.dxz[:M*2*E], m.du[:M*E], m.ddelta[:M*E]
 	dxdbl, ddr := m.dxdbl[:M*LD], m.ddr[:M*R]
 	m.outProj.BackwardTo(dg, dy, m.g, M)
 	// g = ys ⊙ SiLU(z): dz = dg·ys·SiLU′(z), dys = dg·SiLU(z) (in place).
-	tensor.For(M, g, m.gateBwd)
+	m.run(mambaGateBack, M, g, B, T)
 	clear(du)
 	clear(ddelta)
 	clear(dxdbl)
 	clear(m.dAbuf)
-	m.scan.backward(m.work, dg, du, ddelta, m.dAbuf, dxdbl[R:], m.dSkip.Grad)
+	scan.backward(m.work, dg, du, ddelta, m.dAbuf, dxdbl[R:], m.dSkip.Grad)
 	// A = −exp(A_log), so ∂A/∂A_log = A.
 	for j, v := range m.dAbuf {
 		m.aLog.Grad[j] += v * m.a[j]
 	}
 	// Δ = softplus(dtr): ∂Δ/∂dtr = σ(dtr).
-	tensor.For(M, g, m.softplusBwd)
+	m.run(mambaSoftplusBack, M, g, B, T)
 	clear(ddr)
 	m.dtProj.Backward(ddr, ddelta, m.dr, M)
 	for i := 0; i < M; i++ {
@@ -246,9 +272,8 @@ func (m *Mamba[F]) Backward(dx, dy, x []F, B, T int) {
 	}
 	m.xProj.Backward(du, dxdbl, m.u, M)
 	// u = SiLU(xc): SiLU′(x) = σ(x)·(1 + x·(1 − σ(x))).
-	tensor.For(M, g, m.siluBwd)
-	m.curB, m.curT = B, T
-	tensor.For(E, convGrainE, m.convBwd)
+	m.run(mambaSiLUBack, M, g, B, T)
+	m.run(mambaConvBack, E, convGrainE, B, T)
 	m.inProj.Backward(dx, dxz, x, M)
 }
 

@@ -11,9 +11,8 @@ import "rnnbench/internal/tensor"
 //
 // so a = 1 − z = σ(−k_z) and b = z·h̃; in log space
 // log a = −softplus(k_z), log b = −softplus(−k_z) + log g(k_h).
-// c.Mode is one of Modes["mingru"] ("parallel" when empty; see minRNN). It
-// returns an error when D or Expansion is not positive or the mode is
-// unknown.
+// c.Mode is one of Modes["mingru"] ("parallel" when empty; see minRNN); c
+// must have passed Config.ValidateMixer (NewMixer checks it).
 func NewMinGRU[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
 	m, err := newMinRNN[F](ps, prefix, c, false)
 	if err != nil {

@@ -67,7 +67,7 @@ func TestMinGRUHandValues(t *testing.T) {
 
 func TestMinGRUParameters(t *testing.T) {
 	// minGRU: 2·E·D weights + 2E biases in, E·D out (ANCHORS: 2·E·D core).
-	ps, m := minBuild(t, models.Config{Mixer: "mingru", D: 4, Expansion: 3}, 2, 3)
+	ps, m := minBuild(t, models.Config{Mixer: "mingru", Mode: "parallel", D: 4, Expansion: 3}, 2, 3)
 	D, E := 4, 12
 	if got, want := ps.Count(), 2*E*D+2*E+E*D; got != want {
 		t.Errorf("parameters = %d, want %d", got, want)
@@ -183,10 +183,10 @@ func TestMinGRUNoAllocations(t *testing.T) {
 
 func TestMinGRUBadConfig(t *testing.T) {
 	ps := &tensor.ParamSet[float64]{}
-	if _, err := models.NewMinGRU(ps, "m", models.Config{Mixer: "mingru", Mode: "scan", D: 4, Expansion: 2}); err == nil {
+	if _, err := models.NewMixer(ps, "m", models.Config{Mixer: "mingru", Mode: "scan", D: 4, Expansion: 2}); err == nil {
 		t.Error("mode \"scan\" accepted")
 	}
-	if _, err := models.NewMinGRU(ps, "m", models.Config{Mixer: "mingru", D: 4}); err == nil {
+	if _, err := models.NewMixer(ps, "m", models.Config{Mixer: "mingru", Mode: "parallel", D: 4}); err == nil {
 		t.Error("expansion 0 accepted")
 	}
 }

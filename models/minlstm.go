@@ -15,8 +15,7 @@ import "rnnbench/internal/tensor"
 // in log space log a = log f′ = −softplus(d), log b = log i′ + log g(k_h)
 // = −softplus(−d) + log g(k_h). The rest (modes, state, FLOPs) is the
 // minRNN shared with minGRU. c.Mode is one of Modes["minlstm"] ("parallel"
-// when empty). It returns an error when D or Expansion is not positive or
-// the mode is unknown.
+// when empty); c must have passed Config.ValidateMixer (NewMixer checks it).
 func NewMinLSTM[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
 	m, err := newMinRNN[F](ps, prefix, c, true)
 	if err != nil {

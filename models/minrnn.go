@@ -1,7 +1,6 @@
 package models
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"unsafe"
 
@@ -72,15 +71,31 @@ type minRNN[F tensor.Float] struct {
 	dga, dgb   []F // [B, T, E] scratch: gradients of ga, gb
 	cin, cprod []F // [B, maxChunks, E] scratch ("chunked"): chunk carries and products of a
 
-	// Arguments of the current call, read by the pre-bound parallel bodies
-	// below (bound once in newMinRNN so that calls make no closures).
-	B, T, chunk, nChunks int
-	gradH                []F // [B, T, E] gradient of h: dh, or dy when E == D
-	gatesFwd, gatesBwd   func(lo, hi int)
-	scanFwd, scanBwd     func(lo, hi int)
-	fixFwd, fixBwd       func(lo, hi int) // chunked: carry propagation, per channel
-	endFwd, endBwd       func(lo, hi int) // chunked: fix-up pass, per (tile, chunk)
+	// The mode's parallel passes, bound once in newMinRNN (no closure per
+	// call); each takes the call's arguments (minCall) from its kernel.
+	gatesFwd, gatesBwd minPass[F]
+	scanFwd, scanBwd   minPass[F]
+	fixFwd, fixBwd     minPass[F] // chunked: carry propagation, per channel
+	endFwd, endBwd     minPass[F] // chunked: fix-up pass, per (tile, chunk)
 }
+
+// minCall is the arguments of one Forward or Backward that the parallel
+// passes read: the sizes, the chunking ("chunked") and the gradient of h.
+type minCall[F tensor.Float] struct {
+	B, T, chunk, nChunks int
+	gradH                []F // [B, T, E] gradient of h (Backward): dh, or dy when E == D
+}
+
+// minPass is one parallel pass of a minRNN over [lo, hi).
+type minPass[F tensor.Float] func(call minCall[F], lo, hi int)
+
+// minKernel runs a pass with its call's arguments, a tensor.ForWith kernel.
+type minKernel[F tensor.Float] struct {
+	pass minPass[F]
+	call minCall[F]
+}
+
+func (k minKernel[F]) Run(lo, hi int) { k.pass(k.call, lo, hi) }
 
 // newMinRNN registers the projections of a minGRU (lstm false) or minLSTM.
 func newMinRNN[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config, lstm bool) (*minRNN[F], error) {
@@ -88,15 +103,8 @@ func newMinRNN[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config, 
 	if lstm {
 		m.name, m.G = "minlstm", 3
 	}
-	if c.D <= 0 || c.Expansion <= 0 {
-		return nil, fmt.Errorf("%s: D and expansion must be positive, got D=%d expansion=%d", m.name, c.D, c.Expansion)
-	}
-	switch c.Mode {
-	case "":
+	if c.Mode == "" {
 		m.mode = "parallel"
-	case "parallel", "sequential", "linear", "chunked":
-	default:
-		return nil, fmt.Errorf("%s: unknown mode %q: allowed parallel, sequential, linear, chunked", m.name, c.Mode)
 	}
 	m.in = nn.NewLinear(ps, prefix+".in", m.D, m.G*m.E, true)
 	if m.E != m.D || c.OutBias {
@@ -182,22 +190,22 @@ func minRowGrain(E int) int { return max(1, 2048/E) }
 func (m *minRNN[F]) Forward(y, x []F, B, T int) {
 	m.check("Forward", B, T, x, y)
 	M := B * T
-	m.B, m.T = B, T
+	call := minCall[F]{B: B, T: T}
 	m.in.Forward(m.k, x, M) // k: [B·T, G·E]
 	if m.gatesFwd != nil {
-		tensor.For(M, minRowGrain(m.E), m.gatesFwd)
+		tensor.ForWith(M, minRowGrain(m.E), minKernel[F]{m.gatesFwd, call})
 		if m.s0 != nil {
 			m.initStateForward(B, T)
 		}
 	}
 	if m.mode == "chunked" {
-		m.chunk, m.nChunks = chunkSize(T)
-		tasks := scanTiles(B, m.E) * m.nChunks
-		tensor.For(tasks, 1, m.scanFwd)
-		tensor.For(B*m.E, scanTile, m.fixFwd)
-		tensor.For(tasks, 1, m.endFwd)
+		call.chunk, call.nChunks = chunkSize(T)
+		tasks := scanTiles(B, m.E) * call.nChunks
+		tensor.ForWith(tasks, 1, minKernel[F]{m.scanFwd, call})
+		tensor.ForWith(B*m.E, scanTile, minKernel[F]{m.fixFwd, call})
+		tensor.ForWith(tasks, 1, minKernel[F]{m.endFwd, call})
 	} else {
-		tensor.For(B*m.E, scanTile, m.scanFwd)
+		tensor.ForWith(B*m.E, scanTile, minKernel[F]{m.scanFwd, call})
 	}
 	if m.out != nil {
 		m.out.Forward(y, m.h, M)
@@ -217,30 +225,27 @@ func (m *minRNN[F]) Backward(dx, dy, x []F, B, T int) {
 		panic(m.name + ": Backward dx shorter than B·T·D")
 	}
 	M, E := B*T, m.E
-	m.B, m.T = B, T
+	call := minCall[F]{B: B, T: T, gradH: dy}
 	if m.out != nil {
 		m.out.BackwardTo(m.dh, dy, m.h, M)
-		m.gradH = m.dh
-	} else {
-		m.gradH = dy
+		call.gradH = m.dh
 	}
 	if m.mode == "chunked" {
-		m.chunk, m.nChunks = chunkSize(T)
-		tasks := scanTiles(B, m.E) * m.nChunks
-		tensor.For(tasks, 1, m.scanBwd)
-		tensor.For(B*m.E, scanTile, m.fixBwd)
-		tensor.For(tasks, 1, m.endBwd)
+		call.chunk, call.nChunks = chunkSize(T)
+		tasks := scanTiles(B, m.E) * call.nChunks
+		tensor.ForWith(tasks, 1, minKernel[F]{m.scanBwd, call})
+		tensor.ForWith(B*m.E, scanTile, minKernel[F]{m.fixBwd, call})
+		tensor.ForWith(tasks, 1, minKernel[F]{m.endBwd, call})
 	} else {
-		tensor.For(B*E, scanTile, m.scanBwd)
+		tensor.ForWith(B*E, scanTile, minKernel[F]{m.scanBwd, call})
 	}
 	if m.s0 != nil {
 		m.initStateBackward(B, T)
 	}
 	if m.gatesBwd != nil {
-		tensor.For(M, minRowGrain(E), m.gatesBwd)
+		tensor.ForWith(M, minRowGrain(E), minKernel[F]{m.gatesBwd, call})
 	}
 	m.in.Backward(dx, m.dk[:M*m.G*E], x, M)
-	m.gradH = nil
 }
 
 // check panics when Alloc was not called, B or T exceed Alloc's, or a or b
@@ -264,7 +269,7 @@ func f32[F tensor.Float](s []F, i int) *float32 { return (*float32)(unsafe.Point
 func useAVX[F tensor.Float]() bool { return tensor.Is32[F]() && haveAVX2 }
 
 // logGatesRows computes log a and log b for token rows [lo, hi) of k.
-func (m *minRNN[F]) logGatesRows(lo, hi int) {
+func (m *minRNN[F]) logGatesRows(call minCall[F], lo, hi int) {
 	E, GE := m.E, m.G*m.E
 	for r := lo; r < hi; r++ {
 		k := m.k[r*GE : (r+1)*GE]
@@ -295,7 +300,7 @@ func (m *minRNN[F]) logGatesRows(lo, hi int) {
 
 // logGatesBackwardRows writes dk (overwriting) for token rows [lo, hi)
 // from dlog a and dlog b.
-func (m *minRNN[F]) logGatesBackwardRows(lo, hi int) {
+func (m *minRNN[F]) logGatesBackwardRows(call minCall[F], lo, hi int) {
 	E, GE := m.E, m.G*m.E
 	for r := lo; r < hi; r++ {
 		k, dk := m.k[r*GE:(r+1)*GE], m.dk[r*GE:(r+1)*GE]
@@ -325,7 +330,7 @@ func (m *minRNN[F]) logGatesBackwardRows(lo, hi int) {
 }
 
 // linGatesRows computes a and b (linear space) for token rows [lo, hi).
-func (m *minRNN[F]) linGatesRows(lo, hi int) {
+func (m *minRNN[F]) linGatesRows(call minCall[F], lo, hi int) {
 	E, GE := m.E, m.G*m.E
 	for r := lo; r < hi; r++ {
 		k := m.k[r*GE : (r+1)*GE]
@@ -356,7 +361,7 @@ func (m *minRNN[F]) linGatesRows(lo, hi int) {
 
 // linGatesBackwardRows writes dk (overwriting) for token rows [lo, hi)
 // from da and db.
-func (m *minRNN[F]) linGatesBackwardRows(lo, hi int) {
+func (m *minRNN[F]) linGatesBackwardRows(call minCall[F], lo, hi int) {
 	E, GE := m.E, m.G*m.E
 	for r := lo; r < hi; r++ {
 		k, dk := m.k[r*GE:(r+1)*GE], m.dk[r*GE:(r+1)*GE]
@@ -386,16 +391,16 @@ func (m *minRNN[F]) linGatesBackwardRows(lo, hi int) {
 }
 
 // logScanChannels runs the log-space scan for channels [lo, hi) of B·E.
-func (m *minRNN[F]) logScanChannels(lo, hi int) {
-	n := m.B * m.T * m.E
-	logScanRange(m.logh[:n], m.h[:n], m.ga[:n], m.gb[:n], m.T, m.E, lo, hi)
+func (m *minRNN[F]) logScanChannels(call minCall[F], lo, hi int) {
+	n := call.B * call.T * m.E
+	logScanRange(m.logh[:n], m.h[:n], m.ga[:n], m.gb[:n], call.T, m.E, lo, hi)
 }
 
 // clearChannels zeroes channels [lo, hi) of B·E of the gate gradients
 // dga, dgb (which the scans' backward kernels accumulate into), inside the
 // parallel tasks rather than as a serial clear.
-func (m *minRNN[F]) clearChannels(lo, hi int) {
-	E, T := m.E, m.T
+func (m *minRNN[F]) clearChannels(call minCall[F], lo, hi int) {
+	E, T := m.E, call.T
 	for c := lo; c < hi; {
 		b, e0, w := scanTileAt(c, E, hi)
 		for t := 0; t < T; t++ {
@@ -409,57 +414,57 @@ func (m *minRNN[F]) clearChannels(lo, hi int) {
 
 // logScanBackwardChannels runs the log-space scan's backward for channels
 // [lo, hi) of B·E.
-func (m *minRNN[F]) logScanBackwardChannels(lo, hi int) {
-	n := m.B * m.T * m.E
-	m.clearChannels(lo, hi)
-	logScanBackwardRange(m.dga[:n], m.dgb[:n], m.gradH[:n], m.ga[:n], m.gb[:n], m.logh[:n], m.h[:n], m.T, m.E, lo, hi)
+func (m *minRNN[F]) logScanBackwardChannels(call minCall[F], lo, hi int) {
+	n := call.B * call.T * m.E
+	m.clearChannels(call, lo, hi)
+	logScanBackwardRange(m.dga[:n], m.dgb[:n], call.gradH[:n], m.ga[:n], m.gb[:n], m.logh[:n], m.h[:n], call.T, m.E, lo, hi)
 }
 
 // linScanChannels runs h = a·h + b for channels [lo, hi) of B·E.
-func (m *minRNN[F]) linScanChannels(lo, hi int) {
-	n := m.B * m.T * m.E
-	linearScanRange(m.h[:n], m.ga[:n], m.gb[:n], m.T, m.E, lo, hi)
+func (m *minRNN[F]) linScanChannels(call minCall[F], lo, hi int) {
+	n := call.B * call.T * m.E
+	linearScanRange(m.h[:n], m.ga[:n], m.gb[:n], call.T, m.E, lo, hi)
 }
 
 // linScanBackwardChannels runs the linear scan's backward for channels
 // [lo, hi) of B·E.
-func (m *minRNN[F]) linScanBackwardChannels(lo, hi int) {
-	n := m.B * m.T * m.E
-	m.clearChannels(lo, hi)
-	linearScanBackwardRange(m.dga[:n], m.dgb[:n], m.gradH[:n], m.ga[:n], m.h[:n], m.T, m.E, lo, hi)
+func (m *minRNN[F]) linScanBackwardChannels(call minCall[F], lo, hi int) {
+	n := call.B * call.T * m.E
+	m.clearChannels(call, lo, hi)
+	linearScanBackwardRange(m.dga[:n], m.dgb[:n], call.gradH[:n], m.ga[:n], m.h[:n], call.T, m.E, lo, hi)
 }
 
 // chunkLocalTasks, chunkCarryChannels and chunkFixTasks are the three
 // passes of the chunked scan (scan.go), over (tile, chunk) tasks and
 // channels.
-func (m *minRNN[F]) chunkLocalTasks(lo, hi int) {
-	n := m.B * m.T * m.E
-	chunkScanLocal(m.h[:n], m.cprod, m.ga[:n], m.gb[:n], m.T, m.E, m.chunk, m.nChunks, lo, hi)
+func (m *minRNN[F]) chunkLocalTasks(call minCall[F], lo, hi int) {
+	n := call.B * call.T * m.E
+	chunkScanLocal(m.h[:n], m.cprod, m.ga[:n], m.gb[:n], call.T, m.E, call.chunk, call.nChunks, lo, hi)
 }
 
-func (m *minRNN[F]) chunkCarryChannels(lo, hi int) {
-	n := m.B * m.T * m.E
-	chunkScanCarry(m.cin, m.cprod, m.h[:n], m.T, m.E, m.chunk, m.nChunks, lo, hi)
+func (m *minRNN[F]) chunkCarryChannels(call minCall[F], lo, hi int) {
+	n := call.B * call.T * m.E
+	chunkScanCarry(m.cin, m.cprod, m.h[:n], call.T, m.E, call.chunk, call.nChunks, lo, hi)
 }
 
-func (m *minRNN[F]) chunkFixTasks(lo, hi int) {
-	n := m.B * m.T * m.E
-	chunkScanFix(m.h[:n], m.cin, m.ga[:n], m.T, m.E, m.chunk, m.nChunks, lo, hi)
+func (m *minRNN[F]) chunkFixTasks(call minCall[F], lo, hi int) {
+	n := call.B * call.T * m.E
+	chunkScanFix(m.h[:n], m.cin, m.ga[:n], call.T, m.E, call.chunk, call.nChunks, lo, hi)
 }
 
-func (m *minRNN[F]) chunkLocalBackwardTasks(lo, hi int) {
-	n := m.B * m.T * m.E
-	chunkScanBackwardLocal(m.dgb[:n], m.cprod, m.gradH[:n], m.ga[:n], m.T, m.E, m.chunk, m.nChunks, lo, hi)
+func (m *minRNN[F]) chunkLocalBackwardTasks(call minCall[F], lo, hi int) {
+	n := call.B * call.T * m.E
+	chunkScanBackwardLocal(m.dgb[:n], m.cprod, call.gradH[:n], m.ga[:n], call.T, m.E, call.chunk, call.nChunks, lo, hi)
 }
 
-func (m *minRNN[F]) chunkCarryBackwardChannels(lo, hi int) {
-	n := m.B * m.T * m.E
-	chunkScanBackwardCarry(m.cin, m.cprod, m.dgb[:n], m.ga[:n], m.T, m.E, m.chunk, m.nChunks, lo, hi)
+func (m *minRNN[F]) chunkCarryBackwardChannels(call minCall[F], lo, hi int) {
+	n := call.B * call.T * m.E
+	chunkScanBackwardCarry(m.cin, m.cprod, m.dgb[:n], m.ga[:n], call.T, m.E, call.chunk, call.nChunks, lo, hi)
 }
 
-func (m *minRNN[F]) chunkFixBackwardTasks(lo, hi int) {
-	n := m.B * m.T * m.E
-	chunkScanBackwardFix(m.dga[:n], m.dgb[:n], m.cin, m.ga[:n], m.h[:n], m.T, m.E, m.chunk, m.nChunks, lo, hi)
+func (m *minRNN[F]) chunkFixBackwardTasks(call minCall[F], lo, hi int) {
+	n := call.B * call.T * m.E
+	chunkScanBackwardFix(m.dga[:n], m.dgb[:n], m.cin, m.ga[:n], m.h[:n], call.T, m.E, call.chunk, call.nChunks, lo, hi)
 }
 
 // cell returns h_t for channel e of the token whose pre-activations are
@@ -478,8 +483,8 @@ func (m *minRNN[F]) cell(k []F, e int, hPrev F) F {
 // sequentialChannels runs the recurrence step by step for channels
 // [lo, hi) of B·E, computing the gates inside the loop. The carried h is
 // rounded to F at each step, exactly as Step stores it.
-func (m *minRNN[F]) sequentialChannels(lo, hi int) {
-	E, GE, T := m.E, m.G*m.E, m.T
+func (m *minRNN[F]) sequentialChannels(call minCall[F], lo, hi int) {
+	E, GE, T := m.E, m.G*m.E, call.T
 	for c := lo; c < hi; {
 		b, e0, w := scanTileAt(c, E, hi)
 		var hc [scanTile]F
@@ -501,8 +506,8 @@ func (m *minRNN[F]) sequentialChannels(lo, hi int) {
 // sequentialBackwardChannels backpropagates through time for channels
 // [lo, hi) of B·E: g_t = dh_t + a_{t+1}·g_{t+1}, and the cell's backward
 // turns g_t into dk_t (overwritten) and the carry a_t·g_t.
-func (m *minRNN[F]) sequentialBackwardChannels(lo, hi int) {
-	E, GE, T := m.E, m.G*m.E, m.T
+func (m *minRNN[F]) sequentialBackwardChannels(call minCall[F], lo, hi int) {
+	E, GE, T := m.E, m.G*m.E, call.T
 	for c := lo; c < hi; {
 		b, e0, w := scanTileAt(c, E, hi)
 		var carry [scanTile]float64
@@ -511,7 +516,7 @@ func (m *minRNN[F]) sequentialBackwardChannels(lo, hi int) {
 			k, dk := m.k[r*GE:(r+1)*GE], m.dk[r*GE:(r+1)*GE]
 			for j := 0; j < w; j++ {
 				e := e0 + j
-				g := float64(m.gradH[r*E+e]) + carry[j]
+				g := float64(call.gradH[r*E+e]) + carry[j]
 				var hp float64
 				if t > 0 {
 					hp = float64(m.h[(r-1)*E+e])
@@ -545,10 +550,9 @@ func (m *minRNN[F]) sequentialBackwardChannels(lo, hi int) {
 // minRNNState is the inference state of B sequences: h: [B, E], plus the
 // reused workspace k: [B, G·E] of one step.
 type minRNNState[F tensor.Float] struct {
-	m    *minRNN[F]
-	h    []F // [B, E]
-	k    []F // [B, G·E] scratch
-	body func(lo, hi int)
+	m *minRNN[F]
+	h []F // [B, E]
+	k []F // [B, G·E] scratch
 }
 
 // Bytes returns the bytes of h, the state carried between tokens
@@ -558,8 +562,8 @@ func (s *minRNNState[F]) Bytes() int64 { return int64(len(s.h)) * tensor.SizeOf[
 // Reset sets h to h_{−1}: 0, or g(s0) with the learned initial state.
 func (s *minRNNState[F]) Reset() { s.m.resetState(s.h) }
 
-// cells advances channels [lo, hi) of B·E by one step.
-func (s *minRNNState[F]) cells(lo, hi int) {
+// Run advances channels [lo, hi) of B·E by one step (a ForWith kernel).
+func (s *minRNNState[F]) Run(lo, hi int) {
 	E, GE := s.m.E, s.m.G*s.m.E
 	for c := lo; c < hi; c++ {
 		b, e := c/E, c%E
@@ -571,7 +575,6 @@ func (s *minRNNState[F]) cells(lo, hi int) {
 // state does not grow).
 func (m *minRNN[F]) NewState(B, maxT int) State {
 	s := &minRNNState[F]{m: m, h: make([]F, B*m.E), k: make([]F, B*m.G*m.E)}
-	s.body = s.cells
 	s.Reset()
 	return s
 }
@@ -589,7 +592,7 @@ func (m *minRNN[F]) Step(st State, y, x []F) {
 		panic(m.name + ": Step slice shorter than B·D")
 	}
 	m.in.Forward(s.k, x, B)
-	tensor.For(B*m.E, 2048, s.body)
+	tensor.ForWith(B*m.E, 2048, s)
 	if m.out != nil {
 		m.out.Forward(y, s.h, B)
 	} else {

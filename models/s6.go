@@ -37,19 +37,44 @@ type s6[F tensor.Float] struct {
 	BC         []F // [B, T, LD]: B_t at [0, N) and C_t at [N, 2N) of each row
 	Dskip      []F // D: [E] skip connection
 	H          []F // h: [B, T, E, N] states, written by forward, read by backward
-
-	// Arguments of the running forward or backward, read by the parallel
-	// bodies (bound once by bind, so that calls make no closures).
-	y, dy, dU, dDelta, dA, dBC, dD []F
-	w                              *s6Work[F]
-	fwdTasks, bwdTasks             func(lo, hi int)
-	sumBC, sumAD                   func(lo, hi int)
 }
 
-// bind makes the parallel bodies (once; a copied s6 must bind again).
-func (s *s6[F]) bind() {
-	s.fwdTasks, s.bwdTasks = s.forwardTasks, s.backwardTasks
-	s.sumBC, s.sumAD = s.reduceBC, s.reduceAD
+// s6Grads is the arguments of one s6.backward: its workspace, dy and the
+// gradients it writes (see backward).
+type s6Grads[F tensor.Float] struct {
+	w                           *s6Work[F]
+	dy, dU, dDelta, dA, dBC, dD []F
+}
+
+// s6Kernel is one parallel pass of a scan, a tensor.ForWith kernel that
+// carries its call's arguments: the forward (y) or a backward pass (g).
+type s6Kernel[F tensor.Float] struct {
+	s    s6[F] // by value: the kernel holds no pointer to its caller's operands
+	pass s6Pass
+	y    []F
+	g    s6Grads[F]
+}
+
+type s6Pass int
+
+const (
+	s6Forward  s6Pass = iota // tasks of (b, channel block)
+	s6Backward               // tasks of (b, channel block)
+	s6SumBC                  // rows of dB, dC
+	s6SumAD                  // channels of dA, dD
+)
+
+func (k s6Kernel[F]) Run(lo, hi int) {
+	switch k.pass {
+	case s6Forward:
+		k.s.forwardTasks(k.y, lo, hi)
+	case s6Backward:
+		k.s.backwardTasks(&k.g, lo, hi)
+	case s6SumBC:
+		k.s.reduceBC(&k.g, lo, hi)
+	case s6SumAD:
+		k.s.reduceAD(&k.g, lo, hi)
+	}
 }
 
 // s6Work is the workspace of s6.backward for up to B sequences of T tokens.
@@ -86,17 +111,12 @@ func (s *s6[F]) check(y []F) {
 // It panics if an operand is too short.
 func (s *s6[F]) forward(y []F) {
 	s.check(y)
-	if s.fwdTasks == nil {
-		s.bind()
-	}
-	s.y = y
-	tensor.For(s.B*s6Chunks(s.E), 1, s.fwdTasks)
-	s.y = nil
+	tensor.ForWith(s.B*s6Chunks(s.E), 1, s6Kernel[F]{s: *s, pass: s6Forward, y: y})
 }
 
 // forwardTasks runs the scan for tasks [lo, hi) of (b, channel block).
-func (s *s6[F]) forwardTasks(lo, hi int) {
-	T, E, N, LD, y := s.T, s.E, s.N, s.LD, s.y
+func (s *s6[F]) forwardTasks(y []F, lo, hi int) {
+	T, E, N, LD := s.T, s.E, s.N, s.LD
 	nc := s6Chunks(E)
 	for task := lo; task < hi; task++ {
 		b, c := task/nc, task%nc
@@ -162,23 +182,19 @@ func (s *s6[F]) backward(w *s6Work[F], dy, dU, dDelta, dA, dBC, dD []F) {
 		len(dD) < E || len(w.part) < B*nc*T*2*N || len(w.carry) < B*E*N || len(w.dD) < B*E {
 		panic("models: s6 backward shape mismatch")
 	}
-	if s.bwdTasks == nil {
-		s.bind()
-	}
-	s.w, s.dy, s.dU, s.dDelta, s.dA, s.dBC, s.dD = w, dy, dU, dDelta, dA, dBC, dD
-	tensor.For(B*nc, 1, s.bwdTasks)
+	g := s6Grads[F]{w: w, dy: dy, dU: dU, dDelta: dDelta, dA: dA, dBC: dBC, dD: dD}
+	tensor.ForWith(B*nc, 1, s6Kernel[F]{s: *s, pass: s6Backward, g: g})
 	// Reduce the dB, dC partials over chunks, in chunk order, per row.
-	tensor.For(B*T, 16, s.sumBC)
+	tensor.ForWith(B*T, 16, s6Kernel[F]{s: *s, pass: s6SumBC, g: g})
 	// Reduce dA, dD over sequences, in sequence order, per channel.
-	tensor.For(E, s6ChunkE, s.sumAD)
-	s.w, s.dy, s.dU, s.dDelta, s.dA, s.dBC, s.dD = nil, nil, nil, nil, nil, nil, nil
+	tensor.ForWith(E, s6ChunkE, s6Kernel[F]{s: *s, pass: s6SumAD, g: g})
 }
 
 // backwardTasks runs the backward scan for tasks [lo, hi) of (b, channel
-// block), writing per-chunk partial sums into s.w.
-func (s *s6[F]) backwardTasks(lo, hi int) {
+// block), writing per-chunk partial sums into g.w.
+func (s *s6[F]) backwardTasks(g *s6Grads[F], lo, hi int) {
 	T, E, N, LD := s.T, s.E, s.N, s.LD
-	w, dy, dU, dDelta := s.w, s.dy, s.dU, s.dDelta
+	w, dy, dU, dDelta := g.w, g.dy, g.dU, g.dDelta
 	nc := s6Chunks(E)
 	for task := lo; task < hi; task++ {
 		b, c := task/nc, task%nc
@@ -248,8 +264,8 @@ func (s *s6[F]) backwardTasks(lo, hi int) {
 
 // reduceBC adds the dB, dC partials of rows [lo, hi) over chunks, in chunk
 // order.
-func (s *s6[F]) reduceBC(lo, hi int) {
-	T, N, LD, nc, w, dBC := s.T, s.N, s.LD, s6Chunks(s.E), s.w, s.dBC
+func (s *s6[F]) reduceBC(g *s6Grads[F], lo, hi int) {
+	T, N, LD, nc, w, dBC := s.T, s.N, s.LD, s6Chunks(s.E), g.w, g.dBC
 	for row := lo; row < hi; row++ {
 		b, t := row/T, row%T
 		dst := dBC[row*LD : row*LD+2*N]
@@ -264,8 +280,8 @@ func (s *s6[F]) reduceBC(lo, hi int) {
 
 // reduceAD adds the dA, dD partials of channels [lo, hi) over sequences,
 // in sequence order.
-func (s *s6[F]) reduceAD(lo, hi int) {
-	B, E, N, w, dA, dD := s.B, s.E, s.N, s.w, s.dA, s.dD
+func (s *s6[F]) reduceAD(g *s6Grads[F], lo, hi int) {
+	B, E, N, w, dA, dD := s.B, s.E, s.N, g.w, g.dA, g.dD
 	for b := 0; b < B; b++ {
 		for e := lo; e < hi; e++ {
 			dD[e] += w.dD[b*E+e]

@@ -55,3 +55,10 @@ func Classify(unit string) (Direction, MetricKind) {
 	}
 	return LowerIsBetter, Exact
 }
+
+// Accuracy units of schema 2: percent. Schema 1 wrote fractions under
+// "accuracy" and "seq-accuracy"; views.ReadBenchFile converts those.
+const (
+	AccuracyUnit    = "accuracy-%"
+	SeqAccuracyUnit = "seq-accuracy-%"
+)

@@ -5,6 +5,8 @@ import (
 	"math"
 	"os"
 	"testing"
+
+	"rnnbench/internal/golden"
 )
 
 const calib = "BenchmarkCalibrate/kernel=sgemm"
@@ -91,7 +93,7 @@ func TestCompareFixtures(t *testing.T) {
 	if err := WriteCompareMarkdown(&buf, rows); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "compare", buf.Bytes())
+	golden.Check(t, "compare", buf.Bytes())
 }
 
 func findRow(t *testing.T, rows []Row, name, unit string) Row {
@@ -256,5 +258,5 @@ func TestWriteCompareMarkdownFormatting(t *testing.T) {
 	if err := WriteCompareMarkdown(&buf, rows); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "compare_format", buf.Bytes())
+	golden.Check(t, "compare_format", buf.Bytes())
 }

@@ -1,10 +1,12 @@
-// Package reports is the view layer of rnnbench: it turns plain data
-// (strings, float64 slices, benchmark results, run records) into Markdown
-// tables, figures (PNG, SVG and PDF from one drawing, figure.go), the
-// one-page index.html of a results folder, CSV/JSON exports, Go
-// benchmark-format files and regression verdicts. It knows nothing about
-// how models or tasks work; only the palette (palette.go) knows the
-// models' names, so that each keeps one colour in every figure.
+// Package reports is the generic view kit of rnnbench: it turns plain data
+// (strings, float64 slices, benchmark results) into Markdown tables,
+// figures (PNG, SVG and PDF from one drawing, figure.go), Go
+// benchmark-format files, regression verdicts and exponent fits. It knows
+// no record type: the views of run and sweep records (package views) are
+// built on it. Only the palette (palette.go) knows the models' names, as
+// strings, so that each keeps one colour in every figure. Figures are
+// written atomically through internal/atomicfile; reports imports no
+// rnnbench package above internal/.
 //
 // Conventions:
 //   - Numbers are formatted by the caller before they reach a table.

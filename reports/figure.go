@@ -16,7 +16,7 @@ import (
 	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
 
-	"rnnbench/harness"
+	"rnnbench/internal/atomicfile"
 )
 
 // Figure is what a paper prints: a title, panels on a grid, one legend for
@@ -55,7 +55,7 @@ const (
 
 // SaveFigure draws fig and writes it as PNG, SVG and PDF: path names the
 // PNG ("loss.png"); the SVG and PDF get the same name with their
-// extension. Each file is written atomically (harness.WriteFileAtomic). It
+// extension. Each file is written atomically (internal/atomicfile). It
 // returns the paths written (PNG first), or an error if fig has no panels,
 // a series has len(X) != len(Y) (wrapping ErrShape), a panel has no
 // drawable points (wrapping ErrNoPoints), or writing fails.
@@ -67,7 +67,7 @@ func SaveFigure(path string, fig Figure) ([]string, error) {
 		if err := RenderFigure(&buf, ext, fig); err != nil {
 			return written, fmt.Errorf("reports: figure %s: %w", base+ext, err)
 		}
-		if err := harness.WriteFileAtomic(base+ext, buf.Bytes()); err != nil {
+		if err := atomicfile.WriteFile(base+ext, buf.Bytes()); err != nil {
 			return written, fmt.Errorf("reports: writing %s: %w", base+ext, err)
 		}
 		written = append(written, base+ext)
@@ -245,20 +245,4 @@ func wrapText(s string, sty draw.TextStyle, width vg.Length) []string {
 		line = try
 	}
 	return append(lines, line)
-}
-
-// Caption builds the caption line of a figure from what was measured: the
-// parts given (task and its sizes, model sizes, seeds, steps), then the
-// machine (CPU, cores, GOMAXPROCS, matmul backend, commit). Empty parts are
-// left out.
-func Caption(m harness.Machine, parts ...string) string {
-	var keep []string
-	for _, p := range parts {
-		if strings.TrimSpace(p) != "" {
-			keep = append(keep, p)
-		}
-	}
-	keep = append(keep, fmt.Sprintf("measured on %s, %d cores, GOMAXPROCS %d, matmul %s, %s, commit %s",
-		m.CPU, m.Cores, m.GOMAXPROCS, m.Backend, m.GoVersion, m.Commit))
-	return strings.Join(keep, " · ")
 }

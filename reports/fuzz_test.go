@@ -61,24 +61,6 @@ func FuzzParseBench(f *testing.F) {
 	})
 }
 
-// FuzzReadBenchFile: the rnnbench results.bench reader (schema and count
-// lines on top of ParseBench) never panics and fails only with its
-// sentinel errors.
-func FuzzReadBenchFile(f *testing.F) {
-	addTestdata(f)
-	f.Add([]byte("rnnbench-schema: 2\nBenchmarkX 1 2 ns/op\nrnnbench-results: 1\n"))
-	f.Add([]byte("rnnbench-schema: 1\nBenchmarkX 1 2 ns/op\nrnnbench-results: -1\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		_, results, err := ReadBenchFile(bytes.NewReader(data))
-		switch {
-		case err == nil && len(results) == 0:
-			t.Fatal("no error and no results")
-		case err != nil && !errors.Is(err, ErrSyntax) && !errors.Is(err, ErrSchema) && !errors.Is(err, ErrTruncated) && !errors.Is(err, ErrNoResults) && !errors.Is(err, ErrLimit):
-			t.Fatalf("unexpected error kind: %v", err)
-		}
-	})
-}
-
 // addTestdata adds every testdata/*.txt file as a seed.
 func addTestdata(f *testing.F) {
 	paths, _ := filepath.Glob(filepath.Join("testdata", "*.txt"))

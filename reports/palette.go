@@ -86,4 +86,5 @@ var palette = []color.RGBA{
 	rgb(0x8c564b), rgb(0xe377c2), rgb(0x7f7f7f), rgb(0xbcbd22), rgb(0x17becf),
 }
 
-func seriesColor(i int) color.Color { return palette[i%len(palette)] }
+// SeriesColor is the i-th colour of the palette, cycling.
+func SeriesColor(i int) color.Color { return palette[i%len(palette)] }

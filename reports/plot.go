@@ -184,7 +184,7 @@ func bandPolygon(s Series, logX, logY bool, col color.Color) *plotter.Polygon {
 // look returns the colour and marker shape of series i of a panel.
 func (s Series) look(i int) (color.Color, int) {
 	if s.Color > 0 {
-		return seriesColor(s.Color - 1), s.Color - 1
+		return SeriesColor(s.Color - 1), s.Color - 1
 	}
 	key := s.Key
 	if key == "" {

@@ -82,7 +82,7 @@ func rightAligned(header string, rows [][]string, c int) bool {
 		case "", "-", "—", "n/a":
 			continue
 		}
-		if !isNumber(s) {
+		if !IsNumber(s) {
 			return false
 		}
 		numbers++
@@ -97,8 +97,8 @@ func firstRune(s string) (rune, bool) {
 	return 0, false
 }
 
-// isNumber reports whether s is a float, optionally followed by "%".
-func isNumber(s string) bool {
+// IsNumber reports whether s is a float, optionally followed by "%".
+func IsNumber(s string) bool {
 	s = strings.TrimSuffix(s, "%")
 	_, err := strconv.ParseFloat(s, 64)
 	return err == nil

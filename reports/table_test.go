@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"rnnbench/internal/golden"
 )
 
 func TestMarkdownGolden(t *testing.T) {
@@ -18,7 +20,7 @@ func TestMarkdownGolden(t *testing.T) {
 	if err := Markdown(&buf, header, rows); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "table", buf.Bytes())
+	golden.Check(t, "table", buf.Bytes())
 }
 
 func TestMarkdownAlignment(t *testing.T) {

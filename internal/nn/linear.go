@@ -2,7 +2,6 @@ package nn
 
 import (
 	"math/rand/v2"
-	"sync"
 
 	"rnnbench/internal/tensor"
 )
@@ -15,14 +14,6 @@ type Linear[F tensor.Float] struct {
 	In, Out int
 	W       *tensor.Param[F] // [Out, In]
 	Bias    *tensor.Param[F] // [Out], nil when built without bias
-
-	// The bias passes run on tensor.For's pool through bodies bound in
-	// NewLinear (no closure per call), reading the running call's
-	// arguments; mu guards them (a concurrent call runs serially).
-	mu               sync.Mutex
-	rows             []F // y (Forward) or dy (Backward): [M, Out]
-	m                int
-	biasFwd, biasBwd func(lo, hi int)
 }
 
 // NewLinear registers W (and b when bias is true) in ps under name.
@@ -32,9 +23,27 @@ func NewLinear[F tensor.Float](ps *tensor.ParamSet[F], name string, in, out int,
 	if bias {
 		l.Bias = ps.New(name+".bias", false, out)
 	}
-	l.biasFwd = func(lo, hi int) { l.broadcastBias(l.rows, lo, hi) }
-	l.biasBwd = func(lo, hi int) { l.biasGrad(l.rows, l.m, lo*biasBlock, min(l.Out, hi*biasBlock)) }
 	return l
+}
+
+// biasFwd broadcasts the bias into rows [lo, hi) of y: [M, Out].
+type biasFwd[F tensor.Float] struct {
+	l *Linear[F]
+	y []F
+}
+
+func (k biasFwd[F]) Run(lo, hi int) { k.l.broadcastBias(k.y, lo, hi) }
+
+// biasBwd sums dy: [M, Out] into the bias gradient, blocks [lo, hi) of
+// biasBlock entries.
+type biasBwd[F tensor.Float] struct {
+	l  *Linear[F]
+	dy []F
+	M  int
+}
+
+func (k biasBwd[F]) Run(lo, hi int) {
+	k.l.biasGrad(k.dy, k.M, lo*biasBlock, min(k.l.Out, hi*biasBlock))
 }
 
 // biasBlock is the number of bias entries one task of the bias gradient
@@ -57,14 +66,7 @@ func (l *Linear[F]) Forward(y, x []F, M int) {
 		panic("nn: Linear.Forward shape mismatch")
 	}
 	if l.Bias != nil {
-		if g := rowGrain(l.Out); split(M, g) && l.mu.TryLock() {
-			l.rows = y
-			tensor.For(M, g, l.biasFwd)
-			l.rows = nil
-			l.mu.Unlock()
-		} else {
-			l.broadcastBias(y, 0, M)
-		}
+		tensor.ForWith(M, rowGrain(l.Out), biasFwd[F]{l, y})
 		tensor.MatMul(false, true, M, l.Out, l.In, x, l.W.Data, 1, y)
 		return
 	}
@@ -98,11 +100,8 @@ func (l *Linear[F]) backward(dx, dy, x []F, M int, beta F) {
 	tensor.MatMul(true, false, l.Out, l.In, M, dy, x, 1, l.W.Grad)
 	if l.Bias != nil {
 		blocks := (l.Out + biasBlock - 1) / biasBlock
-		if split(blocks, max(1, parGrain/max(M*biasBlock, 1))) && l.mu.TryLock() {
-			l.rows, l.m = dy, M
-			tensor.For(blocks, 1, l.biasBwd)
-			l.rows = nil
-			l.mu.Unlock()
+		if split(blocks, max(1, parGrain/max(M*biasBlock, 1))) {
+			tensor.ForWith(blocks, 1, biasBwd[F]{l, dy, M})
 		} else {
 			l.biasGrad(dy, M, 0, l.Out)
 		}

@@ -10,8 +10,6 @@ const (
 	Activation Kind = iota
 	// Scratch buffers are reused workspace, live only inside one call.
 	Scratch
-	// StateBuf is recurrent state or KV cache for step-by-step inference.
-	StateBuf
 	numKinds
 )
 

@@ -16,16 +16,20 @@ import (
 // function over wide ranges and the extremes, against package math):
 //
 //	function          domain                         max error of the float32 result
-//	Exp32             all float32                    0.51 ulp
-//	Log32             all float32 (x ≤ 0: −Inf, NaN) 0.51 ulp
-//	Log1p32           x > −1                         0.51 ulp
-//	Softplus32        all float32                    0.51 ulp
-//	Sigmoid32         all float32                    0.51 ulp
-//	LogSigmoid32      all float32                    0.51 ulp
-//	Tanh32            all float32                    0.51 ulp
+//	exp32             all float32                    0.51 ulp
+//	log32             all float32 (x ≤ 0: −Inf, NaN) 0.51 ulp
+//	log1p32           x > −1                         0.51 ulp
+//	softplus32        all float32                    0.51 ulp
+//	sigmoid32         all float32                    0.51 ulp
+//	logSigmoid32      all float32                    0.51 ulp
+//	tanh32            all float32                    0.51 ulp
 //
 // (ulp: the spacing of float32 numbers at the exact result, subnormal
-// spacing below 2^−126.) The float64-domain versions (expFast, …) are
+// spacing below 2^−126.) These float32 scalars are unexported: each math
+// function has one entry point per use — Exp[F] on a value of precision F
+// (mathx.go), ExpAt[F] on a float64 intermediate at F's precision (below),
+// ExpVec32 on a float32 row (vmath.go) — and the float32 scalars back the
+// first and the vector tails. The float64-domain versions (expFast, …) are
 // used by kernels that keep float64 intermediates; ExpAt and friends pick
 // them for F = float32 and package math for F = float64, so the float64
 // path — the one the finite-difference gradient checks run — stays exact.
@@ -184,26 +188,26 @@ func tanhFast(x float64) float64 {
 	return t
 }
 
-// Exp32 returns e^x (+Inf above about 88.72, 0 below about −103.97).
-func Exp32(x float32) float32 { return float32(expFast(float64(x))) }
+// exp32 returns e^x (+Inf above about 88.72, 0 below about −103.97).
+func exp32(x float32) float32 { return float32(expFast(float64(x))) }
 
-// Log32 returns ln x (−Inf at 0, NaN below 0).
-func Log32(x float32) float32 { return float32(logFast(float64(x))) }
+// log32 returns ln x (−Inf at 0, NaN below 0).
+func log32(x float32) float32 { return float32(logFast(float64(x))) }
 
-// Log1p32 returns ln(1+x), accurate for small |x| (−Inf at −1, NaN below).
-func Log1p32(x float32) float32 { return float32(log1pFast(float64(x))) }
+// log1p32 returns ln(1+x), accurate for small |x| (−Inf at −1, NaN below).
+func log1p32(x float32) float32 { return float32(log1pFast(float64(x))) }
 
-// Softplus32 returns ln(1+e^x), finite for every finite x.
-func Softplus32(x float32) float32 { return float32(softplusFast(float64(x))) }
+// softplus32 returns ln(1+e^x), finite for every finite x.
+func softplus32(x float32) float32 { return float32(softplusFast(float64(x))) }
 
-// Sigmoid32 returns σ(x) = 1/(1+e^−x).
-func Sigmoid32(x float32) float32 { return float32(sigmoidFast(float64(x))) }
+// sigmoid32 returns σ(x) = 1/(1+e^−x).
+func sigmoid32(x float32) float32 { return float32(sigmoidFast(float64(x))) }
 
-// LogSigmoid32 returns ln σ(x) = −softplus(−x).
-func LogSigmoid32(x float32) float32 { return float32(-softplusFast(-float64(x))) }
+// logSigmoid32 returns ln σ(x) = −softplus(−x).
+func logSigmoid32(x float32) float32 { return float32(-softplusFast(-float64(x))) }
 
-// Tanh32 returns tanh x.
-func Tanh32(x float32) float32 { return float32(tanhFast(float64(x))) }
+// tanh32 returns tanh x.
+func tanh32(x float32) float32 { return float32(tanhFast(float64(x))) }
 
 // Float64-domain functions at F's precision, for kernels that keep float64
 // intermediates: the fast kernels above when F is float32 (relative error

@@ -59,13 +59,13 @@ func sigmoidRef(x float64) float64 {
 }
 
 var fastCases = []fastCase{
-	{"Exp32", Exp32, math.Exp},
-	{"Log32", Log32, math.Log},
-	{"Log1p32", Log1p32, math.Log1p},
-	{"Softplus32", Softplus32, softplusRef},
-	{"Sigmoid32", Sigmoid32, sigmoidRef},
-	{"LogSigmoid32", LogSigmoid32, func(x float64) float64 { return -softplusRef(-x) }},
-	{"Tanh32", Tanh32, math.Tanh},
+	{"exp32", exp32, math.Exp},
+	{"log32", log32, math.Log},
+	{"log1p32", log1p32, math.Log1p},
+	{"softplus32", softplus32, softplusRef},
+	{"sigmoid32", sigmoid32, sigmoidRef},
+	{"logSigmoid32", logSigmoid32, func(x float64) float64 { return -softplusRef(-x) }},
+	{"tanh32", tanh32, math.Tanh},
 }
 
 // The documented bound of every kernel: 0.51 ulp of the exact result.
@@ -114,33 +114,33 @@ func TestFastMathSpecialValues(t *testing.T) {
 		name      string
 		got, want float32
 	}{
-		{"Exp32(0)", Exp32(0), 1},
-		{"Exp32(-Inf)", Exp32(-inf), 0},
-		{"Exp32(+Inf)", Exp32(inf), inf},
-		{"Exp32(89)", Exp32(89), inf},
-		{"Exp32(-104)", Exp32(-104), 0},
-		{"Exp32(-1e4)", Exp32(-1e4), 0},
-		{"Log32(1)", Log32(1), 0},
-		{"Log32(0)", Log32(0), -inf},
-		{"Log32(+Inf)", Log32(inf), inf},
-		{"Log32(2^-149)", Log32(math.SmallestNonzeroFloat32), float32(-149 * math.Ln2)},
-		{"Log1p32(-1)", Log1p32(-1), -inf},
-		{"Log1p32(1e-30)", Log1p32(1e-30), 1e-30},
-		{"Log1p32(+Inf)", Log1p32(inf), inf},
-		{"Softplus32(1e4)", Softplus32(1e4), 1e4},
-		{"Softplus32(-1e4)", Softplus32(-1e4), 0},
-		{"Softplus32(-100)", Softplus32(-100), float32(math.Exp(-100))},
-		{"Softplus32(+Inf)", Softplus32(inf), inf},
-		{"Softplus32(-Inf)", Softplus32(-inf), 0},
-		{"Sigmoid32(1e4)", Sigmoid32(1e4), 1},
-		{"Sigmoid32(-1e4)", Sigmoid32(-1e4), 0},
-		{"Sigmoid32(-100)", Sigmoid32(-100), float32(math.Exp(-100))},
-		{"Sigmoid32(+Inf)", Sigmoid32(inf), 1},
-		{"LogSigmoid32(1e4)", LogSigmoid32(1e4), 0},
-		{"LogSigmoid32(-1e4)", LogSigmoid32(-1e4), -1e4},
-		{"Tanh32(1e-30)", Tanh32(1e-30), 1e-30},
-		{"Tanh32(20)", Tanh32(20), 1},
-		{"Tanh32(-Inf)", Tanh32(-inf), -1},
+		{"exp32(0)", exp32(0), 1},
+		{"exp32(-Inf)", exp32(-inf), 0},
+		{"exp32(+Inf)", exp32(inf), inf},
+		{"exp32(89)", exp32(89), inf},
+		{"exp32(-104)", exp32(-104), 0},
+		{"exp32(-1e4)", exp32(-1e4), 0},
+		{"log32(1)", log32(1), 0},
+		{"log32(0)", log32(0), -inf},
+		{"log32(+Inf)", log32(inf), inf},
+		{"log32(2^-149)", log32(math.SmallestNonzeroFloat32), float32(-149 * math.Ln2)},
+		{"log1p32(-1)", log1p32(-1), -inf},
+		{"log1p32(1e-30)", log1p32(1e-30), 1e-30},
+		{"log1p32(+Inf)", log1p32(inf), inf},
+		{"softplus32(1e4)", softplus32(1e4), 1e4},
+		{"softplus32(-1e4)", softplus32(-1e4), 0},
+		{"softplus32(-100)", softplus32(-100), float32(math.Exp(-100))},
+		{"softplus32(+Inf)", softplus32(inf), inf},
+		{"softplus32(-Inf)", softplus32(-inf), 0},
+		{"sigmoid32(1e4)", sigmoid32(1e4), 1},
+		{"sigmoid32(-1e4)", sigmoid32(-1e4), 0},
+		{"sigmoid32(-100)", sigmoid32(-100), float32(math.Exp(-100))},
+		{"sigmoid32(+Inf)", sigmoid32(inf), 1},
+		{"logSigmoid32(1e4)", logSigmoid32(1e4), 0},
+		{"logSigmoid32(-1e4)", logSigmoid32(-1e4), -1e4},
+		{"tanh32(1e-30)", tanh32(1e-30), 1e-30},
+		{"tanh32(20)", tanh32(20), 1},
+		{"tanh32(-Inf)", tanh32(-inf), -1},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %g, want %g", c.name, c.got, c.want)
@@ -151,8 +151,8 @@ func TestFastMathSpecialValues(t *testing.T) {
 			t.Errorf("%s(NaN) = %g, want NaN", f.name, got)
 		}
 	}
-	if got := Log32(-1); got == got {
-		t.Errorf("Log32(-1) = %g, want NaN", got)
+	if got := log32(-1); got == got {
+		t.Errorf("log32(-1) = %g, want NaN", got)
 	}
 }
 
@@ -252,9 +252,9 @@ func BenchmarkFastMath(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(xs)), "ns/elem")
 		})
 	}
-	run("Exp32", func() {
+	run("exp32", func() {
 		for i, x := range xs {
-			ys[i] = Exp32(x)
+			ys[i] = exp32(x)
 		}
 	})
 	run("math.Exp", func() {
@@ -262,9 +262,9 @@ func BenchmarkFastMath(b *testing.B) {
 			ys[i] = float32(math.Exp(float64(x)))
 		}
 	})
-	run("Log32", func() {
+	run("log32", func() {
 		for i, x := range ps {
-			ys[i] = Log32(x)
+			ys[i] = log32(x)
 		}
 	})
 	run("math.Log", func() {
@@ -272,9 +272,9 @@ func BenchmarkFastMath(b *testing.B) {
 			ys[i] = float32(math.Log(float64(x)))
 		}
 	})
-	run("Log1p32", func() {
+	run("log1p32", func() {
 		for i, x := range ps {
-			ys[i] = Log1p32(x)
+			ys[i] = log1p32(x)
 		}
 	})
 	run("math.Log1p", func() {
@@ -282,9 +282,9 @@ func BenchmarkFastMath(b *testing.B) {
 			ys[i] = float32(math.Log1p(float64(x)))
 		}
 	})
-	run("Softplus32", func() {
+	run("softplus32", func() {
 		for i, x := range xs {
-			ys[i] = Softplus32(x)
+			ys[i] = softplus32(x)
 		}
 	})
 	run("math.Softplus", func() {
@@ -292,9 +292,9 @@ func BenchmarkFastMath(b *testing.B) {
 			ys[i] = float32(softplusRef(float64(x)))
 		}
 	})
-	run("Sigmoid32", func() {
+	run("sigmoid32", func() {
 		for i, x := range xs {
-			ys[i] = Sigmoid32(x)
+			ys[i] = sigmoid32(x)
 		}
 	})
 	run("math.Sigmoid", func() {
@@ -302,14 +302,14 @@ func BenchmarkFastMath(b *testing.B) {
 			ys[i] = float32(sigmoidRef(float64(x)))
 		}
 	})
-	run("LogSigmoid32", func() {
+	run("logSigmoid32", func() {
 		for i, x := range xs {
-			ys[i] = LogSigmoid32(x)
+			ys[i] = logSigmoid32(x)
 		}
 	})
-	run("Tanh32", func() {
+	run("tanh32", func() {
 		for i, x := range xs {
-			ys[i] = Tanh32(x)
+			ys[i] = tanh32(x)
 		}
 	})
 	run("math.Tanh", func() {

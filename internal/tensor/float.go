@@ -1,8 +1,6 @@
 package tensor
 
 import (
-	"sync"
-
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -112,24 +110,18 @@ func tileAB[F Float](tA, tB bool, i, j, lda, ldb int, a, b []F) (as, bs []F) {
 	return as, bs
 }
 
-// gemmJob holds the arguments of the float32 Gemm running on the pool,
-// read by its body (bound once, so that Gemm makes no closure).
-var gemmJob struct {
-	mu            sync.Mutex
+// gemm32Tiles computes tiles [lo, hi) of a float32 Gemm: C is cut into
+// row tiles of mt and column tiles of nt, cols tiles per row of tiles.
+type gemm32Tiles struct {
 	tA, tB        bool
 	m, n, k       int
 	alpha, beta   float32
 	a, b, c       []float32
 	lda, ldb, ldc int
-	mt, nt, cols  int // tile sizes, tiles per row of tiles
-	body          func(lo, hi int)
+	mt, nt, cols  int
 }
 
-func init() { gemmJob.body = gemmTiles }
-
-// gemmTiles computes tiles [lo, hi) of gemmJob.
-func gemmTiles(lo, hi int) {
-	g := &gemmJob
+func (g gemm32Tiles) Run(lo, hi int) {
 	for t := lo; t < hi; t++ {
 		i, j := (t/g.cols)*g.mt, (t%g.cols)*g.nt
 		gemm32Tile(g.tA, g.tB, i, j, min(g.mt, g.m-i), min(g.nt, g.n-j), g.k, g.alpha, g.a, g.lda, g.b, g.ldb, g.beta, g.c, g.ldc)
@@ -149,20 +141,7 @@ func gemm32(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []f
 		blas32.Implementation().Sgemm(trans(tA), trans(tB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	if !Splits(tiles, 1) || !gemmJob.mu.TryLock() {
-		for t := 0; t < tiles; t++ {
-			i, j := (t/cols)*mt, (t%cols)*nt
-			gemm32Tile(tA, tB, i, j, min(mt, m-i), min(nt, n-j), k, alpha, a, lda, b, ldb, beta, c, ldc)
-		}
-		return
-	}
-	g := &gemmJob
-	g.tA, g.tB, g.m, g.n, g.k, g.alpha, g.beta = tA, tB, m, n, k, alpha, beta
-	g.a, g.b, g.c, g.lda, g.ldb, g.ldc = a, b, c, lda, ldb, ldc
-	g.mt, g.nt, g.cols = mt, nt, cols
-	For(tiles, 1, g.body)
-	g.a, g.b, g.c = nil, nil, nil
-	g.mu.Unlock()
+	ForWith(tiles, 1, gemm32Tiles{tA, tB, m, n, k, alpha, beta, a, b, c, lda, ldb, ldc, mt, nt, cols})
 }
 
 // MatMul is the common case of Gemm with packed strides:
@@ -176,11 +155,6 @@ func MatMul[F Float](tA, tB bool, m, n, k int, a, b []F, beta F, c []F) {
 		ldb = k
 	}
 	Gemm(tA, tB, m, n, k, 1, a, lda, b, ldb, beta, c, n)
-}
-
-// Zero sets every element of x to 0.
-func Zero[F Float](x []F) {
-	clear(x)
 }
 
 // Add accumulates y += x elementwise; len(x) must equal len(y).

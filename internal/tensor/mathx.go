@@ -14,9 +14,6 @@ func Sigmoid[F Float](x F) F { return F(SigmoidAt[F](float64(x))) }
 // Softplus returns log(1+e^x), finite for every finite x.
 func Softplus[F Float](x F) F { return F(SoftplusAt[F](float64(x))) }
 
-// LogSigmoid returns log σ(x) = −softplus(−x).
-func LogSigmoid[F Float](x F) F { return -Softplus(-x) }
-
 // Exp returns e^x.
 func Exp[F Float](x F) F { return F(ExpAt[F](float64(x))) }
 

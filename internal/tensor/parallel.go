@@ -29,6 +29,12 @@ func For(n, grain int, body func(lo, hi int)) {
 		return
 	}
 	defer pool.mu.Unlock()
+	runPool(body, n, chunks, workers)
+}
+
+// runPool runs body over [0, n) in chunks on workers goroutines (the
+// caller one of them); the caller holds pool.mu.
+func runPool(body func(lo, hi int), n, chunks, workers int) {
 	for pool.started < workers-1 {
 		pool.started++
 		go worker()

@@ -35,7 +35,7 @@ func ExpVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = Exp32(v)
+		dst[i] = exp32(v)
 	}
 }
 
@@ -49,7 +49,7 @@ func LogVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = Log32(v)
+		dst[i] = log32(v)
 	}
 }
 
@@ -63,7 +63,7 @@ func SoftplusVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = Softplus32(v)
+		dst[i] = softplus32(v)
 	}
 }
 
@@ -77,7 +77,7 @@ func SigmoidVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = Sigmoid32(v)
+		dst[i] = sigmoid32(v)
 	}
 }
 
@@ -91,7 +91,7 @@ func LogSigmoidVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = LogSigmoid32(v)
+		dst[i] = logSigmoid32(v)
 	}
 }
 
@@ -106,7 +106,7 @@ func Log1pVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = Log1p32(v)
+		dst[i] = log1p32(v)
 	}
 }
 
@@ -120,7 +120,7 @@ func TanhVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = Tanh32(v)
+		dst[i] = tanh32(v)
 	}
 }
 
@@ -253,7 +253,7 @@ func SoftmaxVec32(x []float32) {
 	}
 	var s float64
 	for i, v := range x {
-		x[i] = Exp32(v - m)
+		x[i] = exp32(v - m)
 		s += float64(x[i])
 	}
 	inv := float32(1 / s)

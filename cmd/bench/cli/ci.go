@@ -14,8 +14,8 @@ import (
 
 	"rnnbench/harness"
 	"rnnbench/models"
-	"rnnbench/reports"
 	"rnnbench/tasks"
+	"rnnbench/views"
 )
 
 // DefaultBaseline is the committed baseline `bench ci` compares with,
@@ -133,11 +133,11 @@ func ciAction(c *cli.Context) error {
 	}
 	fmt.Fprintf(c.App.ErrWriter, "bench ci: suite of %d model(s) took %.1f s on %s\n", len(quickSuite.Models), time.Since(t0).Seconds(), rec.Machine.CPU)
 	var buf bytes.Buffer
-	if err := reports.WriteRecordBench(&buf, rec, cals...); err != nil {
+	if err := views.WriteRecordBench(&buf, rec, cals...); err != nil {
 		return err
 	}
-	cur := &resultSet{path: "this run", config: reports.MachineConfig(rec.Machine)}
-	if _, cur.results, err = reports.ReadBenchFile(bytes.NewReader(buf.Bytes())); err != nil {
+	cur := &resultSet{path: "this run", config: views.MachineConfig(rec.Machine)}
+	if _, cur.results, err = views.ReadBenchFile(bytes.NewReader(buf.Bytes())); err != nil {
 		return fmt.Errorf("reading back this run's results: %w", err)
 	}
 	if out != "" {
@@ -183,7 +183,7 @@ func runSuite(ctx context.Context, s ciSuite, progress io.Writer) (*harness.Reco
 	}
 	var units []harness.Unit
 	for _, cfg := range s.Models {
-		units = append(units, harness.Unit{Index: len(units), ID: harness.ModelName(cfg), Key: harness.UnitKey{
+		units = append(units, harness.Unit{Index: len(units), ID: cfg.Name(), Key: harness.UnitKey{
 			Kind: harness.UnitTrain, Task: rec.Task, TaskCfg: taskCfg, Model: cfg, Train: s.Train, T: s.Copy.T, B: s.Train.Batch}})
 	}
 	var points []harness.PointSpec
@@ -194,7 +194,7 @@ func runSuite(ctx context.Context, s ciSuite, progress io.Writer) (*harness.Reco
 			spec.Train = s.Train
 			spec.Train.Batch, spec.Train.Steps = s.Point.Train.Batch, s.Point.WarmupSteps+s.Point.Repeats
 			points = append(points, spec)
-			units = append(units, harness.Unit{Index: len(units), ID: fmt.Sprintf("%s T=%d", harness.ModelName(cfg), T), Key: harness.UnitKey{
+			units = append(units, harness.Unit{Index: len(units), ID: fmt.Sprintf("%s T=%d", cfg.Name(), T), Key: harness.UnitKey{
 				Kind: harness.UnitPoint, Task: "sweep", Model: cfg, Train: spec.Train, T: T, B: spec.Train.Batch, Warmup: spec.WarmupSteps, Repeats: spec.Repeats}})
 		}
 	}

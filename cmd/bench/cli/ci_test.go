@@ -17,6 +17,7 @@ import (
 	"rnnbench/models"
 	"rnnbench/reports"
 	"rnnbench/tasks"
+	"rnnbench/views"
 )
 
 // tinySuite is a ci suite that runs in well under a second.
@@ -45,7 +46,7 @@ func useSuite(t *testing.T, s ciSuite) {
 func TestQuickSuite(t *testing.T) {
 	var names []string
 	for _, c := range quickSuite.Models {
-		names = append(names, harness.ModelName(c))
+		names = append(names, c.Name())
 	}
 	for _, want := range []string{"mingru/parallel", "gru", "transformer"} {
 		if !slices.Contains(names, want) {
@@ -76,7 +77,7 @@ func TestCIUpdateThenPass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, results, err := reports.ReadBenchFile(bytes.NewReader(data))
+	_, results, err := views.ReadBenchFile(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestCIUpdateThenPass(t *testing.T) {
 	for _, r := range results {
 		names[r.Name]++
 	}
-	if len(names) != 2*3+3 || names[reports.CalibrationName] < 4 {
+	if len(names) != 2*3+3 || names[views.CalibrationName] < 4 {
 		t.Fatalf("%d benchmarks in the baseline, want 9: %v", len(names), names)
 	}
 
@@ -131,7 +132,7 @@ func TestCIExactChangeFails(t *testing.T) {
 		t.Fatalf("update: %d %s", code, stderr)
 	}
 	data, _ := os.ReadFile(baseline)
-	config, results, err := reports.ReadBenchFile(bytes.NewReader(data))
+	config, results, err := views.ReadBenchFile(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,8 +150,8 @@ func TestCIExactChangeFails(t *testing.T) {
 		t.Fatal("no loss in the baseline")
 	}
 	var b bytes.Buffer
-	if err := reports.WriteBenchFile(&b, slices.DeleteFunc(config, func(c reports.Config) bool {
-		return c.Key == reports.SchemaKey || c.Key == reports.CountKey
+	if err := views.WriteBenchFile(&b, slices.DeleteFunc(config, func(c reports.Config) bool {
+		return c.Key == views.SchemaKey || c.Key == views.CountKey
 	}), results); err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +219,7 @@ func suiteBench(t *testing.T, s ciSuite, path string) string {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := reports.WriteRecordBench(&b, rec, cals...); err != nil {
+	if err := views.WriteRecordBench(&b, rec, cals...); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {

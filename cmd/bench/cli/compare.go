@@ -15,6 +15,7 @@ import (
 	"rnnbench/harness"
 	"rnnbench/internal/safefile"
 	"rnnbench/reports"
+	"rnnbench/views"
 )
 
 func compareCommand() *cli.Command {
@@ -142,8 +143,8 @@ func readResults(path, role string) (*resultSet, error) {
 		if err != nil {
 			return nil, badInput("%s: %v", role, err)
 		}
-		set.config = append([]reports.Config{{Key: reports.SchemaKey, Value: reports.BenchSchema}}, reports.MachineConfig(rec.Machine)...)
-		set.results = reports.RecordResults(rec)
+		set.config = append([]reports.Config{{Key: views.SchemaKey, Value: views.BenchSchema}}, views.MachineConfig(rec.Machine)...)
+		set.results = views.RecordResults(rec)
 		if len(set.results) == 0 {
 			return nil, badInput("%s %q has no finished results", role, file)
 		}
@@ -152,13 +153,13 @@ func readResults(path, role string) (*resultSet, error) {
 	if n := int64(len(data)); n > safefile.Bench.MaxBytes {
 		return nil, badInput("%s %q is %s, more than the %s allowed for a benchmark file", role, file, safefile.Size(n), safefile.Size(safefile.Bench.MaxBytes))
 	}
-	set.config, set.results, err = reports.ReadBenchFile(bytes.NewReader(data))
+	set.config, set.results, err = views.ReadBenchFile(bytes.NewReader(data))
 	switch {
-	case errors.Is(err, reports.ErrSchema):
+	case errors.Is(err, views.ErrSchema):
 		return nil, badInput("%s %q: %v (regenerate it with this bench, e.g. bench ci --update-baseline)", role, file, err)
-	case errors.Is(err, reports.ErrTruncated):
+	case errors.Is(err, views.ErrTruncated):
 		return nil, badInput("%s %q is truncated: %v", role, file, err)
-	case errors.Is(err, reports.ErrNoResults):
+	case errors.Is(err, views.ErrNoResults):
 		return nil, badInput("%s %q has no benchmark result lines: not a results file", role, file)
 	case err != nil:
 		return nil, badInput("%s %q: %v", role, file, err)
@@ -214,19 +215,19 @@ func writeComparison(w io.Writer, summary io.Writer, title string, base, cur *re
 }
 
 // compareSets runs reports.Compare with timings normalised by
-// reports.CalibrationName when either set has it (opt.Calibration is set
+// views.CalibrationName when either set has it (opt.Calibration is set
 // then). The calibration kernels' own rows are information about the
 // machine, not the code: they show raw values and never regress, unless
 // missing.
 func compareSets(base, cur []reports.Result, opt *reports.CompareOptions) ([]reports.Row, bool) {
-	if hasResult(base, reports.CalibrationName) || hasResult(cur, reports.CalibrationName) {
-		opt.Calibration = reports.CalibrationName
+	if hasResult(base, views.CalibrationName) || hasResult(cur, views.CalibrationName) {
+		opt.Calibration = views.CalibrationName
 	}
 	rows, _ := reports.Compare(base, cur, *opt)
 	calib := func(rs []reports.Result) []reports.Result {
 		var out []reports.Result
 		for _, r := range rs {
-			if strings.HasPrefix(r.Name, reports.CalibrationPrefix) {
+			if strings.HasPrefix(r.Name, views.CalibrationPrefix) {
 				out = append(out, r)
 			}
 		}
@@ -265,7 +266,7 @@ func hasResult(rs []reports.Result, name string) bool {
 func preamble(base, cur *resultSet, rows []reports.Row, opt reports.CompareOptions) []string {
 	side := func(s *resultSet) string {
 		v := func(k string) string {
-			if x := reports.ConfigValue(s.config, k); x != "" {
+			if x := views.ConfigValue(s.config, k); x != "" {
 				return x
 			}
 			return "?"
@@ -295,7 +296,7 @@ func preamble(base, cur *resultSet, rows []reports.Row, opt reports.CompareOptio
 		}
 	}
 	for _, k := range []string{"goarch", "go", "matmul"} {
-		if a, b := reports.ConfigValue(base.config, k), reports.ConfigValue(cur.config, k); a != "" && b != "" && a != b {
+		if a, b := views.ConfigValue(base.config, k), views.ConfigValue(cur.config, k); a != "" && b != "" && a != b {
 			lines = append(lines, fmt.Sprintf("- Note: %s differs (%s vs %s): seeded losses may differ in the last bits.", k, a, b))
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"rnnbench/reports"
+	"rnnbench/views"
 )
 
 // cmpFixture is a small result set: one training line and a calibration.
@@ -28,7 +29,7 @@ func (f cmpFixture) results() []reports.Result {
 			{Value: f.peakB, Unit: "peak-B"}, {Value: f.loss, Unit: "loss"}, {Value: f.accuracy, Unit: "accuracy"}}},
 		{Name: "BenchmarkCalibrate/kernel=sgemm", Iters: 15, Metrics: []reports.Metric{{Value: f.sgemmNs, Unit: "ns/op"}}},
 		{Name: "BenchmarkCalibrate/kernel=scan", Iters: 15, Metrics: []reports.Metric{{Value: f.scanNs, Unit: "ns/op"}}},
-		{Name: reports.CalibrationName, Iters: 15, Metrics: []reports.Metric{{Value: math.Sqrt(f.sgemmNs * f.scanNs), Unit: "ns/op"}}},
+		{Name: views.CalibrationName, Iters: 15, Metrics: []reports.Metric{{Value: math.Sqrt(f.sgemmNs * f.scanNs), Unit: "ns/op"}}},
 	}
 }
 
@@ -36,7 +37,7 @@ func (f cmpFixture) results() []reports.Result {
 func writeFixtureBench(t *testing.T, path string, results []reports.Result) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := reports.WriteBenchFile(&b, []reports.Config{{Key: "goos", Value: "linux"}, {Key: "commit", Value: "abc"}}, results); err != nil {
+	if err := views.WriteBenchFile(&b, []reports.Config{{Key: "goos", Value: "linux"}, {Key: "commit", Value: "abc"}}, results); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
@@ -125,7 +126,7 @@ func TestCompareCalibrationRows(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s\n%s", code, stderr, stdout)
 	}
-	for _, name := range []string{"BenchmarkCalibrate/kernel=sgemm", "BenchmarkCalibrate/kernel=scan", reports.CalibrationName} {
+	for _, name := range []string{"BenchmarkCalibrate/kernel=sgemm", "BenchmarkCalibrate/kernel=scan", views.CalibrationName} {
 		if v := rowVerdict(stdout, name, "ns/op"); v != "ok" {
 			t.Errorf("%s verdict %q, want ok", name, v)
 		}
@@ -142,7 +143,7 @@ func TestCompareCalibrationRows(t *testing.T) {
 	// A calibration missing from new fails in fail mode and warns otherwise.
 	res := baseFixture.results()
 	noCal := writeFixtureBench(t, filepath.Join(dir, "nocal.txt"), res[:1])
-	if code, stdout, _ := bench(t, "compare", base, noCal); code != ExitFailure || rowVerdict(stdout, reports.CalibrationName, "ns/op") != "missing" {
+	if code, stdout, _ := bench(t, "compare", base, noCal); code != ExitFailure || rowVerdict(stdout, views.CalibrationName, "ns/op") != "missing" {
 		t.Errorf("calibration missing from new: exit %d\n%s", code, stdout)
 	}
 	// Neither side calibrated: timings compare raw, and that is said.
@@ -200,11 +201,11 @@ func TestCompareFolderAndFileInputs(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bench run wrote no %s: %v", BenchFile, err)
 	}
-	config, results, err := reports.ReadBenchFile(bytes.NewReader(benchData))
+	config, results, err := views.ReadBenchFile(bytes.NewReader(benchData))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reports.ConfigValue(config, "goarch") == "" || reports.ConfigValue(config, "matmul") == "" || reports.ConfigValue(config, "commit") == "" {
+	if views.ConfigValue(config, "goarch") == "" || views.ConfigValue(config, "matmul") == "" || views.ConfigValue(config, "commit") == "" {
 		t.Fatalf("results.bench config lacks the machine: %v", config)
 	}
 	names := []string{}
@@ -212,7 +213,7 @@ func TestCompareFolderAndFileInputs(t *testing.T) {
 		names = append(names, r.Name)
 	}
 	if !strings.Contains(strings.Join(names, " "), "BenchmarkTrain/task=selective-copy/model=mingru/mode=parallel/T=16 ") ||
-		!strings.Contains(strings.Join(names, " "), reports.CalibrationName) {
+		!strings.Contains(strings.Join(names, " "), views.CalibrationName) {
 		t.Fatalf("results.bench names: %v", names)
 	}
 	jsonOnly := filepath.Join(dir, "jsononly")

@@ -179,7 +179,7 @@ func FuzzRunDryRun(f *testing.F) {
 
 // cheapToPlan reports whether the memory check of a plan with these sizes
 // is quick: every model up to the first that is refused from its shapes
-// alone (harness.FitMemory) is tiny.
+// alone (models.FitMemory) is tiny.
 func cheapToPlan(dim, layers, expansion, mlp, heads int64) bool {
 	if dim < 1 || layers < 1 || expansion < 1 || mlp < 0 || heads < 1 || dim > math.MaxInt32 || layers > math.MaxInt32 || expansion > math.MaxInt32 || mlp > math.MaxInt32 {
 		return true // refused by flag validation, or absurd
@@ -187,7 +187,7 @@ func cheapToPlan(dim, layers, expansion, mlp, heads int64) bool {
 	phys := float64(harness.PhysicalMemory())
 	for _, mixer := range models.MixerNames {
 		c := models.Config{Mixer: mixer, V: 65, L: int(layers), D: int(dim), Expansion: int(expansion), H: int(heads), N: 16, MLP: int(mlp)}
-		lb := harness.ParamsLowerBound(c)
+		lb := models.ParamsLowerBound(c)
 		if 16*lb > phys {
 			return true
 		}

@@ -54,9 +54,9 @@ func listCommand() *cli.Command {
 			phys := float64(harness.PhysicalMemory())
 			for _, cfg := range cfgs {
 				// Building the model to count it must not exhaust memory.
-				if lb := 16 * harness.ParamsLowerBound(cfg); phys > 0 && lb > phys {
+				if lb := 16 * models.ParamsLowerBound(cfg); phys > 0 && lb > phys {
 					return badInput("%s at D=%d has at least %s of parameters, gradients and AdamW moments, more than this machine's %s of memory; lower --dim, --layers, --expansion or --mlp",
-						harness.ModelName(cfg), cfg.D, humanBytes(lb), humanBytes(phys))
+						cfg.Name(), cfg.D, humanBytes(lb), humanBytes(phys))
 				}
 			}
 			w := c.App.Writer

@@ -12,7 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"rnnbench/harness"
-	"rnnbench/reports"
+	"rnnbench/views"
 )
 
 // mergeCommand is `bench merge --out DIR DIR...`: it combines the outputs
@@ -43,7 +43,7 @@ func mergeCommand() *cli.Command {
 			}
 			n, total := len(rec.Points), len(rec.Units)
 			if rec.Sweep != nil {
-				err = reports.SweepSummary(c.App.Writer, rec)
+				err = views.SweepSummary(c.App.Writer, rec)
 				total = rec.Sweep.NumPoints()
 			} else {
 				n = len(rec.Results)
@@ -85,7 +85,7 @@ func mergeShards(dirs []string, out string) (rec *harness.Record, warnings []str
 			return nil, nil, badInput("%v", err)
 		}
 		if merged != nil && (rec.Machine.CPU != merged.Machine.CPU || rec.Machine.Cores != merged.Machine.Cores || rec.Machine.GOMAXPROCS != merged.Machine.GOMAXPROCS) {
-			warnings = append(warnings, fmt.Sprintf("%s ran on %s; the report names only %s", dir, reports.MachineLine(rec.Machine), reports.MachineLine(merged.Machine)))
+			warnings = append(warnings, fmt.Sprintf("%s ran on %s; the report names only %s", dir, views.MachineLine(rec.Machine), views.MachineLine(merged.Machine)))
 		}
 		if merged == nil {
 			cp := *rec

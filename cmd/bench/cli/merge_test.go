@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"rnnbench/harness"
-	"rnnbench/reports"
+	"rnnbench/views"
 )
 
 // untimed clears what differs between two runs of the same point: the
@@ -75,7 +75,7 @@ func TestSweepShardsMergeToTheWhole(t *testing.T) {
 	if lines := readPointsFile(t, merged); !reflect.DeepEqual(lines, got.Points) {
 		t.Fatal("merged points.jsonl differs from results.json")
 	}
-	for _, f := range []string{"results.md", reports.SweepTrainPNG, reports.SweepInferencePNG, reports.SweepMemoryPNG} {
+	for _, f := range []string{"results.md", views.SweepTrainPNG, views.SweepInferencePNG, views.SweepMemoryPNG} {
 		if _, err := os.Stat(filepath.Join(merged, f)); err != nil {
 			t.Fatalf("merge did not write %s: %v", f, err)
 		}
@@ -144,7 +144,7 @@ func TestReportRegenerates(t *testing.T) {
 		files []string
 		want  string // in stdout
 	}{
-		{sweep, []string{"results.md", reports.SweepTrainPNG, reports.SweepInferencePNG, reports.SweepMemoryPNG}, "## The paper's ratios on this machine"},
+		{sweep, []string{"results.md", views.SweepTrainPNG, views.SweepInferencePNG, views.SweepMemoryPNG}, "## The paper's ratios on this machine"},
 		{run, []string{"results.md", "loss.png"}, "| mingru/parallel"},
 	} {
 		before, err := os.ReadFile(filepath.Join(tc.dir, "results.md"))

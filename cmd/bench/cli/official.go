@@ -8,7 +8,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"rnnbench/harness"
 	"rnnbench/models"
 )
 
@@ -209,7 +208,7 @@ func printSettings(w io.Writer, p *plan) {
 		fmt.Fprintf(w, "Data: selective copying, data region %d + %d copy tokens = T %d.\n", s.SeqLen-s.CopyTokens, s.CopyTokens, s.SeqLen)
 	}
 	for _, cfg := range p.configs {
-		fmt.Fprintf(w, "Variants of %s: %s.\n", harness.ModelName(cfg), variantSummary(cfg.Variants))
+		fmt.Fprintf(w, "Variants of %s: %s.\n", cfg.Name(), variantSummary(cfg.Variants))
 	}
 	fmt.Fprintln(w)
 }

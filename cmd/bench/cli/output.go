@@ -9,11 +9,11 @@ import (
 	"sync"
 
 	"rnnbench/harness"
-	"rnnbench/reports"
+	"rnnbench/views"
 )
 
 // BenchFile is the benchmark-format copy of a run's results, written
-// beside results.json (see reports.WriteRecordBench).
+// beside results.json (see views.WriteRecordBench).
 const BenchFile = "results.bench"
 
 // writeOutputs (re)writes results.json, results.md, loss.png and
@@ -30,7 +30,7 @@ func writeOutputsCal(dir string, rec *harness.Record, cals ...harness.Calibratio
 		return err
 	}
 	var md strings.Builder
-	if err := reports.RunMarkdown(&md, rec); err != nil {
+	if err := views.RunMarkdown(&md, rec); err != nil {
 		return err
 	}
 	if err := harness.WriteFileAtomic(filepath.Join(dir, "results.md"), []byte(md.String())); err != nil {
@@ -39,7 +39,7 @@ func writeOutputsCal(dir string, rec *harness.Record, cals ...harness.Calibratio
 	if err := writeResultsBench(dir, rec, cals...); err != nil {
 		return err
 	}
-	if err := reports.LossPlot(filepath.Join(dir, "loss.png"), rec); err != nil {
+	if err := views.LossPlot(filepath.Join(dir, "loss.png"), rec); err != nil {
 		return err
 	}
 	_, err := writePage(dir, rec) // last: index.html lists every file
@@ -52,7 +52,7 @@ func writeOutputsCal(dir string, rec *harness.Record, cals ...harness.Calibratio
 // can normalise timings by machine speed.
 func writeResultsBench(dir string, rec *harness.Record, cals ...harness.Calibration) error {
 	var b bytes.Buffer
-	if err := reports.WriteRecordBench(&b, rec, cals...); err != nil {
+	if err := views.WriteRecordBench(&b, rec, cals...); err != nil {
 		return err
 	}
 	return harness.WriteFileAtomic(filepath.Join(dir, BenchFile), b.Bytes())
@@ -67,5 +67,5 @@ var processCalibration = sync.OnceValue(func() harness.Calibration {
 // printTable prints the results table (without the header) to w.
 func printTable(w io.Writer, rec *harness.Record) error {
 	fmt.Fprintln(w)
-	return reports.ResultsTable(w, rec)
+	return views.ResultsTable(w, rec)
 }

@@ -7,17 +7,17 @@ import (
 // sizeToParams sets each config's D so that its non-embedding parameter
 // count is as close as possible to target (the Long Range Arena rule of
 // comparing models at equal size), and fails if a model cannot land within
-// 10%. D keeps the transformer's heads dividing it with an even head width.
+// 10%. D only takes values the mixer accepts (models.Config.ValidateMixer:
+// the transformer's heads divide it into even head widths).
 func sizeToParams(cfgs []models.Config, target int) ([]models.Config, error) {
 	out := make([]models.Config, len(cfgs))
 	for i, c := range cfgs {
-		step := 1
-		if c.Mixer == "transformer" {
-			step = 2 * c.H
-		}
 		bestD, bestErr := 0, -1.0
-		for D := step; D <= 8192; D += step {
+		for D := 1; D <= 8192; D++ {
 			c.D = D
+			if c.ValidateMixer() != nil {
+				continue // e.g. the transformer's heads must split D evenly
+			}
 			n := nonEmbedding(c)
 			e := float64(n-target) / float64(target)
 			if e < 0 {

@@ -12,7 +12,7 @@ import (
 
 	"rnnbench/harness"
 	"rnnbench/internal/atomicfile"
-	"rnnbench/reports"
+	"rnnbench/views"
 )
 
 // reportCommand is `bench report DIR`: it regenerates results.md and
@@ -60,12 +60,12 @@ func reportCommand() *cli.Command {
 				return err
 			}
 			w := c.App.Writer
-			fmt.Fprintln(w, reports.MachineLine(rec.Machine))
+			fmt.Fprintln(w, views.MachineLine(rec.Machine))
 			fmt.Fprintln(w)
 			if rec.Sweep != nil {
-				err = reports.SweepSummary(w, rec)
+				err = views.SweepSummary(w, rec)
 			} else {
-				err = reports.ResultsTable(w, rec)
+				err = views.ResultsTable(w, rec)
 			}
 			if err != nil {
 				return err
@@ -83,14 +83,14 @@ var reportFormats = []string{"csv", "json", "md"}
 func printReport(w io.Writer, rec *harness.Record, format string) error {
 	switch format {
 	case "csv":
-		return reports.Export(rec).WriteCSV(w)
+		return views.Export(rec).WriteCSV(w)
 	case "json":
-		return reports.Export(rec).WriteJSON(w)
+		return views.Export(rec).WriteJSON(w)
 	}
 	if rec.Sweep != nil {
-		return reports.SweepMarkdown(w, rec)
+		return views.SweepMarkdown(w, rec)
 	}
-	return reports.RunMarkdown(w, rec)
+	return views.RunMarkdown(w, rec)
 }
 
 // writeViews (re)writes the views of a record in dir: results.md, the
@@ -105,9 +105,9 @@ func writeViews(dir string, rec *harness.Record) ([]string, error) {
 	var md strings.Builder
 	var err error
 	if rec.Sweep != nil {
-		err = reports.SweepMarkdown(&md, rec)
+		err = views.SweepMarkdown(&md, rec)
 	} else {
-		err = reports.RunMarkdown(&md, rec)
+		err = views.RunMarkdown(&md, rec)
 	}
 	if err != nil {
 		return nil, err
@@ -119,9 +119,9 @@ func writeViews(dir string, rec *harness.Record) ([]string, error) {
 	defer os.RemoveAll(tmp)
 	switch {
 	case rec.Sweep != nil:
-		_, err = reports.SweepPlots(tmp, rec)
+		_, err = views.SweepPlots(tmp, rec)
 	case len(rec.Results) > 0 && len(rec.Results[0].Evals) > 0: // else LossPlot has nothing to draw
-		err = reports.LossPlot(filepath.Join(tmp, "loss.png"), rec)
+		err = views.LossPlot(filepath.Join(tmp, "loss.png"), rec)
 	}
 	if err == nil && rec.Sweep == nil && hasLengths(rec) { // a synthetic task: lengths.md, lengths.png (synthetic.go)
 		err = writeLengthViews(tmp, rec)

@@ -92,7 +92,7 @@ func loadRunResume(dir string, rec *harness.Record, p *plan) (*runResume, error)
 		return nil, err
 	}
 	for i, res := range prior.Entries {
-		if res.Status == "interrupted" || res.Status == "" {
+		if res.Status == harness.StatusInterrupted || res.Status == "" {
 			return nil, badInput("--resume %s: %s holds unit %s with status %q: not this bench's log", dir, resultsFile, p.units[i].ID, res.Status)
 		}
 	}

@@ -95,7 +95,7 @@ func TestRunResumeFromCheckpoint(t *testing.T) {
 	}
 	lines := jsonlLines(t, filepath.Join(out, resultsFile))
 	part := evalsOf(t, out)
-	if len(lines) != 1 || len(part) != 2 || part[0].Status != "ok" || part[1].Status != "interrupted" || part[1].Steps != 3 {
+	if len(lines) != 1 || len(part) != 2 || part[0].Status != harness.StatusOK || part[1].Status != harness.StatusInterrupted || part[1].Steps != 3 {
 		t.Fatalf("after the interrupt: %d results.jsonl lines, results %+v", len(lines), part)
 	}
 	ck, err := harness.LoadCheckpoint(filepath.Join(out, checkpointDir, "gru.safetensors"))
@@ -201,10 +201,10 @@ func TestRunDivergedModelIsMarkedAndRunGoesOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, g := rec.Results[0], rec.Results[1]
-	if d.Status != "diverged" || d.Reason != reason || d.Steps != 3 || len(d.Evals) != 2 || d.Evals[0].Step != 0 || d.Evals[1].Step != 2 || math.IsNaN(d.Evals[1].Loss) {
+	if d.Status != harness.StatusDiverged || d.Reason != reason || d.Steps != 3 || len(d.Evals) != 2 || d.Evals[0].Step != 0 || d.Evals[1].Step != 2 || math.IsNaN(d.Evals[1].Loss) {
 		t.Fatalf("diverged model: %s %q, %d steps, evals %+v", d.Status, d.Reason, d.Steps, d.Evals)
 	}
-	if g.Status != "ok" || g.Steps != 8 || len(g.Evals) != 5 { // step 0, then every 2
+	if g.Status != harness.StatusOK || g.Steps != 8 || len(g.Evals) != 5 { // step 0, then every 2
 		t.Fatalf("the next model did not train in full: %s, %d steps, %d evals", g.Status, g.Steps, len(g.Evals))
 	}
 	md, _ := os.ReadFile(filepath.Join(out, "results.md"))

@@ -19,6 +19,7 @@ import (
 	"rnnbench/models"
 	"rnnbench/reports"
 	"rnnbench/tasks"
+	"rnnbench/views"
 )
 
 func runCommand() *cli.Command {
@@ -188,7 +189,7 @@ func trainUnits(p *plan) []harness.Unit {
 				for _, seed := range p.s.Seeds {
 					tr := p.s.Train
 					tr.LR, tr.LRMin, tr.WeightDecay, tr.Seed = lr, p.s.LRMins[li], wd, seed
-					group := harness.ModelName(cfg)
+					group := cfg.Name()
 					if len(p.s.Layers) > 1 {
 						group += fmt.Sprintf(" L=%d", cfg.L)
 					}
@@ -240,7 +241,7 @@ func atSizes(cfgs []models.Config, layers []int) ([]models.Config, error) {
 }
 
 // checkMemory refuses a plan whose analytic training memory — parameters,
-// gradients, AdamW moments, activations and scratch (harness.FitMemory,
+// gradients, AdamW moments, activations and scratch (models.FitMemory,
 // equal to models.EstimateMemory) plus the token batches — exceeds this
 // machine's physical memory, and records each model's figure in p.memory.
 // Absurd sizes are refused from the shapes alone, before any model is
@@ -254,9 +255,9 @@ func checkMemory(p *plan) error {
 		limit = math.Inf(1)
 	}
 	for _, cfg := range p.configs {
-		name := harness.ModelName(cfg)
-		f, err := harness.FitMemory(cfg, B, limit)
-		var big *harness.TooBigError
+		name := cfg.Name()
+		f, err := models.FitMemory(cfg, B, limit)
+		var big *models.TooBigError
 		if errors.As(err, &big) {
 			return badInput("%s needs at least %s for %s alone, more than this machine's %s of memory; lower --dim, --layers, --expansion or --mlp",
 				name, humanBytes(big.AtLeast), big.What, humanBytes(phys))
@@ -274,12 +275,12 @@ func checkMemory(p *plan) error {
 	return nil
 }
 
-// humanBytes is reports.HumanBytes for a float64 count of any size.
+// humanBytes is views.HumanBytes for a float64 count of any size.
 func humanBytes(b float64) string {
 	if b >= math.MaxInt64/2 {
 		return fmt.Sprintf("%.3g bytes", b)
 	}
-	return reports.HumanBytes(int64(b))
+	return views.HumanBytes(int64(b))
 }
 
 // printPlan prints what a --dry-run of p would run: one row per unit of
@@ -392,7 +393,7 @@ func execute(ctx context.Context, c *cli.Context, p *plan) error {
 		place: func(rec *harness.Record, rs []harness.Result) { rec.Results = rs },
 		write: writeOutputs,
 		after: func(u harness.Unit, res harness.Result, _ bool) {
-			if res.Status == "diverged" {
+			if res.Status == harness.StatusDiverged {
 				fmt.Fprintf(stderr, "bench: warning: %s diverged after %d step(s): %s; its results so far are kept, going on\n", u.ID, res.Steps, res.Reason)
 			}
 		},
@@ -415,7 +416,7 @@ func execute(ctx context.Context, c *cli.Context, p *plan) error {
 	}
 	x.eng.Run = func(ctx context.Context, u harness.Unit) (harness.Result, bool, error) {
 		res, err := trainUnit(ctx, p, u, exe, stderr, progress)
-		return res, err == nil && res.Status != "interrupted", err
+		return res, err == nil && res.Status != harness.StatusInterrupted, err
 	}
 	fmt.Fprintf(stderr, "bench: %s on %s, %d model(s) in %d unit(s)%s, writing %s\n", p.task, rec.Machine.CPU, len(p.configs), len(p.units), shardNote(p.shard, p.shards), p.out)
 	if err := x.execute(ctx, stderr); err != nil {

@@ -126,7 +126,7 @@ func TestSweepSurvivesSIGKILL(t *testing.T) {
 	seen := map[int]int{}
 	for _, p := range got {
 		seen[p.Index]++
-		if p.Status != harness.PointOK {
+		if p.Status != harness.StatusOK {
 			t.Errorf("point %d: %s %s", p.Index, p.Status, p.Reason)
 		}
 	}
@@ -219,7 +219,7 @@ func TestRunSIGTERMSavesAndResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := rec.Results[0]
-	if len(rec.Results) != 1 || r.Status != "interrupted" || r.Steps < 1 || r.Reason != "stopped before step "+strconv.Itoa(r.Steps) {
+	if len(rec.Results) != 1 || r.Status != harness.StatusInterrupted || r.Steps < 1 || r.Reason != "stopped before step "+strconv.Itoa(r.Steps) {
 		t.Fatalf("record after SIGTERM: %d results, %s %q after %d steps", len(rec.Results), r.Status, r.Reason, r.Steps)
 	}
 	ck, err := harness.LoadCheckpoint(checkpointPath(out, rec.Units[0]))

@@ -16,6 +16,7 @@ import (
 	"rnnbench/models"
 	"rnnbench/reports"
 	"rnnbench/tasks"
+	"rnnbench/views"
 )
 
 // A sequence-length sweep (`bench run --task sweep`) measures every model
@@ -164,7 +165,7 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 	p.train.EvalEvery, p.train.EvalBatches, p.train.TargetAcc = 0, 0, 0
 	for i := range p.cfg.NumPoints() {
 		sp := p.cfg.Spec(i, p.train)
-		p.units = append(p.units, harness.Unit{Index: i, ID: fmt.Sprintf("%s T=%d", harness.ModelName(sp.Model), sp.T), Key: harness.UnitKey{
+		p.units = append(p.units, harness.Unit{Index: i, ID: fmt.Sprintf("%s T=%d", sp.Model.Name(), sp.T), Key: harness.UnitKey{
 			Kind: harness.UnitPoint, Task: "sweep", Model: sp.Model, Train: sp.Train, T: sp.T, B: sp.Train.Batch, Warmup: sp.WarmupSteps, Repeats: sp.Repeats,
 		}})
 	}
@@ -287,12 +288,12 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 	}
 	failed := 0
 	for _, pt := range rec.Points {
-		if pt.Status == harness.PointFailed {
+		if pt.Status == harness.StatusFailed {
 			failed++
 		}
 	}
 	fmt.Fprintln(stdout)
-	if err := reports.SweepSummary(stdout, rec); err != nil {
+	if err := views.SweepSummary(stdout, rec); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "bench: wrote %s (%d point(s) in %s)\n", p.out, len(rec.Points), time.Since(t0).Round(time.Second))
@@ -311,7 +312,7 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 // forwards at a third of a step each.
 func printSweepPlan(w io.Writer, p *sweepPlan) error {
 	fmt.Fprintf(w, "Dry run: nothing measured or written. Sweep of %s × lengths %v, batch %d, %d+%d steps per point%s, --max-mem %s; output %s.\n\n",
-		modelCount(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, shardNote(p.cfg.Shard, p.cfg.Shards), reports.HumanBytes(p.cfg.MaxMemBytes), p.out)
+		modelCount(p.cfg.Models), p.cfg.Lengths, p.cfg.Batch, p.cfg.WarmupSteps, p.cfg.Repeats, shardNote(p.cfg.Shard, p.cfg.Shards), views.HumanBytes(p.cfg.MaxMemBytes), p.out)
 	fits := harness.NewFitCache(p.cfg.Batch, float64(p.cfg.MaxMemBytes))
 	var rows [][]string
 	for i := 0; i < p.cfg.NumPoints(); i++ {
@@ -346,7 +347,7 @@ func printSweepPlan(w io.Writer, p *sweepPlan) error {
 				secs = durationText(ms / 1e3 * (float64(spec.WarmupSteps+spec.Repeats) + float64(spec.Repeats)/3))
 			}
 		}
-		rows = append(rows, []string{fmt.Sprint(i), harness.ModelName(spec.Model), fmt.Sprint(spec.T), mem, secs, would})
+		rows = append(rows, []string{fmt.Sprint(i), spec.Model.Name(), fmt.Sprint(spec.T), mem, secs, would})
 	}
 	return reports.Markdown(w, []string{"point", "model", "T", "analytic memory", "est. time (probe)", "would"}, rows)
 }

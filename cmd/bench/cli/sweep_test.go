@@ -13,6 +13,7 @@ import (
 
 	"rnnbench/harness"
 	"rnnbench/reports"
+	"rnnbench/views"
 )
 
 // tinySweep is a sweep of 2 models × 3 lengths that takes about a second.
@@ -60,7 +61,7 @@ func TestSweepWritesEveryPoint(t *testing.T) {
 	}
 	want := []string{"mingru/parallel", "mingru/parallel", "mingru/parallel", "transformer", "transformer", "transformer"}
 	for i, p := range rec.Points {
-		if p.Index != i || p.Name != want[i] || p.T != []int{8, 16, 32}[i%3] || p.Status != harness.PointOK {
+		if p.Index != i || p.Name != want[i] || p.T != []int{8, 16, 32}[i%3] || p.Status != harness.StatusOK {
 			t.Fatalf("point %d: %s T=%d %s (%s)", i, p.Name, p.T, p.Status, p.Reason)
 		}
 		if p.StepMs.N != 5 || p.PeakRSSBytes <= 0 || p.RusageRSS <= 0 || p.WallS <= 0 || p.B != 2 {
@@ -76,7 +77,7 @@ func TestSweepWritesEveryPoint(t *testing.T) {
 	// The exponent fit on the sweep's data: FLOPs per step are exactly
 	// linear in T for minGRU; the Transformer's analytic memory grows
 	// faster than minGRU's (it keeps [B, H, T, T] attention weights).
-	fits := reports.SweepFits(rec)
+	fits := views.SweepFits(rec)
 	if len(fits) != 2 || fits[0].Points != 3 {
 		t.Fatalf("fits: %+v", fits)
 	}
@@ -94,7 +95,7 @@ func TestSweepWritesEveryPoint(t *testing.T) {
 	if !strings.HasPrefix(string(md), "# rnnbench sequence-length sweep\n\nMachine: ") {
 		t.Fatalf("results.md does not start with the machine:\n%.300s", md)
 	}
-	for _, f := range []string{reports.SweepTrainPNG, reports.SweepInferencePNG, reports.SweepMemoryPNG} {
+	for _, f := range []string{views.SweepTrainPNG, views.SweepInferencePNG, views.SweepMemoryPNG} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Fatalf("%s missing: %v", f, err)
 		}
@@ -120,7 +121,7 @@ func TestSweepSkipsPointsOverMaxMem(t *testing.T) {
 		t.Fatalf("%d points recorded, want 6", len(rec.Points))
 	}
 	for _, p := range rec.Points {
-		if p.Status != harness.PointSkipped || !strings.Contains(p.Reason, "exceeds --max-mem 1.00 KiB") || p.WallS != 0 {
+		if p.Status != harness.StatusSkipped || !strings.Contains(p.Reason, "exceeds --max-mem 1.00 KiB") || p.WallS != 0 {
 			t.Fatalf("point %d: %s %q", p.Index, p.Status, p.Reason)
 		}
 	}
@@ -128,7 +129,7 @@ func TestSweepSkipsPointsOverMaxMem(t *testing.T) {
 	if !strings.Contains(string(md), "## Skipped and failed points") || !strings.Contains(string(md), "- transformer T=32: skipped — analytic memory") {
 		t.Fatalf("results.md does not list the skipped points:\n%s", md)
 	}
-	if _, err := os.Stat(filepath.Join(out, reports.SweepTrainPNG)); err == nil {
+	if _, err := os.Stat(filepath.Join(out, views.SweepTrainPNG)); err == nil {
 		t.Fatal("a plot was drawn with nothing measured")
 	}
 }
@@ -144,7 +145,7 @@ func TestSweepPointTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.Points) != 1 || rec.Points[0].Status != harness.PointSkipped || !strings.Contains(rec.Points[0].Reason, "ran past --point-timeout 1ms") {
+	if len(rec.Points) != 1 || rec.Points[0].Status != harness.StatusSkipped || !strings.Contains(rec.Points[0].Reason, "ran past --point-timeout 1ms") {
 		t.Fatalf("points: %+v", rec.Points)
 	}
 }
@@ -189,7 +190,7 @@ func TestSweepInterruptKeepsFinishedPoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.Points) != 1 || rec.Points[0].Status != harness.PointOK || len(readPointsFile(t, out)) != 1 {
+	if len(rec.Points) != 1 || rec.Points[0].Status != harness.StatusOK || len(readPointsFile(t, out)) != 1 {
 		t.Fatalf("after the interrupt: %d points in results.json, %d in points.jsonl", len(rec.Points), len(readPointsFile(t, out)))
 	}
 	md, _ := os.ReadFile(filepath.Join(out, "results.md"))

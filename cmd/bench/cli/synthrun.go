@@ -14,8 +14,8 @@ import (
 
 	"rnnbench/harness"
 	"rnnbench/models"
-	"rnnbench/reports"
 	"rnnbench/tasks"
+	"rnnbench/views"
 )
 
 // executeSynth trains every model on every task of p in turn; after each
@@ -45,7 +45,7 @@ func executeSynth(ctx context.Context, c *cli.Context, p *synthPlan) error {
 		recs = append(recs, rec)
 		fmt.Fprintf(c.App.Writer, "\n%s: accuracy %% (scaled) per held-out input length; trained on L %s\n\n", t.spec.Name, t.lt.Sets[0].Label)
 		if len(rec.Results) > 0 && len(rec.Results[0].Lengths) > 0 {
-			if err := reports.LengthTable(c.App.Writer, rec); err != nil {
+			if err := views.LengthTable(c.App.Writer, rec); err != nil {
 				return err
 			}
 		}
@@ -57,7 +57,7 @@ func executeSynth(ctx context.Context, c *cli.Context, p *synthPlan) error {
 	}
 	if p.suite && len(recs) > 0 {
 		fmt.Fprintf(c.App.Writer, "\nformal suite: %s\n\n", suiteCellNote)
-		if err := reports.SuiteTable(c.App.Writer, recs); err != nil {
+		if err := views.SuiteTable(c.App.Writer, recs); err != nil {
 			return err
 		}
 	}

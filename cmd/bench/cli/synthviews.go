@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"rnnbench/harness"
-	"rnnbench/reports"
+	"rnnbench/views"
 )
 
 // writeSynthOutputs rewrites a task folder: the run views (writeOutputs)
@@ -48,13 +48,13 @@ func writeLengthViews(dir string, rec *harness.Record) error {
 	var md strings.Builder
 	fmt.Fprintf(&md, "# %s: accuracy per held-out input length\n\nSource: %s. Trained on L %d-%d; %% raw accuracy (the official code's) with xLSTM's scaled accuracy (0 = chance %.4g, 1 = perfect) in parentheses.\n\n",
 		rec.Task, cfg.Source, lo, hi, cfg.Chance)
-	if err := reports.LengthTable(&md, rec); err != nil {
+	if err := views.LengthTable(&md, rec); err != nil {
 		return err
 	}
 	if err := harness.WriteFileAtomic(filepath.Join(dir, "lengths.md"), []byte(md.String())); err != nil {
 		return err
 	}
-	return reports.LengthPlot(filepath.Join(dir, "lengths.png"), rec, lo, hi, cfg.Chance)
+	return views.LengthPlot(filepath.Join(dir, "lengths.png"), rec, lo, hi, cfg.Chance)
 }
 
 // writeSuite writes the suite summary: formal.md (models × tasks) and the
@@ -62,11 +62,11 @@ func writeLengthViews(dir string, rec *harness.Record) error {
 func writeSuite(dir string, recs []*harness.Record) error {
 	var md strings.Builder
 	fmt.Fprintf(&md, "# Formal-language suite\n\nTrained on short inputs, tested on long ones (each task's folder has the per-length table and plot); %s.\n\n", suiteCellNote)
-	if err := reports.SuiteTable(&md, recs); err != nil {
+	if err := views.SuiteTable(&md, recs); err != nil {
 		return err
 	}
 	if err := harness.WriteFileAtomic(filepath.Join(dir, "formal.md"), []byte(md.String())); err != nil {
 		return err
 	}
-	return reports.SuiteHeatmap(filepath.Join(dir, "formal.png"), recs)
+	return views.SuiteHeatmap(filepath.Join(dir, "formal.png"), recs)
 }

@@ -7,7 +7,7 @@ import (
 
 	"rnnbench/harness"
 	"rnnbench/models"
-	"rnnbench/reports"
+	"rnnbench/views"
 )
 
 // writePage (re)writes the views written after every other file of a
@@ -15,14 +15,14 @@ import (
 // sweep) and index.html, the one page that shows the whole result and
 // links to every file. It returns the paths written.
 func writePage(dir string, rec *harness.Record) ([]string, error) {
-	csvPath, err := reports.WriteCSVExport(dir, rec)
+	csvPath, err := views.WriteCSVExport(dir, rec)
 	if err != nil {
 		return nil, err
 	}
-	if err := reports.WriteIndex(dir, rec); err != nil {
+	if err := views.WriteIndex(dir, rec); err != nil {
 		return nil, err
 	}
-	return []string{csvPath, filepath.Join(dir, reports.IndexFile)}, nil
+	return []string{csvPath, filepath.Join(dir, views.IndexFile)}, nil
 }
 
 // modelCount says how many models a list of configs holds, counting a

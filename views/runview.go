@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"rnnbench/harness"
+	"rnnbench/reports"
 )
 
 // MachineLine is the one-line description of where figures were measured,
@@ -62,7 +63,7 @@ func ResultsTable(w io.Writer, rec *harness.Record) error {
 			rows = append(rows, []string{r.Name, fmt.Sprint(r.NonEmbedding), fmt.Sprint(r.StateBytes), fmt.Sprint(r.FLOPsPerToken), fmt.Sprint(r.Steps), fmt.Sprint(r.Tokens),
 				f4(r.Best.Loss), f4(r.Best.Loss / math.Ln2), fmt.Sprint(r.Best.Step), f1(r.WallSeconds), f2(r.StepMs.Median), f0(r.TokensPerSec), r.Status})
 		}
-		return Markdown(w, header, rows)
+		return reports.Markdown(w, header, rows)
 	}
 	header := []string{"model", "non-emb params", "state B/seq (KV B/token)", "FLOPs/token", "steps", "wall s", "median ms/step", "tokens/s (mean)", "eval loss", "accuracy %", "exact seq %", "status"}
 	var rows [][]string
@@ -74,7 +75,7 @@ func ResultsTable(w io.Writer, rec *harness.Record) error {
 		rows = append(rows, []string{r.Name, fmt.Sprint(r.NonEmbedding), fmt.Sprint(r.StateBytes), fmt.Sprint(r.FLOPsPerToken), fmt.Sprint(r.Steps), f1(r.WallSeconds), f2(r.StepMs.Median),
 			f0(r.TokensPerSec), f4(last.Loss), f1(100 * last.Accuracy), f1(100 * last.SeqAccuracy), r.Status})
 	}
-	return Markdown(w, header, rows)
+	return reports.Markdown(w, header, rows)
 }
 
 // LossPlot draws loss.png (and loss.svg, loss.pdf beside it, see
@@ -93,23 +94,23 @@ func LossPlot(path string, rec *harness.Record) error {
 	if len(rec.Results) == 0 || len(rec.Results[0].Evals) == 0 {
 		return nil // nothing to draw yet
 	}
-	_, err := SaveFigure(path, lossFigure(rec))
+	_, err := reports.SaveFigure(path, lossFigure(rec))
 	return err
 }
 
 // lossFigure is the figure LossPlot draws.
-func lossFigure(rec *harness.Record) Figure {
-	loss := Panel{Title: "loss against step (solid: training, dashed: held-out)", XLabel: "step", YLabel: "loss (nats/token)"}
-	right := Panel{Title: "held-out accuracy against step", XLabel: "step", YLabel: "accuracy (%)"}
+func lossFigure(rec *harness.Record) reports.Figure {
+	loss := reports.Panel{Title: "loss against step (solid: training, dashed: held-out)", XLabel: "step", YLabel: "loss (nats/token)"}
+	right := reports.Panel{Title: "held-out accuracy against step", XLabel: "step", YLabel: "accuracy (%)"}
 	if rec.Task == "char-lm" {
 		loss.YLabel = "loss (nats/char)"
-		right = Panel{Title: "held-out loss against wall time", XLabel: "training wall time (s)", YLabel: "held-out loss (nats/char)"}
+		right = reports.Panel{Title: "held-out loss against wall time", XLabel: "training wall time (s)", YLabel: "held-out loss (nats/char)"}
 	}
 	for _, r := range rec.Results {
-		tr := Series{Name: r.Name, Key: r.Name}
-		ev := Series{Name: r.Name + " held-out", Key: r.Name, Dashed: true, HideLegend: true}
-		acc := Series{Name: r.Name, Key: r.Name}
-		wall := Series{Name: r.Name, Key: r.Name}
+		tr := reports.Series{Name: r.Name, Key: r.Name}
+		ev := reports.Series{Name: r.Name + " held-out", Key: r.Name, Dashed: true, HideLegend: true}
+		acc := reports.Series{Name: r.Name, Key: r.Name}
+		wall := reports.Series{Name: r.Name, Key: r.Name}
 		for _, e := range r.Evals {
 			if e.Step > 0 {
 				tr.X, tr.Y = append(tr.X, float64(e.Step)), append(tr.Y, e.TrainLoss)
@@ -125,7 +126,7 @@ func lossFigure(rec *harness.Record) Figure {
 			right.Series = append(right.Series, acc)
 		}
 	}
-	return Figure{Title: "rnnbench " + rec.Task + ": training curves", Caption: RunCaption(rec), Cols: 2, Panels: []Panel{loss, right}}
+	return reports.Figure{Title: "rnnbench " + rec.Task + ": training curves", Caption: RunCaption(rec), Cols: 2, Panels: []reports.Panel{loss, right}}
 }
 
 // RunCaption is the caption of a training run's figures: task and its

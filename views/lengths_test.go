@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"image/png"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"rnnbench/harness"
+	"rnnbench/reports"
 )
 
 func lengthRecord(task string, accs ...[]float64) *harness.Record {
@@ -82,7 +83,7 @@ func TestSuiteTableAndFigures(t *testing.T) {
 			t.Errorf("%s: %v, %v", name, err, img.Bounds())
 		}
 	}
-	if err := LengthPlot(filepath.Join(dir, "x.png"), &harness.Record{}, 1, 40, 0.5); err != ErrNoPoints {
+	if err := LengthPlot(filepath.Join(dir, "x.png"), &harness.Record{}, 1, 40, 0.5); err != reports.ErrNoPoints {
 		t.Errorf("empty record: %v, want ErrNoPoints", err)
 	}
 }

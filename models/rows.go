@@ -40,17 +40,6 @@ func softplusRow[F tensor.Float](dst, x []F) {
 	}
 }
 
-// expRow sets dst[i] = e^x[i]; dst may be x.
-func expRow[F tensor.Float](dst, x []F) {
-	if tensor.Is32[F]() {
-		tensor.ExpVec32(as32(dst), as32(x))
-		return
-	}
-	for i, v := range x {
-		dst[i] = tensor.Exp(v)
-	}
-}
-
 // tanhRow sets dst[i] = tanh x[i]; dst may be x.
 func tanhRow[F tensor.Float](dst, x []F) {
 	if tensor.Is32[F]() {

@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"bufio"

@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"bytes"
@@ -85,7 +85,7 @@ func TestExportSweep(t *testing.T) {
 			t.Errorf("point %d: step_ms_median %q, want %v", i, rows[i+1][ci], p.StepMs.Median)
 		}
 	}
-	if rec.Points[0].Status != harness.PointOK {
+	if rec.Points[0].Status != harness.StatusOK {
 		t.Fatal("fixture changed")
 	}
 }

@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"rnnbench/harness"
+	"rnnbench/reports"
 )
 
 // A training run with a grid (harness.Grid: several seeds, learning rates
@@ -209,7 +210,7 @@ func GridTables(w io.Writer, rec *harness.Record) error {
 			rows = append(rows, []string{g.Model, lr, wd, n, g.Best.pm(1, 4), g.Best.span(1, 4), fmt.Sprintf("%.4f", bits.Mean/math.Ln2), g.StepMs.pm(1, 2), statusCounts(g.Runs)})
 		}
 	}
-	if err := Markdown(w, header, rows); err != nil {
+	if err := reports.Markdown(w, header, rows); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nEvery grid point (mean ± sample std and min–max over seeds):\n\n")
@@ -218,7 +219,7 @@ func GridTables(w io.Writer, rec *harness.Record) error {
 	} else {
 		header = []string{"model", "lr", "weight decay", "seeds", "best val loss (nats/char)", "min–max", "best"}
 	}
-	return Markdown(w, header, all)
+	return reports.Markdown(w, header, all)
 }
 
 // gridLossPlot draws loss.png for a run with a grid: per model at its
@@ -228,11 +229,11 @@ func GridTables(w io.Writer, rec *harness.Record) error {
 // highest seed. A seed that stopped early (target accuracy) leaves the
 // mean of the steps after its stop to the others.
 func gridLossPlot(path string, rec *harness.Record) error {
-	loss := Panel{Title: "mean loss over seeds, band min–max (solid: training, dashed: held-out)", XLabel: "step", YLabel: "loss (nats/token)"}
-	right := Panel{Title: "mean held-out accuracy over seeds, band min–max", XLabel: "step", YLabel: "accuracy"}
+	loss := reports.Panel{Title: "mean loss over seeds, band min–max (solid: training, dashed: held-out)", XLabel: "step", YLabel: "loss (nats/token)"}
+	right := reports.Panel{Title: "mean held-out accuracy over seeds, band min–max", XLabel: "step", YLabel: "accuracy"}
 	if rec.Task == "char-lm" {
 		loss.YLabel = "loss (nats/char)"
-		right = Panel{Title: "mean validation loss over seeds against wall time", XLabel: "training wall time (s)", YLabel: "val loss (nats/char)"}
+		right = reports.Panel{Title: "mean validation loss over seeds against wall time", XLabel: "training wall time (s)", YLabel: "val loss (nats/char)"}
 	}
 	k := 0
 	for _, g := range GridPoints(rec) {
@@ -248,24 +249,24 @@ func gridLossPlot(path string, rec *harness.Record) error {
 		tr.Name, tr.Color = name+" train", k
 		ev.Name, ev.Color, ev.Dashed = name+" eval", k, true
 		loss.Series = append(loss.Series, tr.Series, ev.Series)
-		loss.Bands = append(loss.Bands, Band{X: steps, Lo: ev.lo, Hi: ev.hi, Color: k})
+		loss.Bands = append(loss.Bands, reports.Band{X: steps, Lo: ev.lo, Hi: ev.hi, Color: k})
 		if rec.Task == "char-lm" {
-			right.Series = append(right.Series, Series{Name: name, X: secs, Y: ev.Y, Color: k})
+			right.Series = append(right.Series, reports.Series{Name: name, X: secs, Y: ev.Y, Color: k})
 		} else {
 			acc.Name, acc.Color = name, k
 			right.Series = append(right.Series, acc.Series)
-			right.Bands = append(right.Bands, Band{X: steps, Lo: acc.lo, Hi: acc.hi, Color: k})
+			right.Bands = append(right.Bands, reports.Band{X: steps, Lo: acc.lo, Hi: acc.hi, Color: k})
 		}
 	}
 	if len(rec.Results) == 0 || len(rec.Results[0].Evals) == 0 {
 		return nil
 	}
-	return SavePNG(path, 2, loss, right)
+	return reports.SavePNG(path, 2, loss, right)
 }
 
 // meanCurve is a series of means with the min and max at each point.
 type meanCurve struct {
-	Series
+	reports.Series
 	lo, hi []float64
 }
 

@@ -1,15 +1,13 @@
-package harness
+package models
 
 import (
 	"errors"
 	"fmt"
-
-	"rnnbench/models"
 )
 
 // ErrTooBig is matched (errors.Is) by the *TooBigError FitMemory returns
 // when a config cannot fit the memory limit whatever the sequence length.
-var ErrTooBig = errors.New("harness: model too big for the memory limit")
+var ErrTooBig = errors.New("models: model too big for the memory limit")
 
 // TooBigError is FitMemory's refusal: a lower bound of the training memory,
 // counted from the shapes before anything is built, exceeds the limit.
@@ -29,16 +27,16 @@ func (e *TooBigError) Is(target error) bool { return target == ErrTooBig }
 // batch size B as a function of the sequence length T, in float64 bytes so
 // that absurd sizes cannot overflow. Every buffer has a size of degree ≤ 2
 // in T (attention keeps [B, H, T, T]), so the memory is a quadratic fitted
-// exactly through T = 1, 2, 3, as models.EstimateMemory does. In B, sizes
+// exactly through T = 1, 2, 3, as the tests' oracle EstimateMemory (estimate_test.go) does. In B, sizes
 // are linear except for workspaces capped at a few sequences (attention's
 // min(B·H, slots)·T² scratch), so they are linear for B ≥ fitBatch: the
 // model is built at B itself up to fitBatch, and beyond at fitBatch − 1
 // and fitBatch and extrapolated, so that checking an absurd batch
 // allocates no more than checking a batch of fitBatch. Either way it
-// equals models.EstimateMemory(c, B, T).Total() exactly below 2⁵³ bytes
+// equals the oracle EstimateMemory(c, B, T).Total() exactly below 2⁵³ bytes
 // (tested up to B = 1000).
 type MemoryFit struct {
-	Config models.Config
+	Config Config
 	B      int
 	Fixed  float64    // parameters, gradients and AdamW moments
 	coef   [3]float64 // activations + scratch = coef[0] + coef[1]·T + coef[2]·T²
@@ -51,27 +49,13 @@ const fitBatch = 64
 
 // ParamsLowerBound returns a lower bound of c's parameter count from its
 // shapes alone, in float64 so that it cannot overflow: the embedding and
-// head (2·V·D), each mixer's weight matrices (minGRU's input projection
-// 2·E·D, minLSTM's 3·E·D, GRU's 3·E·(D+E), LSTM's 4·E·(D+E), the
-// Transformer's 4·D², Mamba's in and out projections and A, 3·E·D + E·N)
+// head (2·V·D), each mixer's weight matrices (its Spec's Weights)
 // and each MLP (2·MLP·D²), leaving out biases, norms and small projections.
-func ParamsLowerBound(c models.Config) float64 {
-	V, L, D, N := float64(c.V), float64(c.L), float64(c.D), float64(c.N)
-	E := float64(c.Expansion) * D
+func ParamsLowerBound(c Config) float64 {
+	V, L, D := float64(c.V), float64(c.L), float64(c.D)
 	var mixer float64
-	switch c.Mixer {
-	case "mingru":
-		mixer = 2 * E * D
-	case "minlstm":
-		mixer = 3 * E * D
-	case "gru":
-		mixer = 3 * E * (D + E)
-	case "lstm":
-		mixer = 4 * E * (D + E)
-	case "transformer":
-		mixer = 4 * D * D
-	case "mamba":
-		mixer = 3*E*D + E*N
+	if s, ok := SpecOf(c.Mixer); ok {
+		mixer = s.Weights(c)
 	}
 	return 2*V*D + L*(mixer+2*float64(c.MLP)*D*D)
 }
@@ -86,7 +70,7 @@ const bytesPerParam = 4 * 4
 // exact count, exceeds limit bytes, it returns a *TooBigError (matching
 // ErrTooBig) having allocated nothing. Pass math.Inf(1) for no limit. It
 // returns c.Validate's error for an invalid config and an error for B < 1.
-func FitMemory(c models.Config, B int, limit float64) (*MemoryFit, error) {
+func FitMemory(c Config, B int, limit float64) (*MemoryFit, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -99,7 +83,7 @@ func FitMemory(c models.Config, B int, limit float64) (*MemoryFit, error) {
 	}
 	// Now 16·ParamsLowerBound ≤ limit bounds every weight matrix, so the
 	// exact count cannot overflow an int.
-	nonEmb, err := models.CountParams(c)
+	nonEmb, err := CountParams(c)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +117,7 @@ func FitMemory(c models.Config, B int, limit float64) (*MemoryFit, error) {
 func (f *MemoryFit) fitT(B int) ([3]float64, error) {
 	var y [3]float64
 	for j := range y {
-		m, err := models.New[float32](f.Config, 1)
+		m, err := New[float32](f.Config, 1)
 		if err != nil {
 			return y, err
 		}
@@ -155,7 +139,7 @@ func (f *MemoryFit) fitT(B int) ([3]float64, error) {
 }
 
 // Training returns the analytic training memory at length T: what
-// models.EstimateMemory(c, B, T).Total() gives, in float64 (exact below
+// the oracle EstimateMemory(c, B, T).Total() gives, in float64 (exact below
 // 2⁵³ bytes).
 func (f *MemoryFit) Training(T int) float64 {
 	t := float64(T)

@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"rnnbench/harness"
+	"rnnbench/reports"
 )
 
 // rnnbench's benchmark files (results.bench, the CI baseline) are Go
@@ -61,15 +62,15 @@ var (
 // MachineConfig returns the config lines describing where results were
 // measured: goos, goarch, cpu, cores, gomaxprocs, go, matmul (backend) and
 // commit. Newlines and surrounding spaces in values are removed.
-func MachineConfig(m harness.Machine) []Config {
+func MachineConfig(m harness.Machine) []reports.Config {
 	goos, goarch, _ := strings.Cut(m.OS, "/")
 	clean := func(s string) string {
 		return strings.TrimSpace(strings.NewReplacer("\n", " ", "\r", " ").Replace(s))
 	}
-	return []Config{
-		{"goos", clean(goos)}, {"goarch", clean(goarch)}, {"cpu", clean(m.CPU)},
-		{"cores", strconv.Itoa(m.Cores)}, {"gomaxprocs", strconv.Itoa(m.GOMAXPROCS)},
-		{"go", clean(m.GoVersion)}, {"matmul", clean(m.Backend)}, {"commit", clean(m.Commit)},
+	return []reports.Config{
+		{Key: "goos", Value: clean(goos)}, {Key: "goarch", Value: clean(goarch)}, {Key: "cpu", Value: clean(m.CPU)},
+		{Key: "cores", Value: strconv.Itoa(m.Cores)}, {Key: "gomaxprocs", Value: strconv.Itoa(m.GOMAXPROCS)},
+		{Key: "go", Value: clean(m.GoVersion)}, {Key: "matmul", Value: clean(m.Backend)}, {Key: "commit", Value: clean(m.Commit)},
 	}
 }
 
@@ -94,13 +95,13 @@ func MachineConfig(m harness.Machine) []Config {
 // through the step API, ns/forward for a whole [B, T] forward, state-B).
 // Skipped and failed points give no lines, so a baseline that had them
 // shows them as missing.
-func RecordResults(rec *harness.Record) []Result {
-	var out []Result
+func RecordResults(rec *harness.Record) []reports.Result {
+	var out []reports.Result
 	for _, r := range rec.Results {
 		out = append(out, trainResults(rec, r)...)
 	}
 	for _, p := range rec.Points {
-		if p.Status == harness.PointOK {
+		if p.Status == harness.StatusOK {
 			out = append(out, pointResults(p)...)
 		}
 	}
@@ -127,11 +128,11 @@ func repetitions(st harness.Stats) (vals []float64, iters []int) {
 // trainResults returns the lines of one training result: one per step
 // group, each with that group's mean step time (and the throughputs it
 // gives) followed by the exact metrics, which every line repeats.
-func trainResults(rec *harness.Record, r harness.Result) []Result {
+func trainResults(rec *harness.Record, r harness.Result) []reports.Result {
 	T := seqLen(rec, r)
 	name := benchName("Train", rec.Task, r.Model.Mixer, r.Model.Mode, T) + gridName(rec, r)
-	var exact []Metric
-	add := func(v float64, unit string) { exact = append(exact, Metric{v, unit}) }
+	var exact []reports.Metric
+	add := func(v float64, unit string) { exact = append(exact, reports.Metric{Value: v, Unit: unit}) }
 	add(float64(r.Memory.Total()), "analytic-B")
 	add(float64(r.StateBytes), "state-B")
 	add(float64(r.Params), "params")
@@ -141,9 +142,9 @@ func trainResults(rec *harness.Record, r harness.Result) []Result {
 	if n := len(r.Evals); n > 0 {
 		ev := r.Evals[n-1]
 		add(ev.Loss, "loss")
-		add(100*ev.Accuracy, AccuracyUnit)
+		add(100*ev.Accuracy, reports.AccuracyUnit)
 		if rec.Task == "selective-copy" {
-			add(100*ev.SeqAccuracy, SeqAccuracyUnit)
+			add(100*ev.SeqAccuracy, reports.SeqAccuracyUnit)
 		}
 	}
 	// With several seeds each seed's line is one repetition (its median
@@ -153,51 +154,44 @@ func trainResults(rec *harness.Record, r harness.Result) []Result {
 	if rec.Grid != nil && len(rec.Grid.Seeds) > 1 && r.StepMs.N > 0 {
 		vals, iters = []float64{r.StepMs.Median}, []int{r.StepMs.N}
 	}
-	var out []Result
+	var out []reports.Result
 	for i, ms := range vals {
 		if ms <= 0 {
 			continue
 		}
 		stepS := ms / 1e3
 		tokens := float64(rec.Train.Batch * T)
-		timed := []Metric{{ms * 1e6, "ns/step"}, {tokens / stepS, "tokens/s"}, {3 * float64(r.FLOPsPerToken) * tokens / stepS / 1e9, "GFLOP/s"}}
-		out = append(out, Result{Name: name, Iters: iters[i], Metrics: append(timed, exact...)})
+		timed := []reports.Metric{{Value: ms * 1e6, Unit: "ns/step"}, {Value: tokens / stepS, Unit: "tokens/s"}, {Value: 3 * float64(r.FLOPsPerToken) * tokens / stepS / 1e9, Unit: "GFLOP/s"}}
+		out = append(out, reports.Result{Name: name, Iters: iters[i], Metrics: append(timed, exact...)})
 	}
 	if len(out) == 0 { // no step timed: the exact metrics alone
-		out = append(out, Result{Name: name, Iters: max(r.Steps, 1), Metrics: exact})
+		out = append(out, reports.Result{Name: name, Iters: max(r.Steps, 1), Metrics: exact})
 	}
 	return out
 }
 
-// Accuracy units of schema 2: percent. Schema 1 wrote fractions under
-// "accuracy" and "seq-accuracy"; ReadBenchFile converts those.
-const (
-	AccuracyUnit    = "accuracy-%"
-	SeqAccuracyUnit = "seq-accuracy-%"
-)
-
 // pointResults returns the lines of one sweep point: Train lines, one per
 // group of timed steps, and Infer lines, one per group of timed tokens
 // (each with the forward group of the same index while there is one).
-func pointResults(p harness.Point) []Result {
+func pointResults(p harness.Point) []reports.Result {
 	trainName := benchName("Train", "sweep", p.Model.Mixer, p.Model.Mode, p.T)
-	exact := []Metric{{float64(p.Memory.Total()), "analytic-B"}}
+	exact := []reports.Metric{{Value: float64(p.Memory.Total()), Unit: "analytic-B"}}
 	if p.PeakRSSBytes > 0 {
-		exact = append(exact, Metric{float64(p.PeakRSSBytes), "peak-B"})
+		exact = append(exact, reports.Metric{Value: float64(p.PeakRSSBytes), Unit: "peak-B"})
 	}
-	exact = append(exact, Metric{float64(p.Params), "params"}, Metric{float64(p.FLOPsPerToken), "flops/token"})
-	var out []Result
+	exact = append(exact, reports.Metric{Value: float64(p.Params), Unit: "params"}, reports.Metric{Value: float64(p.FLOPsPerToken), Unit: "flops/token"})
+	var out []reports.Result
 	steps, stepIters := repetitions(p.StepMs)
 	if len(steps) == 0 {
 		steps, stepIters = []float64{p.StepMs.Median}, []int{1}
 	}
 	for i, ms := range steps {
-		timed := []Metric{{ms * 1e6, "ns/step"}, {p.TokensPerSec, "tokens/s"}, {p.GFLOPs, "GFLOP/s"}}
+		timed := []reports.Metric{{Value: ms * 1e6, Unit: "ns/step"}, {Value: p.TokensPerSec, Unit: "tokens/s"}, {Value: p.GFLOPs, Unit: "GFLOP/s"}}
 		if len(p.StepMs.Groups) > 0 && ms > 0 { // throughputs of this group
 			timed[1].Value = p.TokensPerSec * p.StepMs.Median / ms
 			timed[2].Value = p.GFLOPs * p.StepMs.Median / ms
 		}
-		out = append(out, Result{Name: trainName, Iters: stepIters[i], Metrics: append(timed, exact...)})
+		out = append(out, reports.Result{Name: trainName, Iters: stepIters[i], Metrics: append(timed, exact...)})
 	}
 	inferName := benchName("Infer", "sweep", p.Model.Mixer, p.Model.Mode, p.T)
 	tok, tokIters := repetitions(p.TokenMs)
@@ -206,14 +200,14 @@ func pointResults(p harness.Point) []Result {
 		tok, tokIters = []float64{p.TokenMs.Median}, []int{1}
 	}
 	for i, ms := range tok {
-		ms := []Metric{{ms * 1e6, "ns/token"}}
+		ms := []reports.Metric{{Value: ms * 1e6, Unit: "ns/token"}}
 		switch {
 		case i < len(fwd):
-			ms = append(ms, Metric{fwd[i] * 1e6, "ns/forward"})
+			ms = append(ms, reports.Metric{Value: fwd[i] * 1e6, Unit: "ns/forward"})
 		case len(fwd) == 0 && i == 0:
-			ms = append(ms, Metric{p.ForwardMs.Median * 1e6, "ns/forward"})
+			ms = append(ms, reports.Metric{Value: p.ForwardMs.Median * 1e6, Unit: "ns/forward"})
 		}
-		out = append(out, Result{Name: inferName, Iters: tokIters[i], Metrics: append(ms, Metric{float64(p.StateBytes), "state-B"})})
+		out = append(out, reports.Result{Name: inferName, Iters: tokIters[i], Metrics: append(ms, reports.Metric{Value: float64(p.StateBytes), Unit: "state-B"})})
 	}
 	return out
 }
@@ -249,15 +243,15 @@ func seqLen(rec *harness.Record, r harness.Result) int {
 // kernels' groups), or its medians alone for a calibration without groups.
 // Several calibrations of one run are repetitions too: Compare and
 // benchstat take their median.
-func CalibrationResults(cals ...harness.Calibration) []Result {
-	var out []Result
+func CalibrationResults(cals ...harness.Calibration) []reports.Result {
+	var out []reports.Result
 	for _, c := range cals {
 		n := max(c.Reps, 1)
 		if len(c.SgemmGroupsNs) == 0 || len(c.SgemmGroupsNs) != len(c.ScanGroupsNs) {
 			out = append(out,
-				Result{CalibrationPrefix + "kernel=sgemm", n, []Metric{{c.SgemmNs, "ns/op"}}},
-				Result{CalibrationPrefix + "kernel=scan", n, []Metric{{c.ScanNs, "ns/op"}}},
-				Result{CalibrationName, n, []Metric{{c.GeoMeanNs(), "ns/op"}}})
+				reports.Result{Name: CalibrationPrefix + "kernel=sgemm", Iters: n, Metrics: []reports.Metric{{Value: c.SgemmNs, Unit: "ns/op"}}},
+				reports.Result{Name: CalibrationPrefix + "kernel=scan", Iters: n, Metrics: []reports.Metric{{Value: c.ScanNs, Unit: "ns/op"}}},
+				reports.Result{Name: CalibrationName, Iters: n, Metrics: []reports.Metric{{Value: c.GeoMeanNs(), Unit: "ns/op"}}})
 			continue
 		}
 		for i := range c.SgemmGroupsNs {
@@ -265,9 +259,9 @@ func CalibrationResults(cals ...harness.Calibration) []Result {
 			k := max(hi-lo, 1)
 			g := harness.Calibration{SgemmNs: c.SgemmGroupsNs[i], ScanNs: c.ScanGroupsNs[i]}
 			out = append(out,
-				Result{CalibrationPrefix + "kernel=sgemm", k, []Metric{{g.SgemmNs, "ns/op"}}},
-				Result{CalibrationPrefix + "kernel=scan", k, []Metric{{g.ScanNs, "ns/op"}}},
-				Result{CalibrationName, k, []Metric{{g.GeoMeanNs(), "ns/op"}}})
+				reports.Result{Name: CalibrationPrefix + "kernel=sgemm", Iters: k, Metrics: []reports.Metric{{Value: g.SgemmNs, Unit: "ns/op"}}},
+				reports.Result{Name: CalibrationPrefix + "kernel=scan", Iters: k, Metrics: []reports.Metric{{Value: g.ScanNs, Unit: "ns/op"}}},
+				reports.Result{Name: CalibrationName, Iters: k, Metrics: []reports.Metric{{Value: g.GeoMeanNs(), Unit: "ns/op"}}})
 		}
 	}
 	return out
@@ -284,17 +278,17 @@ func WriteRecordBench(w io.Writer, rec *harness.Record, cals ...harness.Calibrat
 // results, and the count line. It returns an error wrapping ErrSyntax for
 // invalid config or results (config may not use SchemaKey or CountKey), or
 // w's error.
-func WriteBenchFile(w io.Writer, config []Config, results []Result) error {
+func WriteBenchFile(w io.Writer, config []reports.Config, results []reports.Result) error {
 	for _, c := range config {
 		if c.Key == SchemaKey || c.Key == CountKey {
-			return fmt.Errorf("%w: config key %s is reserved", ErrSyntax, c.Key)
+			return fmt.Errorf("%w: config key %s is reserved", reports.ErrSyntax, c.Key)
 		}
 	}
-	head := append([]Config{{SchemaKey, BenchSchema}, {CountKey, ""}}, config...)
-	if err := WriteBench(w, head, results); err != nil {
+	head := append([]reports.Config{{Key: SchemaKey, Value: BenchSchema}, {Key: CountKey, Value: ""}}, config...)
+	if err := reports.WriteBench(w, head, results); err != nil {
 		return err
 	}
-	return WriteBench(w, []Config{{CountKey, strconv.Itoa(len(results))}}, nil)
+	return reports.WriteBench(w, []reports.Config{{Key: CountKey, Value: strconv.Itoa(len(results))}}, nil)
 }
 
 // ReadBenchFile parses a benchmark file. An rnnbench file (one with a
@@ -304,8 +298,8 @@ func WriteBenchFile(w io.Writer, config []Config, results []Result) error {
 // without a schema line is read as plain Go benchmark output (go test
 // -bench). Input without any result line returns ErrNoResults; syntax
 // errors wrap ErrSyntax and read errors are returned as is.
-func ReadBenchFile(r io.Reader) ([]Config, []Result, error) {
-	config, results, err := ParseBench(r)
+func ReadBenchFile(r io.Reader) ([]reports.Config, []reports.Result, error) {
+	config, results, err := reports.ParseBench(r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -343,7 +337,7 @@ func ReadBenchFile(r io.Reader) ([]Config, []Result, error) {
 }
 
 // ConfigValue returns the value of the last config line with key, or "".
-func ConfigValue(config []Config, key string) string {
+func ConfigValue(config []reports.Config, key string) string {
 	v := ""
 	for _, c := range config {
 		if c.Key == key {

@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"bufio"
@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"rnnbench/harness"
+	"rnnbench/reports"
 )
 
 // IndexFile is the one page of a results folder (WriteIndex).
@@ -64,12 +65,12 @@ func Index(w io.Writer, dir string, rec *harness.Record) error {
 	}
 	for _, f := range figs {
 		var svg bytes.Buffer
-		if err := RenderFigure(&svg, ".svg", f.Figure); err != nil {
+		if err := reports.RenderFigure(&svg, ".svg", f.Figure); err != nil {
 			return fmt.Errorf("reports: index figure %s: %w", f.File, err)
 		}
 		base := strings.TrimSuffix(f.File, filepath.Ext(f.File))
 		fmt.Fprintf(bw, "<figure id=\"%s\">\n%s\n<figcaption>%s — ", html.EscapeString(base), inlineSVG(svg.String()), html.EscapeString(f.Title))
-		for i, ext := range FigureFormats {
+		for i, ext := range reports.FigureFormats {
 			if i > 0 {
 				bw.WriteString(" · ")
 			}
@@ -236,7 +237,7 @@ func writeHTMLTable(w *bufio.Writer, rows [][]string) {
 		w.WriteString("<tr>")
 		for _, c := range r {
 			class := ""
-			if isNumber(strings.TrimSuffix(c, "×")) {
+			if reports.IsNumber(strings.TrimSuffix(c, "×")) {
 				class = ` class="num"`
 			}
 			fmt.Fprintf(w, "<td%s>%s</td>", class, inlineMD(c))

@@ -8,13 +8,6 @@ import (
 	"rnnbench/models"
 )
 
-// Point statuses.
-const (
-	PointOK      = "ok"
-	PointSkipped = "skipped" // not measured: analytic memory above --max-mem, or ran past --point-timeout
-	PointFailed  = "failed"  // the child process failed (crash, out of memory, diverged)
-)
-
 // SweepConfig is a sequence-length sweep: every model config at every
 // length. Point i is Models[i / len(Lengths)] at Lengths[i % len(Lengths)],
 // so indices are fixed by the config alone and shards agree on them.
@@ -94,7 +87,7 @@ type Point struct {
 	Model  models.Config `json:"model"`
 	T      int           `json:"T"`
 	B      int           `json:"B"`
-	Status string        `json:"status"` // PointOK, PointSkipped or PointFailed
+	Status string        `json:"status"` // StatusOK, StatusSkipped or StatusFailed
 	Reason string        `json:"reason,omitempty"`
 
 	Params        int     `json:"params"`          // all parameters
@@ -116,16 +109,13 @@ type Point struct {
 
 // NewPoint returns the identity of spec's point, with no measurements.
 func NewPoint(spec PointSpec) Point {
-	return Point{Index: spec.Index, Name: ModelName(spec.Model), Model: spec.Model, T: spec.T, B: spec.Train.Batch}
+	return Point{Index: spec.Index, Name: spec.Model.Name(), Model: spec.Model, T: spec.T, B: spec.Train.Batch}
 }
 
-// ModelName is "mixer" or "mixer/mode", the row label of tables and plots.
-func ModelName(c models.Config) string {
-	if c.Mode != "" {
-		return c.Mixer + "/" + c.Mode
-	}
-	return c.Mixer
-}
+// ModelName is c.Name(), kept for callers not yet moved over.
+//
+// Deprecated: use models.Config.Name.
+func ModelName(c models.Config) string { return c.Name() }
 
 // SameSweep returns nil if a and b are sweeps of the same points measured
 // the same way (models, lengths, batch, warm-up, repeats, optimiser
@@ -158,7 +148,7 @@ func SameSweep(a, b *Record) error {
 func modelNames(cs []models.Config) []string {
 	var out []string
 	for _, c := range cs {
-		out = append(out, fmt.Sprintf("%s(D=%d,L=%d)", ModelName(c), c.D, c.L))
+		out = append(out, fmt.Sprintf("%s(D=%d,L=%d)", c.Name(), c.D, c.L))
 	}
 	return out
 }

@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"rnnbench/harness"
 	"rnnbench/models"
+	"rnnbench/reports"
 )
 
 // benchRecord is a record with two training results and three sweep
@@ -31,39 +32,39 @@ func benchRecord() *harness.Record {
 				Steps:  30, Tokens: 30 * 16 * 64, StepMs: harness.Stats{Median: 2, Min: 1, Max: 9, N: 30},
 				Evals: []harness.Eval{{Step: 15, Loss: 2.7, Accuracy: 0.05}, {Step: 30, Loss: 2.5, Accuracy: 0.125, SeqAccuracy: 0.0625}}},
 			{Model: gru, Params: 42000, NonEmbedding: 41824, StateBytes: 512, FLOPsPerToken: 90000,
-				Memory: models.Memory{Params: 10}, Steps: 3, Status: "diverged"}, // no timed step, no evaluation
+				Memory: models.Memory{Params: 10}, Steps: 3, Status: harness.StatusDiverged}, // no timed step, no evaluation
 		},
 		Points: []harness.Point{
-			{Name: "mingru/parallel", Model: mingru, T: 1024, B: 8, Status: harness.PointOK, Params: 13000, FLOPsPerToken: 60000,
+			{Name: "mingru/parallel", Model: mingru, T: 1024, B: 8, Status: harness.StatusOK, Params: 13000, FLOPsPerToken: 60000,
 				StepMs: harness.Stats{Median: 4, N: 5}, TokensPerSec: 2048e3, GFLOPs: 1.5, TokenMs: harness.Stats{Median: 0.25, N: 16},
 				ForwardMs: harness.Stats{Median: 1.5, N: 5}, Memory: models.Memory{Activations: 1 << 20}, StateBytes: 512, PeakRSSBytes: 3 << 20},
-			{Name: "gru", Model: gru, T: 1024, B: 8, Status: harness.PointOK, StepMs: harness.Stats{Median: 8, N: 5}, TokenMs: harness.Stats{Median: 0.5, N: 16}},
-			{Name: "gru", Model: gru, T: 4096, B: 8, Status: harness.PointSkipped, Reason: "analytic memory above --max-mem"},
+			{Name: "gru", Model: gru, T: 1024, B: 8, Status: harness.StatusOK, StepMs: harness.Stats{Median: 8, N: 5}, TokenMs: harness.Stats{Median: 0.5, N: 16}},
+			{Name: "gru", Model: gru, T: 4096, B: 8, Status: harness.StatusSkipped, Reason: "analytic memory above --max-mem"},
 		},
 	}
 }
 
 func TestRecordResults(t *testing.T) {
 	got := RecordResults(benchRecord())
-	want := []Result{
-		{"BenchmarkTrain/task=selective-copy/model=mingru/mode=parallel/T=64", 30, []Metric{
-			{2e6, "ns/step"}, {16 * 64 / 2e-3, "tokens/s"}, {3 * 50000 * 16 * 64 / 2e-3 / 1e9, "GFLOP/s"},
-			{15, "analytic-B"}, {512, "state-B"}, {13000, "params"}, {12640, "non-emb-params"}, {50000, "flops/token"},
-			{30, "steps"}, {2.5, "loss"}, {12.5, "accuracy-%"}, {6.25, "seq-accuracy-%"}}},
-		{"BenchmarkTrain/task=selective-copy/model=gru/T=64", 3, []Metric{
-			{10, "analytic-B"}, {512, "state-B"}, {42000, "params"}, {41824, "non-emb-params"}, {90000, "flops/token"}, {3, "steps"}}},
-		{"BenchmarkTrain/task=sweep/model=mingru/mode=parallel/T=1024", 5, []Metric{
-			{4e6, "ns/step"}, {2048e3, "tokens/s"}, {1.5, "GFLOP/s"}, {1 << 20, "analytic-B"}, {3 << 20, "peak-B"}, {13000, "params"}, {60000, "flops/token"}}},
-		{"BenchmarkInfer/task=sweep/model=mingru/mode=parallel/T=1024", 16, []Metric{
-			{0.25e6, "ns/token"}, {1.5e6, "ns/forward"}, {512, "state-B"}}},
-		{"BenchmarkTrain/task=sweep/model=gru/T=1024", 5, []Metric{
-			{8e6, "ns/step"}, {0, "tokens/s"}, {0, "GFLOP/s"}, {0, "analytic-B"}, {0, "params"}, {0, "flops/token"}}},
-		{"BenchmarkInfer/task=sweep/model=gru/T=1024", 16, []Metric{{0.5e6, "ns/token"}, {0, "ns/forward"}, {0, "state-B"}}},
+	want := []reports.Result{
+		{Name: "BenchmarkTrain/task=selective-copy/model=mingru/mode=parallel/T=64", Iters: 30, Metrics: []reports.Metric{
+			{Value: 2e6, Unit: "ns/step"}, {Value: 16 * 64 / 2e-3, Unit: "tokens/s"}, {Value: 3 * 50000 * 16 * 64 / 2e-3 / 1e9, Unit: "GFLOP/s"},
+			{Value: 15, Unit: "analytic-B"}, {Value: 512, Unit: "state-B"}, {Value: 13000, Unit: "params"}, {Value: 12640, Unit: "non-emb-params"}, {Value: 50000, Unit: "flops/token"},
+			{Value: 30, Unit: "steps"}, {Value: 2.5, Unit: "loss"}, {Value: 12.5, Unit: "accuracy-%"}, {Value: 6.25, Unit: "seq-accuracy-%"}}},
+		{Name: "BenchmarkTrain/task=selective-copy/model=gru/T=64", Iters: 3, Metrics: []reports.Metric{
+			{Value: 10, Unit: "analytic-B"}, {Value: 512, Unit: "state-B"}, {Value: 42000, Unit: "params"}, {Value: 41824, Unit: "non-emb-params"}, {Value: 90000, Unit: "flops/token"}, {Value: 3, Unit: "steps"}}},
+		{Name: "BenchmarkTrain/task=sweep/model=mingru/mode=parallel/T=1024", Iters: 5, Metrics: []reports.Metric{
+			{Value: 4e6, Unit: "ns/step"}, {Value: 2048e3, Unit: "tokens/s"}, {Value: 1.5, Unit: "GFLOP/s"}, {Value: 1 << 20, Unit: "analytic-B"}, {Value: 3 << 20, Unit: "peak-B"}, {Value: 13000, Unit: "params"}, {Value: 60000, Unit: "flops/token"}}},
+		{Name: "BenchmarkInfer/task=sweep/model=mingru/mode=parallel/T=1024", Iters: 16, Metrics: []reports.Metric{
+			{Value: 0.25e6, Unit: "ns/token"}, {Value: 1.5e6, Unit: "ns/forward"}, {Value: 512, Unit: "state-B"}}},
+		{Name: "BenchmarkTrain/task=sweep/model=gru/T=1024", Iters: 5, Metrics: []reports.Metric{
+			{Value: 8e6, Unit: "ns/step"}, {Value: 0, Unit: "tokens/s"}, {Value: 0, Unit: "GFLOP/s"}, {Value: 0, Unit: "analytic-B"}, {Value: 0, Unit: "params"}, {Value: 0, Unit: "flops/token"}}},
+		{Name: "BenchmarkInfer/task=sweep/model=gru/T=1024", Iters: 16, Metrics: []reports.Metric{{Value: 0.5e6, Unit: "ns/token"}, {Value: 0, Unit: "ns/forward"}, {Value: 0, Unit: "state-B"}}},
 	}
 	checkResults(t, got, want)
 }
 
-func checkResults(t *testing.T, got, want []Result) {
+func checkResults(t *testing.T, got, want []reports.Result) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%d results, want %d:\n%+v", len(got), len(want), got)
@@ -109,15 +110,15 @@ func TestRecordResultsAfterJSON(t *testing.T) {
 // Classify.
 func TestRecordUnitsClassified(t *testing.T) {
 	want := map[string]struct {
-		dir  Direction
-		kind MetricKind
+		dir  reports.Direction
+		kind reports.MetricKind
 	}{
-		"ns/step": {LowerIsBetter, Timing}, "ns/token": {LowerIsBetter, Timing}, "ns/forward": {LowerIsBetter, Timing},
-		"ns/op": {LowerIsBetter, Timing}, "tokens/s": {HigherIsBetter, Timing}, "GFLOP/s": {HigherIsBetter, Timing},
-		"analytic-B": {LowerIsBetter, Exact}, "state-B": {LowerIsBetter, Exact}, "peak-B": {LowerIsBetter, Memory},
-		"params": {LowerIsBetter, Exact}, "non-emb-params": {LowerIsBetter, Exact}, "flops/token": {LowerIsBetter, Exact},
-		"steps": {LowerIsBetter, Exact}, "loss": {LowerIsBetter, Exact}, "accuracy-%": {HigherIsBetter, Exact},
-		"seq-accuracy-%": {HigherIsBetter, Exact},
+		"ns/step": {reports.LowerIsBetter, reports.Timing}, "ns/token": {reports.LowerIsBetter, reports.Timing}, "ns/forward": {reports.LowerIsBetter, reports.Timing},
+		"ns/op": {reports.LowerIsBetter, reports.Timing}, "tokens/s": {reports.HigherIsBetter, reports.Timing}, "GFLOP/s": {reports.HigherIsBetter, reports.Timing},
+		"analytic-B": {reports.LowerIsBetter, reports.Exact}, "state-B": {reports.LowerIsBetter, reports.Exact}, "peak-B": {reports.LowerIsBetter, reports.Memory},
+		"params": {reports.LowerIsBetter, reports.Exact}, "non-emb-params": {reports.LowerIsBetter, reports.Exact}, "flops/token": {reports.LowerIsBetter, reports.Exact},
+		"steps": {reports.LowerIsBetter, reports.Exact}, "loss": {reports.LowerIsBetter, reports.Exact}, "accuracy-%": {reports.HigherIsBetter, reports.Exact},
+		"seq-accuracy-%": {reports.HigherIsBetter, reports.Exact},
 	}
 	seen := map[string]bool{}
 	all := append(RecordResults(benchRecord()), CalibrationResults(harness.Calibration{SgemmNs: 1, ScanNs: 1, Reps: 1})...)
@@ -129,7 +130,7 @@ func TestRecordUnitsClassified(t *testing.T) {
 				t.Errorf("unit %q (in %s) has no expected classification", m.Unit, r.Name)
 				continue
 			}
-			if d, k := Classify(m.Unit); d != w.dir || k != w.kind {
+			if d, k := reports.Classify(m.Unit); d != w.dir || k != w.kind {
 				t.Errorf("Classify(%q) = %d, %d; want %d, %d", m.Unit, d, k, w.dir, w.kind)
 			}
 		}
@@ -143,20 +144,20 @@ func TestRecordUnitsClassified(t *testing.T) {
 
 func TestCalibrationResults(t *testing.T) {
 	got := CalibrationResults(harness.Calibration{SgemmNs: 4e6, ScanNs: 1e6, Reps: 15}, harness.Calibration{SgemmNs: 9, ScanNs: 4, Reps: 0})
-	checkResults(t, got, []Result{
-		{"BenchmarkCalibrate/kernel=sgemm", 15, []Metric{{4e6, "ns/op"}}},
-		{"BenchmarkCalibrate/kernel=scan", 15, []Metric{{1e6, "ns/op"}}},
-		{CalibrationName, 15, []Metric{{2e6, "ns/op"}}},
-		{"BenchmarkCalibrate/kernel=sgemm", 1, []Metric{{9, "ns/op"}}},
-		{"BenchmarkCalibrate/kernel=scan", 1, []Metric{{4, "ns/op"}}},
-		{CalibrationName, 1, []Metric{{6, "ns/op"}}},
+	checkResults(t, got, []reports.Result{
+		{Name: "BenchmarkCalibrate/kernel=sgemm", Iters: 15, Metrics: []reports.Metric{{Value: 4e6, Unit: "ns/op"}}},
+		{Name: "BenchmarkCalibrate/kernel=scan", Iters: 15, Metrics: []reports.Metric{{Value: 1e6, Unit: "ns/op"}}},
+		{Name: CalibrationName, Iters: 15, Metrics: []reports.Metric{{Value: 2e6, Unit: "ns/op"}}},
+		{Name: "BenchmarkCalibrate/kernel=sgemm", Iters: 1, Metrics: []reports.Metric{{Value: 9, Unit: "ns/op"}}},
+		{Name: "BenchmarkCalibrate/kernel=scan", Iters: 1, Metrics: []reports.Metric{{Value: 4, Unit: "ns/op"}}},
+		{Name: CalibrationName, Iters: 1, Metrics: []reports.Metric{{Value: 6, Unit: "ns/op"}}},
 	})
 }
 
 func TestMachineConfig(t *testing.T) {
 	got := MachineConfig(benchRecord().Machine)
-	want := []Config{{"goos", "linux"}, {"goarch", "amd64"}, {"cpu", "Test CPU @ 2GHz"}, {"cores", "2"}, {"gomaxprocs", "2"},
-		{"go", "go1.26.8"}, {"matmul", "gonum (pure Go)"}, {"commit", "abc123+dirty"}}
+	want := []reports.Config{{Key: "goos", Value: "linux"}, {Key: "goarch", Value: "amd64"}, {Key: "cpu", Value: "Test CPU @ 2GHz"}, {Key: "cores", Value: "2"}, {Key: "gomaxprocs", Value: "2"},
+		{Key: "go", Value: "go1.26.8"}, {Key: "matmul", Value: "gonum (pure Go)"}, {Key: "commit", Value: "abc123+dirty"}}
 	if len(got) != len(want) {
 		t.Fatalf("got %v", got)
 	}
@@ -165,7 +166,7 @@ func TestMachineConfig(t *testing.T) {
 			t.Errorf("config %d = %+v, want %+v", i, got[i], want[i])
 		}
 	}
-	if v := ConfigValue(append(got, Config{"cpu", "later"}), "cpu"); v != "later" {
+	if v := ConfigValue(append(got, reports.Config{Key: "cpu", Value: "later"}), "cpu"); v != "later" {
 		t.Errorf("ConfigValue takes the last line: got %q", v)
 	}
 	if v := ConfigValue(got, "absent"); v != "" {
@@ -226,7 +227,7 @@ func TestReadBenchFileRefuses(t *testing.T) {
 		{"empty", "", ErrNoResults},
 		{"foreign text", "hello\nworld\n", ErrNoResults},
 		{"header only", "rnnbench-schema: 1\ngoos: linux\n", ErrTruncated},
-		{"bad line", "BenchmarkX 1 2\n", ErrSyntax},
+		{"bad line", "BenchmarkX 1 2\n", reports.ErrSyntax},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -247,7 +248,7 @@ func TestReadBenchFileRefuses(t *testing.T) {
 
 // Plain `go test -bench` output has no schema line and is read as is.
 func TestReadBenchFileGoTest(t *testing.T) {
-	f, err := os.Open(filepath.Join("testdata", "gotest_bench.txt"))
+	f, err := os.Open(filepath.Join("..", "reports", "testdata", "gotest_bench.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,9 +263,9 @@ func TestReadBenchFileGoTest(t *testing.T) {
 }
 
 func TestWriteBenchFileReservedKeys(t *testing.T) {
-	res := []Result{{"BenchmarkX", 1, []Metric{{1, "ns/op"}}}}
+	res := []reports.Result{{Name: "BenchmarkX", Iters: 1, Metrics: []reports.Metric{{Value: 1, Unit: "ns/op"}}}}
 	for _, key := range []string{SchemaKey, CountKey} {
-		if err := WriteBenchFile(&bytes.Buffer{}, []Config{{key, "1"}}, res); !errors.Is(err, ErrSyntax) {
+		if err := WriteBenchFile(&bytes.Buffer{}, []reports.Config{{Key: key, Value: "1"}}, res); !errors.Is(err, reports.ErrSyntax) {
 			t.Errorf("config key %s: err = %v, want ErrSyntax", key, err)
 		}
 	}
@@ -309,18 +310,18 @@ func TestReadBenchFileSchema1(t *testing.T) {
 	if ConfigValue(config, SchemaKey) != "1" {
 		t.Skip("the CI baseline is no longer a schema 1 file")
 	}
-	var acc []Metric
+	var acc []reports.Metric
 	for _, m := range results[0].Metrics {
 		if m.Unit == "accuracy" || m.Unit == "seq-accuracy" {
 			t.Fatalf("unit %s not converted", m.Unit)
 		}
-		if m.Unit == AccuracyUnit || m.Unit == SeqAccuracyUnit {
+		if m.Unit == reports.AccuracyUnit || m.Unit == reports.SeqAccuracyUnit {
 			acc = append(acc, m)
 		}
 	}
 	// baseline: 0.03515625 accuracy, 0 seq-accuracy for mingru/parallel.
 	if len(acc) != 2 || acc[0].Value != 100*0.03515625 || acc[1].Value != 0 {
-		t.Fatalf("accuracies %v, want 3.515625 %s and 0 %s", acc, AccuracyUnit, SeqAccuracyUnit)
+		t.Fatalf("accuracies %v, want 3.515625 %s and 0 %s", acc, reports.AccuracyUnit, reports.SeqAccuracyUnit)
 	}
 }
 
@@ -337,10 +338,10 @@ func TestRecordResultsGroups(t *testing.T) {
 	}
 	for i, ms := range []float64{1, 3, 2, 2, 4} {
 		r := got[i]
-		if r.Iters != 1 || r.Metrics[0] != (Metric{ms * 1e6, "ns/step"}) || r.Metrics[1] != (Metric{16 * 64 / (ms / 1e3), "tokens/s"}) {
+		if r.Iters != 1 || r.Metrics[0] != (reports.Metric{Value: ms * 1e6, Unit: "ns/step"}) || r.Metrics[1] != (reports.Metric{Value: 16 * 64 / (ms / 1e3), Unit: "tokens/s"}) {
 			t.Errorf("line %d: %+v", i, r)
 		}
-		if r.Metrics[len(r.Metrics)-2] != (Metric{12.5, "accuracy-%"}) {
+		if r.Metrics[len(r.Metrics)-2] != (reports.Metric{Value: 12.5, Unit: "accuracy-%"}) {
 			t.Errorf("line %d lacks the exact metrics: %+v", i, r.Metrics)
 		}
 	}

@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"bytes"
@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"rnnbench/harness"
+	"rnnbench/internal/golden"
 	"rnnbench/models"
+	"rnnbench/reports"
 )
 
 // synthSweep is a sweep whose costs follow exact power laws in T:
@@ -40,11 +42,11 @@ func synthSweep() *harness.Record {
 			continue
 		}
 		if p.Name == "minlstm/parallel" && sp.T == 4096 {
-			p.Status, p.Reason = harness.PointSkipped, "analytic memory 9 GiB exceeds --max-mem 3 GiB"
+			p.Status, p.Reason = harness.StatusSkipped, "analytic memory 9 GiB exceeds --max-mem 3 GiB"
 			rec.Points = append(rec.Points, p)
 			continue
 		}
-		p.Status = harness.PointOK
+		p.Status = harness.StatusOK
 		k, slow, mem := 0.01*T, 1.0, int64(1000*sp.T)
 		switch sp.Model.Mixer {
 		case "transformer":
@@ -127,7 +129,7 @@ func TestSweepMarkdown(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
-	checkGolden(t, "sweep", b.Bytes())
+	golden.Check(t, "sweep", b.Bytes())
 }
 
 func TestSweepPlots(t *testing.T) {
@@ -136,8 +138,8 @@ func TestSweepPlots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 3*len(FigureFormats) {
-		t.Fatalf("wrote %v, want 3 figures in %d formats", files, len(FigureFormats))
+	if len(files) != 3*len(reports.FigureFormats) {
+		t.Fatalf("wrote %v, want 3 figures in %d formats", files, len(reports.FigureFormats))
 	}
 	for _, f := range files {
 		if filepath.Ext(f) != ".png" {
@@ -163,7 +165,7 @@ func TestSweepPlots(t *testing.T) {
 	// Nothing measured: no plot, no error.
 	rec := synthSweep()
 	for i := range rec.Points {
-		rec.Points[i].Status = harness.PointSkipped
+		rec.Points[i].Status = harness.StatusSkipped
 	}
 	empty := t.TempDir()
 	if files, err := SweepPlots(empty, rec); err != nil || len(files) != 0 {

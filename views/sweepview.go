@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"fmt"
@@ -9,6 +9,9 @@ import (
 	"strings"
 
 	"rnnbench/harness"
+	"rnnbench/models"
+	"rnnbench/paper"
+	"rnnbench/reports"
 )
 
 // Sweep report files written by SweepPlots, in dir.
@@ -30,7 +33,7 @@ func sweepRows(rec *harness.Record) []sweepRow {
 	var names []string
 	if rec.Sweep != nil {
 		for _, c := range rec.Sweep.Models {
-			names = append(names, harness.ModelName(c))
+			names = append(names, c.Name())
 		}
 	}
 	for _, p := range rec.Points {
@@ -71,7 +74,7 @@ func (r sweepRow) series(metric func(harness.Point) float64) (x, y []float64) {
 	}
 	slices.Sort(ts)
 	for _, T := range ts {
-		if p := r.byT[T]; p.Status == harness.PointOK {
+		if p := r.byT[T]; p.Status == harness.StatusOK {
 			x, y = append(x, float64(T)), append(y, metric(p))
 		}
 	}
@@ -106,7 +109,7 @@ func SweepFits(rec *harness.Record) []SweepFit {
 	var out []SweepFit
 	for _, r := range sweepRows(rec) {
 		fit := func(metric func(harness.Point) float64) float64 {
-			slope, _, err := FitExponent(r.series(metric))
+			slope, _, err := reports.FitExponent(r.series(metric))
 			if err != nil {
 				return math.NaN()
 			}
@@ -126,7 +129,7 @@ func SweepRatio(rec *harness.Record, num, den string, T int, metric func(harness
 	var a, b *harness.Point
 	for i := range rec.Points {
 		p := &rec.Points[i]
-		if p.T != T || p.Status != harness.PointOK {
+		if p.T != T || p.Status != harness.StatusOK {
 			continue
 		}
 		switch p.Name {
@@ -153,15 +156,57 @@ type paperRatio struct {
 	paper512, paper4 string
 }
 
-var paperRatios = []paperRatio{
-	{"training step speedup, GRU ÷ minGRU-parallel time", "gru", "mingru/parallel", stepMs, true, "175×", "1324×"},
-	{"training step speedup, LSTM ÷ minLSTM-parallel time", "lstm", "minlstm/parallel", stepMs, true, "235×", "1361×"},
-	{"analytic training memory, minGRU-parallel ÷ GRU", "mingru/parallel", "gru", trainBytes, false, "~1.88", "~1.88"},
-	{"analytic training memory, minLSTM-parallel ÷ LSTM", "minlstm/parallel", "lstm", trainBytes, false, "~1.88", "~1.88"},
-	{"analytic training memory, Mamba ÷ minGRU-parallel", "mamba", "mingru/parallel", trainBytes, false, "~1.56", "~1.56"},
-	{"peak RSS, minGRU-parallel ÷ GRU", "mingru/parallel", "gru", rssBytes, false, "~1.88", "~1.88"},
-	{"peak RSS, minLSTM-parallel ÷ LSTM", "minlstm/parallel", "lstm", rssBytes, false, "~1.88", "~1.88"},
-	{"peak RSS, Mamba ÷ minGRU-parallel", "mamba", "mingru/parallel", rssBytes, false, "~1.56", "~1.56"},
+// paperRatios builds the ratio rows from the paper's figures
+// (paper/figures.json): each speed-up pair (baseline ÷ model step time,
+// at T = 512 and 4096), then each training-memory ratio (model ÷
+// baseline) against the analytic memory and again against peak RSS.
+func paperRatios() []paperRatio {
+	var out []paperRatio
+	at := func(fs []paper.Figure, model, base string, T int, format string) string {
+		for _, f := range fs {
+			if f.Model == model && f.Baseline == base && (f.T == 0 || f.T == T) {
+				return fmt.Sprintf(format, f.Value)
+			}
+		}
+		return "n/a"
+	}
+	speed := paper.Find("speed", "train-step-speedup")
+	for _, f := range speed {
+		if slices.ContainsFunc(out, func(r paperRatio) bool { return r.num == f.Baseline && r.den == f.Model }) {
+			continue
+		}
+		out = append(out, paperRatio{
+			label: fmt.Sprintf("training step speedup, %s ÷ %s time", title(f.Baseline), title(f.Model)),
+			num:   f.Baseline, den: f.Model, metric: stepMs, speedup: true,
+			paper512: at(speed, f.Model, f.Baseline, 512, "%g×"), paper4: at(speed, f.Model, f.Baseline, 4096, "%g×"),
+		})
+	}
+	memory := paper.Find("memory", "train-memory-ratio")
+	for _, m := range []struct {
+		what   string
+		metric func(harness.Point) float64
+	}{{"analytic training memory", trainBytes}, {"peak RSS", rssBytes}} {
+		for _, f := range memory {
+			out = append(out, paperRatio{
+				label: fmt.Sprintf("%s, %s ÷ %s", m.what, title(f.Model), title(f.Baseline)),
+				num:   f.Model, den: f.Baseline, metric: m.metric,
+				paper512: at(memory, f.Model, f.Baseline, 512, "~%g"), paper4: at(memory, f.Model, f.Baseline, 4096, "~%g"),
+			})
+		}
+	}
+	return out
+}
+
+// title is a model name in prose: "mingru/parallel" → "minGRU-parallel".
+func title(name string) string {
+	mixer, mode, _ := strings.Cut(name, "/")
+	if s, ok := models.SpecOf(mixer); ok {
+		mixer = s.Title
+	}
+	if mode != "" {
+		return mixer + "-" + mode
+	}
+	return mixer
 }
 
 // SweepSummary writes the two summary tables of a sweep: the fitted
@@ -175,7 +220,7 @@ func SweepSummary(w io.Writer, rec *harness.Record) error {
 	for _, f := range SweepFits(rec) {
 		rows = append(rows, []string{f.Name, fmt.Sprint(f.Points), fexp(f.Step), fexp(f.Token), fexp(f.Forward), fexp(f.Memory), fexp(f.RSS)})
 	}
-	if err := Markdown(w, header, rows); err != nil {
+	if err := reports.Markdown(w, header, rows); err != nil {
 		return err
 	}
 	ts := []int{512, 4096}
@@ -193,7 +238,7 @@ func SweepSummary(w io.Writer, rec *harness.Record) error {
 		}
 	}
 	rows = nil
-	for _, pr := range paperRatios {
+	for _, pr := range paperRatios() {
 		row := []string{pr.label}
 		for _, T := range ts {
 			cell := "n/a"
@@ -213,7 +258,7 @@ func SweepSummary(w io.Writer, rec *harness.Record) error {
 		}
 		rows = append(rows, row)
 	}
-	return Markdown(w, header, rows)
+	return reports.Markdown(w, header, rows)
 }
 
 func sweepBatch(rec *harness.Record) int {
@@ -267,9 +312,9 @@ func SweepMarkdown(w io.Writer, rec *harness.Record) error {
 	var ok, skipped, failed int
 	for _, p := range rec.Points {
 		switch p.Status {
-		case harness.PointOK:
+		case harness.StatusOK:
 			ok++
-		case harness.PointSkipped:
+		case harness.StatusSkipped:
 			skipped++
 		default:
 			failed++
@@ -298,9 +343,9 @@ func SweepMarkdown(w io.Writer, rec *harness.Record) error {
 				switch {
 				case !have:
 					row = append(row, "—")
-				case p.Status == harness.PointSkipped:
+				case p.Status == harness.StatusSkipped:
 					row = append(row, "skip")
-				case p.Status != harness.PointOK:
+				case p.Status != harness.StatusOK:
 					row = append(row, "fail")
 				default:
 					row = append(row, tb.cell(p))
@@ -308,13 +353,13 @@ func SweepMarkdown(w io.Writer, rec *harness.Record) error {
 			}
 			cells = append(cells, row)
 		}
-		if err := Markdown(w, header, cells); err != nil {
+		if err := reports.Markdown(w, header, cells); err != nil {
 			return err
 		}
 	}
 	var notes []string
 	for _, p := range rec.Points {
-		if p.Status != harness.PointOK {
+		if p.Status != harness.StatusOK {
 			notes = append(notes, fmt.Sprintf("- %s T=%d: %s — %s", p.Name, p.T, p.Status, p.Reason))
 		}
 	}
@@ -346,7 +391,7 @@ const sweepLegend = `
 func SweepPlots(dir string, rec *harness.Record) ([]string, error) {
 	var written []string
 	for _, f := range SweepFigures(rec) {
-		paths, err := SaveFigure(filepath.Join(dir, f.File), f.Figure)
+		paths, err := reports.SaveFigure(filepath.Join(dir, f.File), f.Figure)
 		written = append(written, paths...)
 		if err != nil {
 			return written, err
@@ -358,7 +403,7 @@ func SweepPlots(dir string, rec *harness.Record) ([]string, error) {
 // NamedFigure is a figure and the PNG file name it is saved under.
 type NamedFigure struct {
 	File string
-	Figure
+	reports.Figure
 }
 
 // SweepFigures returns the figures SweepPlots saves, leaving out panels
@@ -369,8 +414,8 @@ func SweepFigures(rec *harness.Record) []NamedFigure {
 	for _, T := range sweepLengths(rec) {
 		ticks = append(ticks, float64(T))
 	}
-	panel := func(title, ylabel string, metric func(harness.Point) float64, scale float64, guides ...float64) Panel {
-		pn := Panel{Title: title, XLabel: "sequence length T", YLabel: ylabel, LogX: true, LogY: true, XTicks: ticks, Guides: guides}
+	panel := func(title, ylabel string, metric func(harness.Point) float64, scale float64, guides ...float64) reports.Panel {
+		pn := reports.Panel{Title: title, XLabel: "sequence length T", YLabel: ylabel, LogX: true, LogY: true, XTicks: ticks, Guides: guides}
 		for _, r := range rows {
 			xs, ys := r.series(metric)
 			var x, y []float64
@@ -380,35 +425,35 @@ func SweepFigures(rec *harness.Record) []NamedFigure {
 				}
 			}
 			if len(x) > 0 {
-				pn.Series = append(pn.Series, Series{Name: r.name, Key: r.name, X: x, Y: y})
+				pn.Series = append(pn.Series, reports.Series{Name: r.name, Key: r.name, X: x, Y: y})
 			}
 		}
 		return pn
 	}
 	files := []struct {
 		name, title string
-		panels      []Panel
+		panels      []reports.Panel
 	}{
-		{SweepTrainPNG, "Training step time against sequence length", []Panel{
+		{SweepTrainPNG, "Training step time against sequence length", []reports.Panel{
 			panel("training step time", "ms per step (median)", stepMs, 1, 1, 2)}},
-		{SweepInferencePNG, "Inference cost against sequence length", []Panel{
+		{SweepInferencePNG, "Inference cost against sequence length", []reports.Panel{
 			panel("time per generated token at context T", "ms per token (B = 1)", tokenMs, 1, 1, 2),
 			panel("whole-sequence forward", "ms per forward [B, T]", forwardMs, 1, 1, 2)}},
-		{SweepMemoryPNG, "Memory against sequence length", []Panel{
+		{SweepMemoryPNG, "Memory against sequence length", []reports.Panel{
 			panel("analytic training memory", "MiB", trainBytes, 1<<20),
 			panel("measured peak RSS (child process)", "MiB", rssBytes, 1<<20)}},
 	}
 	caption := SweepCaption(rec)
 	var out []NamedFigure
 	for _, f := range files {
-		var keep []Panel
+		var keep []reports.Panel
 		for _, pn := range f.panels {
 			if len(pn.Series) > 0 {
 				keep = append(keep, pn)
 			}
 		}
 		if len(keep) > 0 {
-			out = append(out, NamedFigure{f.name, Figure{Title: f.title, Caption: caption, Cols: 2, Panels: keep}})
+			out = append(out, NamedFigure{f.name, reports.Figure{Title: f.title, Caption: caption, Cols: 2, Panels: keep}})
 		}
 	}
 	return out

@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"rnnbench/harness"
+	"rnnbench/reports"
 )
 
 // Views of length-generalisation runs (harness.LengthTask): the accuracy
@@ -28,7 +29,7 @@ import (
 // chance).
 func LengthTable(w io.Writer, rec *harness.Record) error {
 	if len(rec.Results) == 0 || len(rec.Results[0].Lengths) == 0 {
-		return fmt.Errorf("%w: no per-length results", ErrShape)
+		return fmt.Errorf("%w: no per-length results", reports.ErrShape)
 	}
 	header := []string{"model"}
 	for _, e := range rec.Results[0].Lengths {
@@ -52,7 +53,7 @@ func LengthTable(w io.Writer, rec *harness.Record) error {
 		row = append(row, accCell(raw, scaled), fmt.Sprint(r.Steps), f1(r.WallSeconds))
 		rows = append(rows, row)
 	}
-	return Markdown(w, header, rows)
+	return reports.Markdown(w, header, rows)
 }
 
 func accCell(raw, scaled float64) string {
@@ -98,7 +99,7 @@ func LengthPlot(path string, rec *harness.Record, lo, hi int, chance float64) er
 		}
 	}
 	if math.IsInf(xmin, 0) {
-		return ErrNoPoints
+		return reports.ErrNoPoints
 	}
 	xlo := math.Max(1, math.Min(float64(lo), xmin)/1.2)
 	xhi := math.Max(float64(hi), xmax) * 1.2
@@ -132,7 +133,7 @@ func LengthPlot(path string, rec *harness.Record, lo, hi int, chance float64) er
 		if err != nil {
 			return err
 		}
-		line.Color, marks.Color = seriesColor(i), seriesColor(i)
+		line.Color, marks.Color = reports.SeriesColor(i), reports.SeriesColor(i)
 		line.Width = vg.Points(1.5)
 		p.Add(line, marks)
 		p.Legend.Add(r.Name, line, marks)
@@ -191,7 +192,7 @@ func SuiteTable(w io.Writer, recs []*harness.Record) error {
 		}
 		rows = append(rows, row)
 	}
-	return Markdown(w, header, rows)
+	return reports.Markdown(w, header, rows)
 }
 
 // SuiteHeatmap draws the suite in the style of xLSTM's Figure 4 (Beck et
@@ -201,7 +202,7 @@ func SuiteTable(w io.Writer, recs []*harness.Record) error {
 func SuiteHeatmap(path string, recs []*harness.Record) error {
 	models, taskNames, cells := Suite(recs)
 	if len(models) == 0 || len(taskNames) == 0 {
-		return ErrNoPoints
+		return reports.ErrNoPoints
 	}
 	cmap := moreland.SmoothBlueRed()
 	cmap.SetMin(0)

@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"math"
@@ -28,7 +28,7 @@ func TestSummarize(t *testing.T) {
 // run is a result of model at lr with a final accuracy and loss.
 func run(model string, lr float64, seed uint64, acc, loss float64) harness.Result {
 	u := harness.Unit{ID: model, Key: harness.UnitKey{Train: harness.TrainConfig{LR: lr, Seed: seed}}}
-	return harness.Result{Name: model, Unit: &u, Status: "ok", Evals: []harness.Eval{{Step: 0}, {Step: 10, Accuracy: acc, Loss: loss}}, Best: harness.Eval{Step: 10, Loss: loss}}
+	return harness.Result{Name: model, Unit: &u, Status: harness.StatusOK, Evals: []harness.Eval{{Step: 0}, {Step: 10, Accuracy: acc, Loss: loss}}, Best: harness.Eval{Step: 10, Loss: loss}}
 }
 
 // The chosen point has the best mean over seeds, not the best single

@@ -1,4 +1,4 @@
-package reports
+package views
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"rnnbench/harness"
+	"rnnbench/reports"
 )
 
 // writeFolder writes a results folder as bench does: results.md, the
@@ -31,7 +32,7 @@ func writeFolder(t *testing.T, dir string, rec *harness.Record) int {
 		if err != nil {
 			t.Fatal(err)
 		}
-		figs = len(files) / len(FigureFormats)
+		figs = len(files) / len(reports.FigureFormats)
 	} else {
 		if err := RunMarkdown(&md, rec); err != nil {
 			t.Fatal(err)
