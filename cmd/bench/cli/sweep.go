@@ -29,7 +29,7 @@ import (
 // runOnlyFlags apply to training runs only; sweepOnlyFlags to sweeps only.
 var (
 	runOnlyFlags   = []string{"seq-len", "copy-tokens", "steps", "warmup", "eval-every", "eval-batches", "eval-full", "target-acc", "data", "sample", "temperature", "top-k", "checkpoint-every", "seeds"}
-	sweepOnlyFlags = []string{"lengths", "max-mem", "point-timeout", "repeats"}
+	sweepOnlyFlags = []string{"lengths", "max-mem", "point-timeout", "repeats", "peer"}
 )
 
 // rejectFlags returns a usageError if any of names was set on the command line.
@@ -80,6 +80,7 @@ type sweepPlan struct {
 	jobs    int
 	config  map[string]any // the resolved flags, for the record
 	resume  *sweepResume   // --resume: the points the interrupted sweep finished
+	peer    *harness.Peer  // --peer: nil for none
 }
 
 // sweepResume is what an interrupted sweep left in its folder.
@@ -147,6 +148,10 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 	if timeout <= 0 {
 		return nil, badInput("--point-timeout must be positive, got %s", timeout)
 	}
+	peer, err := sweepPeer(c) // sweepflags.go
+	if err != nil {
+		return nil, err
+	}
 	jobs, shard, shards, err := engineFlags(c)
 	if err != nil {
 		return nil, err
@@ -159,6 +164,10 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 		train:   s.Train,
 		timeout: timeout,
 		jobs:    jobs,
+		peer:    peer,
+	}
+	if peer != nil {
+		p.cfg.Peer = peer.Engine
 	}
 	p.train.Steps = p.cfg.WarmupSteps + p.cfg.Repeats
 	p.train.EvalEvery, p.train.EvalBatches, p.train.TargetAcc = 0, 0, 0
@@ -259,6 +268,10 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 			Run: func(ctx context.Context, u harness.Unit) (harness.Point, bool, error) {
 				pt, err := harness.MeasureInChild(ctx, exe, p.cfg.Spec(u.Index, p.train), fits, p.cfg.MaxMemBytes, p.timeout, humanBytes)
 				pt.Unit = &u
+				if p.peer != nil && err == nil && pt.Status == harness.PointOK { // peer.go: the same point in the peer, right after
+					peer := p.peer.Measure(ctx, p.cfg.Spec(u.Index, p.train), pt, p.timeout)
+					pt.Peer = &peer
+				}
 				return pt, err == nil, err
 			}},
 		rec:   rec,
@@ -267,6 +280,9 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 		after: func(_ harness.Unit, pt harness.Point, _ bool) {
 			k++
 			fmt.Fprintf(progress, "[%d/%d %s] %s\n", k, todo, time.Since(t0).Round(time.Second), pt)
+			if pt.Peer != nil {
+				fmt.Fprintf(progress, "    peer %s\n", reports.PeerLine(pt))
+			}
 		},
 	}
 	if r := p.resume; r != nil {
@@ -293,6 +309,9 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 	}
 	fmt.Fprintln(stdout)
 	if err := reports.SweepSummary(stdout, rec); err != nil {
+		return err
+	}
+	if err := reports.PeerMarkdown(stdout, rec); err != nil { // peerview.go: nothing without --peer
 		return err
 	}
 	fmt.Fprintf(stderr, "bench: wrote %s (%d point(s) in %s)\n", p.out, len(rec.Points), time.Since(t0).Round(time.Second))
@@ -363,6 +382,8 @@ func writeSweepOutputs(dir string, rec *harness.Record) error {
 	if err := writeResultsBench(dir, rec, processCalibration()); err != nil {
 		return fmt.Errorf("writing results to %s: %w", dir, err)
 	}
-	_, err := writeViews(dir, rec)
-	return err
+	if _, err := writeViews(dir, rec); err != nil {
+		return err
+	}
+	return writePeerViews(dir, rec) // peer views: nothing without --peer
 }
