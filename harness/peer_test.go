@@ -94,4 +94,3 @@ func TestPeerTorchCUDATiny(t *testing.T) {
 		t.Fatalf("cuda peer: %+v", pt)
 	}
 }
-
