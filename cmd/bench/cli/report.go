@@ -118,6 +118,9 @@ func writeViews(dir string, rec *harness.Record) ([]string, error) {
 		if err != nil {
 			return files, err
 		}
+		if err := writePeerViews(dir, rec); err != nil { // peerviews.go: --peer's table and figure
+			return files, err
+		}
 	} else if len(rec.Results) > 0 && len(rec.Results[0].Evals) > 0 { // else LossPlot has nothing to draw
 		png := filepath.Join(dir, "loss.png")
 		if err := reports.LossPlot(png, rec); err != nil {

@@ -382,8 +382,6 @@ func writeSweepOutputs(dir string, rec *harness.Record) error {
 	if err := writeResultsBench(dir, rec, processCalibration()); err != nil {
 		return fmt.Errorf("writing results to %s: %w", dir, err)
 	}
-	if _, err := writeViews(dir, rec); err != nil {
-		return err
-	}
-	return writePeerViews(dir, rec) // peer views: nothing without --peer
+	_, err := writeViews(dir, rec)
+	return err
 }
