@@ -152,7 +152,7 @@ func (p *Peer) run(ctx context.Context, spec PointSpec, timeout time.Duration) (
 	cmd := exec.CommandContext(ctx, p.python(), path)
 	cmd.Stdin = bytes.NewReader(in)
 	cmd.WaitDelay = time.Second // a grandchild holding stdout open does not outlive the timeout
-	cmd.Env = peerEnv(os.Environ())
+	cmd.Env = append(peerEnv(os.Environ()), fmt.Sprintf("OPENBLAS_NUM_THREADS=%d", runtime.GOMAXPROCS(0)))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()
@@ -165,7 +165,9 @@ func (p *Peer) run(ctx context.Context, spec PointSpec, timeout time.Duration) (
 	return stdout.Bytes(), nil
 }
 
-// peerEnv is env for the peer child: OpenBLAS given the kernels this CPU
+// peerEnv is env for the peer child (run adds OPENBLAS_NUM_THREADS =
+// GOMAXPROCS, so that OpenBLAS's own pool uses the cores rnnbench uses,
+// as torch.set_num_threads does for PyTorch's): OpenBLAS given the kernels this CPU
 // runs best (SkylakeX with AVX-512, Haswell with AVX2), as rnnbench's own
 // OpenBLAS build does for itself (internal/tensor/backend_openblas.go);
 // Debian's torch loads the same library, which otherwise takes the
