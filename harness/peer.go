@@ -153,6 +153,9 @@ func (p *Peer) run(ctx context.Context, spec PointSpec, timeout time.Duration) (
 	cmd.Stdin = bytes.NewReader(in)
 	cmd.WaitDelay = time.Second // a grandchild holding stdout open does not outlive the timeout
 	cmd.Env = append(peerEnv(os.Environ()), fmt.Sprintf("OPENBLAS_NUM_THREADS=%d", runtime.GOMAXPROCS(0)))
+	if os.Getenv("OMP_WAIT_POLICY") == "" {
+		cmd.Env = append(cmd.Env, "OMP_WAIT_POLICY=PASSIVE")
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()
@@ -165,9 +168,15 @@ func (p *Peer) run(ctx context.Context, spec PointSpec, timeout time.Duration) (
 	return stdout.Bytes(), nil
 }
 
-// peerEnv is env for the peer child (run adds OPENBLAS_NUM_THREADS =
+// peerEnv is env for the peer child. run adds OPENBLAS_NUM_THREADS =
 // GOMAXPROCS, so that OpenBLAS's own pool uses the cores rnnbench uses,
-// as torch.set_num_threads does for PyTorch's): OpenBLAS given the kernels this CPU
+// as torch.set_num_threads does for PyTorch's, and, unless the
+// environment sets it, OMP_WAIT_POLICY=PASSIVE: PyTorch's OpenMP threads
+// then sleep at a barrier, as rnnbench's pool workers do, instead of
+// spinning. On a shared 2-core machine (load ~12) spinning made one
+// minGRU step at B=16, T=256 take 1.1–3.0 s instead of 43–69 ms
+// (docs/speed.md), so PASSIVE is the setting that favours the peer.
+// peerEnv itself gives OpenBLAS the kernels this CPU
 // runs best (SkylakeX with AVX-512, Haswell with AVX2), as rnnbench's own
 // OpenBLAS build does for itself (internal/tensor/backend_openblas.go);
 // Debian's torch loads the same library, which otherwise takes the
