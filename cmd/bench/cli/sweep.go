@@ -270,6 +270,9 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 				pt.Unit = &u
 				if p.peer != nil && err == nil && pt.Status == harness.PointOK { // peer.go: the same point in the peer, right after
 					peer := p.peer.Measure(ctx, p.cfg.Spec(u.Index, p.train), pt, p.timeout)
+					if ctx.Err() != nil { // interrupted during the peer: the point stays unfinished, --resume measures both again
+						return pt, false, ctx.Err()
+					}
 					pt.Peer = &peer
 				}
 				return pt, err == nil, err
