@@ -61,7 +61,7 @@ func TestPeerMeasureFailure(t *testing.T) {
 }
 
 // The real peer, scripts/torch/peer.py on PyTorch, at a tiny size for
-// every mixer: each step is timed, and the PyTorch model has exactly as
+// every mixer, at E = 2D and E = D: each step is timed, and the PyTorch model has exactly as
 // many parameters as rnnbench's (the same architecture). Skipped where
 // python3-torch is absent.
 func TestPeerTorchTiny(t *testing.T) {
@@ -69,15 +69,19 @@ func TestPeerTorchTiny(t *testing.T) {
 	if err != nil {
 		t.Skipf("no PyTorch here: %v", err)
 	}
-	for _, mixer := range models.MixerNames {
+	for i, mixer := range models.MixerNames {
+		// E = 2D with an MLP, or E = D (no RNN output projection) without
 		c := models.Config{Mixer: mixer, Mode: models.DefaultMode(mixer), V: 5, L: 1, D: 8, Expansion: 2, H: 2, N: 4, MLP: 2}
+		if i%2 == 1 {
+			c.Expansion, c.MLP = 1, 0
+		}
 		m, err := models.New[float32](c, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
 		pt := p.Measure(context.Background(), peerSpec(c, 6), Point{}, 2*time.Minute)
 		if pt.Status != PointOK || pt.StepMs.N != 5 || pt.Params != m.PS.Count() {
-			t.Errorf("%s: %s %s, %d steps, %d params, rnnbench %d", mixer, pt.Status, pt.Reason, pt.StepMs.N, pt.Params, m.PS.Count())
+			t.Errorf("%s (E=%d): %s %s, %d steps, %d params, rnnbench %d", mixer, c.E(), pt.Status, pt.Reason, pt.StepMs.N, pt.Params, m.PS.Count())
 		}
 	}
 }

@@ -19,7 +19,7 @@ scripts/torch/train_step.py), in float32:
 
 with the mixers written the way a PyTorch user runs them fastest:
   - gru, lstm: nn.GRU / nn.LSTM (E hidden, batch_first; cuDNN on CUDA),
-    then Linear(E, D, no bias);
+    then Linear(E, D, no bias) when E != D (none when E = D, as rnnbench);
   - mingru, minlstm: the log-space parallel scan of Feng et al. 2024
     (Heinsen's logcumsumexp form, as the paper's Listing/official code),
     for the modes parallel, linear and chunked; the mode sequential runs
@@ -80,12 +80,18 @@ def loop_scan(a, b):
     return torch.stack(hs, dim=1)
 
 
+def out_proj(E, D):
+    """The RNNs' output projection Linear(E, D, no bias), absent when E = D
+    (models/minrnn.go, gru.go, lstm.go: the hidden state is the output)."""
+    return nn.Identity() if E == D else nn.Linear(E, D, bias=False)
+
+
 class MinRNN(nn.Module):
     def __init__(self, D, E, lstm, sequential):
         super().__init__()
         self.E, self.lstm, self.sequential = E, lstm, sequential
         self.inp = nn.Linear(D, (3 if lstm else 2) * E)
-        self.out = nn.Linear(E, D, bias=False)
+        self.out = out_proj(E, D)
 
     def forward(self, x):
         E, k = self.E, self.inp(x)
@@ -111,7 +117,7 @@ class TorchRNN(nn.Module):
     def __init__(self, D, E, cls):
         super().__init__()
         self.rnn = cls(D, E, batch_first=True)
-        self.out = nn.Linear(E, D, bias=False)
+        self.out = out_proj(E, D)
 
     def forward(self, x):
         return self.out(self.rnn(x)[0])
