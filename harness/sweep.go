@@ -154,6 +154,8 @@ func SameSweep(a, b *Record) error {
 		return fmt.Errorf("sweep batch sizes differ: %d and %d", x.Batch, y.Batch)
 	case x.WarmupSteps != y.WarmupSteps || x.Repeats != y.Repeats:
 		return fmt.Errorf("sweep warm-up/timed steps differ: %d/%d and %d/%d", x.WarmupSteps, x.Repeats, y.WarmupSteps, y.Repeats)
+	case x.Peer != y.Peer:
+		return fmt.Errorf("sweep peers differ: %q and %q (--peer)", x.Peer, y.Peer)
 	case !reflect.DeepEqual(a.Train, b.Train):
 		return fmt.Errorf("sweep optimiser settings or seeds differ: %+v and %+v", a.Train, b.Train)
 	}
