@@ -98,3 +98,16 @@ func TestPeerTorchCUDATiny(t *testing.T) {
 		t.Fatalf("cuda peer: %+v", pt)
 	}
 }
+
+// Shards of one sweep measured with and without a peer do not merge.
+func TestSameSweepPeer(t *testing.T) {
+	a := &Record{Schema: SchemaVersion, Task: "sweep", Sweep: &SweepConfig{Lengths: []int{8}, Batch: 2, Peer: PeerTorch}}
+	b := &Record{Schema: SchemaVersion, Task: "sweep", Sweep: &SweepConfig{Lengths: []int{8}, Batch: 2}}
+	if err := SameSweep(a, b); err == nil || !strings.Contains(err.Error(), `sweep peers differ: "torch" and ""`) {
+		t.Fatalf("SameSweep: %v", err)
+	}
+	b.Sweep.Peer = PeerTorch
+	if err := SameSweep(a, b); err != nil {
+		t.Fatal(err)
+	}
+}
