@@ -73,6 +73,18 @@ func TestSweepPeerMergesIntoRecord(t *testing.T) {
 	if st, err := os.Stat(filepath.Join(out, reports.PeerPNG)); err != nil || st.Size() == 0 {
 		t.Fatalf("%s missing: %v", reports.PeerPNG, err)
 	}
+	// bench report redraws them from results.json alone.
+	os.Remove(filepath.Join(out, reports.PeerPNG))
+	if code, _, stderr := bench(t, "report", out); code != ExitOK {
+		t.Fatalf("report: exit %d: %s", code, stderr)
+	}
+	md2, _ := os.ReadFile(filepath.Join(out, "results.md"))
+	if strings.Count(string(md2), "## Side by side with the peer (torch)") != 1 {
+		t.Fatalf("bench report's results.md has the peer table %d times", strings.Count(string(md2), "## Side by side with the peer"))
+	}
+	if _, err := os.Stat(filepath.Join(out, reports.PeerPNG)); err != nil {
+		t.Fatalf("bench report did not redraw %s: %v", reports.PeerPNG, err)
+	}
 }
 
 // Without PyTorch, and --peer torch-cuda without a CUDA device: one line
