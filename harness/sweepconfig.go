@@ -21,6 +21,7 @@ type SweepConfig struct {
 	PointTimeoutS float64         `json:"point_timeout_s"` // a point's child process is killed after this many seconds
 	Shard         int             `json:"shard"`           // this run measured the points with index ≡ Shard (mod Shards)
 	Shards        int             `json:"shards"`
+	Peer          string          `json:"peer,omitempty"` // --peer: the engine that measured each point again (peer.go), "" for none
 }
 
 // InferTimedTokens caps the generated tokens timed per point: the last
@@ -105,6 +106,10 @@ type Point struct {
 	RusageRSS    int64         `json:"rusage_maxrss_B,omitempty"` // the child's getrusage ru_maxrss as the parent reads it (includes the parent's peak on Linux)
 	WallS        float64       `json:"wall_s"`                    // child process wall time, seconds
 	Unit         *Unit         `json:"unit,omitempty"`            // the experiment unit this point is (engine.go)
+
+	Engine   string `json:"engine,omitempty"`    // "" for rnnbench; a peer's engine (PeerTorch, PeerTorchCUDA) for a peer's point
+	PeerInfo string `json:"peer_info,omitempty"` // a peer's version, device and threads
+	Peer     *Point `json:"peer,omitempty"`      // the same point measured by --peer right after this one (peer.go)
 }
 
 // NewPoint returns the identity of spec's point, with no measurements.
@@ -139,6 +144,8 @@ func SameSweep(a, b *Record) error {
 		return fmt.Errorf("sweep batch sizes differ: %d and %d", x.Batch, y.Batch)
 	case x.WarmupSteps != y.WarmupSteps || x.Repeats != y.Repeats:
 		return fmt.Errorf("sweep warm-up/timed steps differ: %d/%d and %d/%d", x.WarmupSteps, x.Repeats, y.WarmupSteps, y.Repeats)
+	case x.Peer != y.Peer:
+		return fmt.Errorf("sweep peers differ: %q and %q (--peer)", x.Peer, y.Peer)
 	case !reflect.DeepEqual(a.Train, b.Train):
 		return fmt.Errorf("sweep optimiser settings or seeds differ: %+v and %+v", a.Train, b.Train)
 	}

@@ -35,6 +35,7 @@ type Model[F tensor.Float] struct {
 	dn     []F   // gradient of a norm output: [B, T, D]
 	tokens []int32
 	rng    *rand.Rand // dropout masks
+	par    resid[F]   // residual adds, copies and clears on the pool (resid.go)
 }
 
 // Block is one pre-norm residual block.
@@ -147,6 +148,7 @@ func (m *Model[F]) Alloc(B, T int) {
 	m.dres = a.Make(tensor.Scratch, M*c.D)
 	m.dn = a.Make(tensor.Scratch, M*c.D)
 	m.tokens = make([]int32, M)
+	m.par.bind()
 }
 
 // Forward runs the model on tokens: [B, T] (B, T ≤ Alloc's) and returns
@@ -174,18 +176,14 @@ func (m *Model[F]) Forward(tokens []int32, B, T int, train bool) []F {
 		if blk.MLP != nil {
 			mid = blk.mid[:M*c.D]
 		}
-		for i := range mid {
-			mid[i] = in[i] + y[i]
-		}
+		m.par.add(mid, in, y)
 		if blk.MLP != nil {
 			blk.Norm2.Forward(blk.n2, mid, M)
 			blk.MLP.Forward(y, blk.n2[:M*c.D], M)
 			if train && c.Dropout > 0 {
 				blk.drop2.Forward(y, m.rng)
 			}
-			for i := range out {
-				out[i] = mid[i] + y[i]
-			}
+			m.par.add(out, mid, y)
 		}
 	}
 	m.NormF.Forward(m.fin, m.resid[c.L][:M*c.D], M)
@@ -214,28 +212,28 @@ func (m *Model[F]) Backward(B, T int) {
 	c, M := m.Cfg, B*T
 	n := M * c.D
 	dres, dn, dy := m.dres[:n], m.dn[:n], m.tmp[:n]
-	clear(dn)
+	m.par.clear(dn)
 	m.Head.Backward(dn, m.dlog[:M*c.V], m.fin[:n], M)
-	clear(dres)
+	m.par.clear(dres)
 	m.NormF.Backward(dres, dn, m.resid[c.L][:n], M)
 	for l := c.L - 1; l >= 0; l-- {
 		blk := m.Blocks[l]
 		if blk.MLP != nil {
 			// dres is d(out); out = mid + MLP(Norm2(mid)).
-			copy(dy, dres)
+			m.par.copy(dy, dres)
 			if c.Dropout > 0 {
 				blk.drop2.Backward(dy)
 			}
-			clear(dn)
+			m.par.clear(dn)
 			blk.MLP.Backward(dn, dy, blk.n2[:n], M)
 			blk.Norm2.Backward(dres, dn, blk.mid[:n], M)
 		}
 		// dres is d(mid); mid = in + Mixer(Norm1(in)).
-		copy(dy, dres)
+		m.par.copy(dy, dres)
 		if c.Dropout > 0 {
 			blk.drop1.Backward(dy)
 		}
-		clear(dn)
+		m.par.clear(dn)
 		blk.Mixer.Backward(dn, dy, blk.n1[:n], B, T)
 		if blk.Conv != nil {
 			blk.Norm1.Backward(dres, dn, blk.Conv.out[:n], M)

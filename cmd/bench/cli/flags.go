@@ -52,6 +52,7 @@ func runFlags() []cli.Flag {
 		&cli.StringFlag{Name: "max-mem", Usage: "sweep: skip points whose analytic memory exceeds this: bytes, a size such as 8GiB or 500MB, or a percentage of physical memory (default 75%)"},
 		&cli.DurationFlag{Name: "point-timeout", Value: 10 * time.Minute, Usage: "sweep: kill a point's process after this long and record the point as skipped"},
 		&cli.IntFlag{Name: "repeats", Usage: "sweep: timed training steps (and timed forwards) per point, ≥ 5 (preset: 5)"},
+		peerFlag, // sweepflags.go
 		&cli.StringFlag{Name: "shard", Usage: "run only the units (training runs or sweep points) with index ≡ i (mod n), given as i/n; bench merge joins the shards' folders; default from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shard-count"},
 		&cli.IntFlag{Name: "shard-count", Usage: "number of shards n when the shard index i comes from a Kubernetes indexed Job's JOB_COMPLETION_INDEX"},
 		&cli.IntFlag{Name: "jobs", Value: 1, Usage: "units run at once, each in its own child process of bench (results are the same bits as --jobs 1). Sweep points are timed: more than 1 at once perturbs their timings, so keep 1 for --task sweep unless you accept that"},

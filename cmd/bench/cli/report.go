@@ -12,6 +12,7 @@ import (
 
 	"rnnbench/harness"
 	"rnnbench/internal/atomicfile"
+	"rnnbench/reports"
 	"rnnbench/views"
 )
 
@@ -109,6 +110,9 @@ func writeViews(dir string, rec *harness.Record) ([]string, error) {
 	} else {
 		err = views.RunMarkdown(&md, rec)
 	}
+	if err == nil && rec.Sweep != nil {
+		err = views.PeerMarkdown(&md, rec) // --peer's side-by-side table; nothing without --peer
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +124,9 @@ func writeViews(dir string, rec *harness.Record) ([]string, error) {
 	switch {
 	case rec.Sweep != nil:
 		_, err = views.SweepPlots(tmp, rec)
+		if fig, ok := views.PeerFigure(rec); ok && err == nil {
+			_, err = reports.SaveFigure(filepath.Join(tmp, views.PeerPNG), fig)
+		}
 	case len(rec.Results) > 0 && len(rec.Results[0].Evals) > 0: // else LossPlot has nothing to draw
 		err = views.LossPlot(filepath.Join(tmp, "loss.png"), rec)
 	}

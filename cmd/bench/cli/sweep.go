@@ -30,7 +30,7 @@ import (
 // runOnlyFlags apply to training runs only; sweepOnlyFlags to sweeps only.
 var (
 	runOnlyFlags   = []string{"seq-len", "copy-tokens", "steps", "warmup", "eval-every", "eval-batches", "eval-full", "target-acc", "data", "sample", "temperature", "top-k", "checkpoint-every", "seeds"}
-	sweepOnlyFlags = []string{"lengths", "max-mem", "point-timeout", "repeats"}
+	sweepOnlyFlags = []string{"lengths", "max-mem", "point-timeout", "repeats", "peer"}
 )
 
 // rejectFlags returns a usageError if any of names was set on the command line.
@@ -81,6 +81,7 @@ type sweepPlan struct {
 	jobs    int
 	config  map[string]any // the resolved flags, for the record
 	resume  *sweepResume   // --resume: the points the interrupted sweep finished
+	peer    *harness.Peer  // --peer: nil for none
 }
 
 // sweepResume is what an interrupted sweep left in its folder.
@@ -148,6 +149,10 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 	if timeout <= 0 {
 		return nil, badInput("--point-timeout must be positive, got %s", timeout)
 	}
+	peer, err := sweepPeer(c) // sweepflags.go
+	if err != nil {
+		return nil, err
+	}
 	jobs, shard, shards, err := engineFlags(c)
 	if err != nil {
 		return nil, err
@@ -160,6 +165,10 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 		train:   s.Train,
 		timeout: timeout,
 		jobs:    jobs,
+		peer:    peer,
+	}
+	if peer != nil {
+		p.cfg.Peer = peer.Engine
 	}
 	p.train.Steps = p.cfg.WarmupSteps + p.cfg.Repeats
 	p.train.EvalEvery, p.train.EvalBatches, p.train.TargetAcc = 0, 0, 0
@@ -260,6 +269,13 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 			Run: func(ctx context.Context, u harness.Unit) (harness.Point, bool, error) {
 				pt, err := harness.MeasureInChild(ctx, exe, p.cfg.Spec(u.Index, p.train), fits, p.cfg.MaxMemBytes, p.timeout, humanBytes)
 				pt.Unit = &u
+				if p.peer != nil && err == nil && pt.Status == harness.StatusOK { // peer.go: the same point in the peer, right after
+					peer := p.peer.Measure(ctx, p.cfg.Spec(u.Index, p.train), pt, p.timeout)
+					if ctx.Err() != nil { // interrupted during the peer: the point stays unfinished, --resume measures both again
+						return pt, false, ctx.Err()
+					}
+					pt.Peer = &peer
+				}
 				return pt, err == nil, err
 			}},
 		rec:   rec,
@@ -268,6 +284,9 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 		after: func(_ harness.Unit, pt harness.Point, _ bool) {
 			k++
 			fmt.Fprintf(progress, "[%d/%d %s] %s\n", k, todo, time.Since(t0).Round(time.Second), pt)
+			if pt.Peer != nil {
+				fmt.Fprintf(progress, "    peer %s\n", views.PeerLine(pt))
+			}
 		},
 	}
 	if r := p.resume; r != nil {
@@ -294,6 +313,9 @@ func runSweep(ctx context.Context, p *sweepPlan, exe string, stdout, stderr, pro
 	}
 	fmt.Fprintln(stdout)
 	if err := views.SweepSummary(stdout, rec); err != nil {
+		return err
+	}
+	if err := views.PeerMarkdown(stdout, rec); err != nil { // peerview.go: nothing without --peer
 		return err
 	}
 	fmt.Fprintf(stderr, "bench: wrote %s (%d point(s) in %s)\n", p.out, len(rec.Points), time.Since(t0).Round(time.Second))

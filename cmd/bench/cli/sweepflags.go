@@ -235,3 +235,20 @@ func flagInts(raw, name string, min int) ([]int, error) {
 	}
 	return out, nil
 }
+
+// peerFlag is --peer (sweep only): measure every point again in another
+// framework right after rnnbench's own (harness/peer.go).
+var peerFlag = &cli.StringFlag{Name: "peer", Usage: "sweep: measure every point again in PyTorch right after rnnbench's own, same model and training step (scripts/torch/peer.py): torch (CPU, GOMAXPROCS threads) or torch-cuda (cuDNN GRU/LSTM on a GPU); needs python3 with python3-torch"}
+
+// sweepPeer reads --peer: nil without it, else the checked peer, or a
+// usageError naming what to install.
+func sweepPeer(c *cli.Context) (*harness.Peer, error) {
+	if !c.IsSet("peer") {
+		return nil, nil
+	}
+	p, err := harness.NewPeer(c.String("peer"))
+	if err != nil {
+		return nil, badInput("%v", err)
+	}
+	return p, nil
+}
