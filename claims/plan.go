@@ -83,9 +83,9 @@ func Plan(name, data string) (Preset, bool) {
 			{ExpCopy, []int{3}, append([]string{"--task", "selective-copy", "--model", copyModels, "--layers", copyLayers,
 				"--seq-len", "32", "--copy-tokens", "4", "--dim", "32", "--steps", "800"}, grid...)},
 			{ExpCharLM, []int{4}, append([]string{"--task", "char-lm", "--model", charModels, "--layers", "2", "--dim", "64",
-				"--seq-len", "64", "--steps", "400"}, grid...)},
-			{ExpParity, []int{5}, append([]string{"--task", "parity", "--model", synthModels, "--steps", "600"}, grid...)},
-			{ExpMQAR, []int{5}, append([]string{"--task", "mqar", "--model", synthModels, "--steps", "600"}, grid...)},
+				"--seq-len", "64", "--steps", "300", "--eval-batches", "4"}, grid...)},
+			{ExpParity, []int{5}, append([]string{"--task", "parity", "--model", synthModels, "--steps", "1000"}, grid...)},
+			{ExpMQAR, []int{5}, append([]string{"--task", "mqar", "--model", synthModels, "--steps", "1000"}, grid...)},
 		}}
 	case "paper":
 		seeds := []string{"--seeds", gridSeeds}

@@ -350,7 +350,7 @@ func charClaim(rec *harness.Record) Finding {
 // hold at this scale.
 func separationClaim(parity, mqar *harness.Record) Finding {
 	f := Finding{N: 5, Title: "critics: the paper's tasks favour gating; state tracking (parity) and recall (MQAR) separate the models",
-		Paper: "parity: unsolvable for a transition in (0, 1) (minGRU, minLSTM, S6), solvable by LSTM; MQAR: attention solves it, fixed state degrades",
+		Paper:  "parity: unsolvable for a transition in (0, 1) (minGRU, minLSTM, S6), solvable by LSTM; MQAR: attention solves it, fixed state degrades",
 		Source: "Sarrof et al. 2024; Grazzi et al. 2024; Arora et al. 2023 (zoology)", Figure: filepath.Join(ExpParity, "lengths.png")}
 	if parity == nil && mqar == nil {
 		return notYet(f, ExpParity+" and "+ExpMQAR)
