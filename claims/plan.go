@@ -70,11 +70,11 @@ func Plan(name, data string) (Preset, bool) {
 	case "tiny":
 		small := []string{"--dim", "8", "--batch", "4", "--steps", "6", "--eval-every", "3", "--eval-batches", "2", "--seeds", "2"}
 		p = Preset{Name: name, Note: "seconds: every experiment at D = 8 and a few steps (tests)", Experiments: []Experiment{
-			{ExpSweep, []int{1, 2, 6}, []string{"--task", "sweep", "--model", sweepModels, "--mode", minRNNMode, "--lengths", "16,32", "--dim", "8", "--batch", "2", "--repeats", "5"}},
+			{ExpSweep, []int{1, 2, 6}, []string{"--task", "sweep", "--model", sweepModels, "--mode", minRNNMode, "--lengths", "16", "--dim", "8", "--batch", "2", "--repeats", "5"}},
 			{ExpCopy, []int{3}, append([]string{"--task", "selective-copy", "--model", copyModels, "--layers", copyLayers, "--seq-len", "16", "--copy-tokens", "2"}, small...)},
 			{ExpCharLM, []int{4}, append([]string{"--task", "char-lm", "--model", charModels, "--layers", "1", "--seq-len", "16", "--heads", "2"}, small...)},
-			{ExpParity, []int{5}, append([]string{"--task", "parity", "--model", synthModels, "--layers", "1", "--heads", "2", "--train-lengths", "1-6", "--eval-lengths", "8,12"}, small...)},
-			{ExpMQAR, []int{5}, append([]string{"--task", "mqar", "--model", synthModels, "--layers", "1", "--heads", "2", "--vocab", "80"}, small...)},
+			{ExpParity, []int{5}, append([]string{"--task", "parity", "--model", "lstm,mingru,transformer", "--layers", "1", "--heads", "2", "--train-lengths", "1-6", "--eval-lengths", "8,12"}, small...)},
+			{ExpMQAR, []int{5}, append([]string{"--task", "mqar", "--model", "lstm,mingru,transformer", "--layers", "1", "--heads", "2", "--vocab", "80"}, small...)},
 		}}
 	case "quick":
 		grid := []string{"--seeds", gridSeeds, "--lr", gridLR}

@@ -16,7 +16,7 @@ const ReportFile = "claims.md"
 // verdict, the rule's sentence, the figures behind it and its plot.
 // machine is the line naming where it ran.
 func WriteReport(w io.Writer, p Preset, machine string, fs []Finding) error {
-	fmt.Fprintf(w, "# The paper's claims, checked\n\nPreset %s (%s). Machine: %s. Verdicts follow the rules in README \"Claims\" (claims/verdict.go).\n\n", p.Name, p.Note, machine)
+	fmt.Fprintf(w, "# The paper's claims, checked\n\nPreset %s (%s). Machine: %s. Verdicts follow the rules in README \"Verdict rules\" (claims/verdict.go).\n\n", p.Name, p.Note, machine)
 	var rows [][]string
 	for _, f := range fs {
 		rows = append(rows, []string{fmt.Sprint(f.N), f.Title, f.Paper, f.Measured, string(f.Verdict)})

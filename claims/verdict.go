@@ -12,7 +12,7 @@ import (
 )
 
 // Verdict is the outcome of one claim, decided by the rules below (and in
-// README "Claims"), never at report time.
+// README "Verdict rules"), never at report time.
 type Verdict string
 
 const (

@@ -25,7 +25,7 @@ func claimsCommand() *cli.Command {
 		Usage:     "check every claim of the paper and of its critics: run the preset's experiments, write claims.md with a verdict per claim",
 		ArgsUsage: "[SHARD-DIR... with --merge]",
 		Description: "Runs each experiment of the preset (a sweep, selective copying over 1-3 layers, char-lm, parity, MQAR) as\n" +
-			"bench run into <out>/<experiment>, then decides each claim by the rules of README \"Claims\" and writes\n" +
+			"bench run into <out>/<experiment>, then decides each claim by the rules of README \"Verdict rules\" and writes\n" +
 			"<out>/claims.md and <out>/index.html. --resume continues every experiment; --shard i/n runs shard i of\n" +
 			"every experiment (for Slurm arrays or Kubernetes indexed Jobs); --merge --out DIR SHARD-DIR... merges the\n" +
 			"shards' folders experiment by experiment and writes the report. --dry-run lists every unit with its\n" +
@@ -35,7 +35,8 @@ func claimsCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "claims folder (default results/claims-<preset>-<UTC time>)"},
 			&cli.StringFlag{Name: "resume", Usage: "continue the interrupted bench claims in this folder (its --out), with the same --preset"},
 			&cli.StringFlag{Name: "data", Usage: "char-lm corpus (default: tiny Shakespeare, downloaded to the user cache)"},
-			&cli.StringFlag{Name: "shard", Usage: "run shard i of n (i/n, 0-based) of every experiment"},
+			&cli.StringFlag{Name: "shard", Usage: "run shard i of n (i/n, 0-based) of every experiment (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX, as bench run)"},
+			&cli.IntFlag{Name: "shard-count", Usage: "Kubernetes indexed Jobs: the number of shards (completions); the index comes from JOB_COMPLETION_INDEX"},
 			&cli.IntFlag{Name: "jobs", Value: 1, Usage: "training units run at once in each experiment (the sweep's timed points keep 1)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "list every unit with its memory and estimated time; train and write nothing"},
 			&cli.BoolFlag{Name: "merge", Usage: "merge the shard folders given as arguments into --out and write the report"},
@@ -79,7 +80,7 @@ func claimsAction(c *cli.Context) error {
 		return badInput("--out %s already holds a claims report: continue it with --resume %s, or choose another folder", out, out)
 	}
 	var common []string
-	for _, f := range []string{"shard", "jobs"} {
+	for _, f := range []string{"shard", "shard-count", "jobs"} {
 		if c.IsSet(f) {
 			common = append(common, "--"+f, fmt.Sprint(c.Value(f)))
 		}

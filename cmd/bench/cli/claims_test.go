@@ -68,6 +68,24 @@ func TestClaimsTinyReport(t *testing.T) {
 	if seeded(string(again)) != seeded(string(md)) {
 		t.Errorf("a resumed report changed its seeded figures:\n%s\nvs\n%s", again, md)
 	}
+	// Two shards merged give the unsharded report's seeded figures.
+	dir := t.TempDir()
+	var shards []string
+	for _, sh := range []string{"0/2", "1/2"} {
+		o := filepath.Join(dir, "shard"+sh[:1])
+		if code, _, stderr := bench(t, "claims", "--preset", "tiny", "--quiet", "--data", data, "--shard", sh, "--out", o); code != ExitOK {
+			t.Fatalf("shard %s: exit %d: %s", sh, code, stderr)
+		}
+		shards = append(shards, o)
+	}
+	merged := filepath.Join(dir, "merged")
+	if code, _, stderr := bench(t, append([]string{"claims", "--preset", "tiny", "--merge", "--out", merged}, shards...)...); code != ExitOK {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	m, _ := os.ReadFile(filepath.Join(merged, claims.ReportFile))
+	if seeded(string(m)) != seeded(string(md)) {
+		t.Errorf("2 shards merged differ from the unsharded report:\n%s\nvs\n%s", m, md)
+	}
 	if code, _, stderr := bench(t, "claims", "--preset", "huge", "--out", filepath.Join(t.TempDir(), "x")); code != ExitBadInput || !strings.Contains(stderr, "allowed quick, paper, tiny") {
 		t.Errorf("bad preset: exit %d: %s", code, stderr)
 	}
