@@ -313,6 +313,12 @@ func charClaim(rec *harness.Record) Finding {
 		heads = append(heads, fmt.Sprintf("%s %s", model, pm(g.Best.Mean, g.Best.Std, 3)))
 	}
 	f.Measured = strings.Join(heads, ", ") + " (validation split)"
+	for _, need := range []string{"mingru", "minlstm", "transformer", "mamba"} {
+		if _, ok := loss[need]; !ok {
+			f.Verdict, f.Why = NotYet, fmt.Sprintf("%s has no finished unit yet, so the comparison cannot be made.%s", need, partial(rec))
+			return f
+		}
+	}
 	both, one := true, true
 	for _, rnn := range []string{"mingru", "minlstm"} {
 		a, ok := loss[rnn]

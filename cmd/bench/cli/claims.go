@@ -40,6 +40,7 @@ func claimsCommand() *cli.Command {
 			&cli.IntFlag{Name: "jobs", Value: 1, Usage: "training units run at once in each experiment (the sweep's timed points keep 1)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "list every unit with its memory and estimated time; train and write nothing"},
 			&cli.BoolFlag{Name: "merge", Usage: "merge the shard folders given as arguments into --out and write the report"},
+			&cli.BoolFlag{Name: "report", Usage: "with --resume DIR: rewrite claims.md from the experiments as they stand, running nothing (unfinished ones show as partial or not yet measured)"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress lines"},
 		},
 		Action: claimsAction,
@@ -69,6 +70,12 @@ func claimsAction(c *cli.Context) error {
 		if _, err := os.Stat(out); err != nil {
 			return badInput("--resume %s: not a claims folder (give the --out of the interrupted bench claims)", out)
 		}
+	}
+	if c.Bool("report") {
+		if !resume {
+			return badInput("--report needs --resume DIR: the claims folder to report on")
+		}
+		return writeClaims(c, out, p)
 	}
 	if out == "" {
 		out = filepath.Join("results", "claims-"+p.Name+"-"+time.Now().UTC().Format("20060102T150405Z"))
