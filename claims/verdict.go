@@ -409,6 +409,11 @@ func separationClaim(parity, mqar *harness.Record) Finding {
 	if tasksRun < 2 {
 		f.Why += " Only one of the two tasks has results yet."
 	}
+	for _, rec := range []*harness.Record{parity, mqar} {
+		if rec != nil {
+			f.Why += strings.Replace(partial(rec), "Only", rec.Task+": only", 1)
+		}
+	}
 	return f
 }
 
