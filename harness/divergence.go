@@ -35,7 +35,7 @@ func divergedEval(res *Result, V int) bool {
 	if !(ev.Loss > DivergeFactor*ref) || ev.Step == 0 {
 		return false
 	}
-	res.Status = "diverged"
+	res.Status = StatusDiverged
 	res.Reason = fmt.Sprintf("held-out loss %.4g at step %d is above %d× the reference %.3g (%s)", ev.Loss, ev.Step, DivergeFactor, ref, what)
 	return true
 }

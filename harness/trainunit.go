@@ -18,8 +18,9 @@ import (
 // seed, T and B are those of Unit.Key.
 type TrainSpec struct {
 	Unit     Unit                `json:"unit"`
-	Copy     tasks.SelectiveCopy `json:"copy,omitzero"`  // selective-copy: T and K
-	Data     string              `json:"data,omitempty"` // char-lm: the corpus file
+	Copy     tasks.SelectiveCopy `json:"copy,omitzero"`   // selective-copy: T and K
+	Data     string              `json:"data,omitempty"`  // char-lm: the corpus file
+	Synth    *SynthSpec          `json:"synth,omitempty"` // a synthetic task (synthunit.go)
 	EvalFull bool                `json:"eval_full,omitempty"`
 	EvalSeed uint64              `json:"eval_seed"` // seed of the held-out batches (the plan uses Seed + EvalSeedOffset)
 	// char-lm: characters sampled from the trained model (0: none).
@@ -53,11 +54,18 @@ type UnitEnv struct {
 func RunTrainUnit(ctx context.Context, spec TrainSpec, env UnitEnv) (Result, error) {
 	k := spec.Unit.Key
 	var task Task
+	var lt *LengthTask // synthetic tasks
 	corpus := env.Corpus
-	switch k.Task {
-	case "selective-copy":
+	switch {
+	case spec.Synth != nil:
+		var err error
+		if lt, err = NewSynthTask(*spec.Synth, k.B, k.Train.EvalBatches, spec.EvalSeed); err != nil {
+			return Result{}, err
+		}
+		task = lt
+	case k.Task == "selective-copy":
 		task = NewCopyTask(spec.Copy, k.B, k.Train.EvalBatches, spec.EvalSeed)
-	case "char-lm":
+	case k.Task == "char-lm":
 		if corpus == nil {
 			c, err := tasks.LoadCorpus(spec.Data, k.T)
 			if err != nil {
@@ -90,6 +98,9 @@ func RunTrainUnit(ctx context.Context, spec TrainSpec, env UnitEnv) (Result, err
 	res, err := TrainWith(ctx, m, task, k.Train, env.Progress, opt)
 	if err != nil {
 		return res, err
+	}
+	if lt != nil && res.Status != StatusInterrupted {
+		finishSynth(&res, m, lt, k.B)
 	}
 	if corpus != nil && spec.Sample > 0 && res.Steps > 0 && res.Status != StatusInterrupted {
 		rng := rand.New(rand.NewPCG(k.Train.Seed, 0x5a3b1e))

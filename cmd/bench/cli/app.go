@@ -105,7 +105,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Writer:               stdout,
 		ErrWriter:            stderr,
 		HideHelpCommand:      true,
-		Commands:             []*cli.Command{runCommand(), listCommand(), reportCommand(), mergeCommand(), pointCommand(), compareCommand(), ciCommand(), completionCommand()},
+		Commands:             []*cli.Command{runCommand(), claimsCommand(), listCommand(), reportCommand(), mergeCommand(), pointCommand(), compareCommand(), ciCommand(), completionCommand()},
 		OnUsageError:         onUsage,
 		Before:               checkRawArgs, // plain decimal integers, required flags: exit 2 (strictargs.go)
 		Action: func(c *cli.Context) error {

@@ -113,7 +113,7 @@ func TestBadInputEveryCase(t *testing.T) {
 		{"unknown mode", []string{"run", "--mode", "paralel"}, `unknown --mode "paralel" (did you mean "parallel"?) for mingru: allowed ` + strings.Join(models.Modes["mingru"], ", ") + ", or all"},
 		{"unknown preset", []string{"run", "--preset", "quik"}, `unknown --preset "quik" (did you mean "quick"?): allowed quick, paper, official`},
 		{"unknown sweep preset", tinySweep(out, "--preset", "paper"), `unknown --preset "paper" for --task sweep: allowed quick, full`},
-		{"unknown command", []string{"rnu"}, `unknown command "rnu": allowed run, list, report, merge, compare, ci, completion (see`},
+		{"unknown command", []string{"rnu"}, `unknown command "rnu": allowed run, claims, list, report, merge, compare, ci, completion (see`},
 		{"mode of a mode-less model", []string{"run", "--model", "lstm", "--mode", "parallel"}, "--mode parallel does not apply to lstm"},
 		{"model listed twice", []string{"run", "--model", "gru,mingru,gru"}, "lists gru twice"},
 		// Malformed lists and numbers.

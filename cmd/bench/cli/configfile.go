@@ -139,6 +139,14 @@ func checkConfigKeys(c *cli.Context, path string, m map[string]any) error {
 // line's flags, in <out>/<task> (with --resume: <dir>/<task>). It stops
 // at the first task that does not exit 0, with its exit code.
 func runTasks(c *cli.Context, tasks []string) error {
+	_, err := runTasksIn(c, tasks, "experiment")
+	return err
+}
+
+// runTasksIn is runTasks with the default folder results/<name>-<UTC
+// time>; it returns the folder. A --resume of a task the interrupted
+// experiment never reached starts it in its folder.
+func runTasksIn(c *cli.Context, tasks []string, name string) (string, error) {
 	var common []string
 	for _, f := range c.Command.Flags {
 		name := f.Names()[0]
@@ -151,24 +159,24 @@ func runTasks(c *cli.Context, tasks []string) error {
 	if resume {
 		var err error
 		if out, err = resumeDir(out, c.String("resume")); err != nil {
-			return err
+			return "", err
 		}
 	}
 	if out == "" {
-		out = filepath.Join("results", "experiment-"+time.Now().UTC().Format("20060102T150405Z"))
+		out = filepath.Join("results", name+"-"+time.Now().UTC().Format("20060102T150405Z"))
 	}
 	for _, t := range tasks {
 		where := []string{"--out", filepath.Join(out, t)}
-		if resume {
+		if _, err := os.Stat(filepath.Join(out, t)); resume && err == nil {
 			where = []string{"--resume", filepath.Join(out, t)}
 		}
 		args := append(append([]string{"bench", "run", "--task", t}, where...), common...)
 		fmt.Fprintf(c.App.ErrWriter, "bench: --config: task %s of %s, in %s\n", t, strings.Join(tasks, ", "), where[1])
 		if code := Run(c.Context, args, c.App.Writer, c.App.ErrWriter); code != ExitOK {
-			return cli.Exit("", code)
+			return out, cli.Exit("", code)
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // flagText writes a flag's value as its command-line text.

@@ -8,6 +8,8 @@ import (
 	"rnnbench/models"
 
 	"github.com/urfave/cli/v2"
+
+	"rnnbench/tasks"
 )
 
 // runFlags are the flags of `bench run`. A flag left unset takes its value
@@ -16,7 +18,7 @@ import (
 func runFlags() []cli.Flag {
 	return withPresetDefaults(append([]cli.Flag{
 		&cli.StringFlag{Name: "config", Usage: "read the flags from this TOML experiment file: each key a flag name (model, layers, seeds, lr, steps, ...), lists for lists, a [task] table for one task's keys, task = [...] for one experiment per task in <out>/<task>; flags given on the command line override it; examples in examples/"},
-		&cli.StringFlag{Name: "task", Value: "selective-copy", Usage: "task: selective-copy (Gu & Dao 2023 §3.1), char-lm (character-level text, tiny Shakespeare by default), sweep (training and inference cost against sequence length)"},
+		&cli.StringFlag{Name: "task", Value: "selective-copy", Usage: "task: selective-copy (Gu & Dao 2023 §3.1), char-lm (character-level text, tiny Shakespeare by default), sweep (training and inference cost against sequence length), formal (every formal language, trained short and tested long), " + strings.Join(tasks.Names(""), ", ") + " (bench list --task NAME)"},
 		&cli.StringFlag{Name: "model", Value: "mingru", Usage: "model: " + strings.Join(models.MixerNames, ", ") + ", a comma-separated list, or all (--task sweep: default all)"},
 		&cli.StringFlag{Name: "mode", Usage: "training mode of minGRU/minLSTM: parallel (log-space scan, Heinsen 2023), sequential (step-by-step recurrence), linear (linear-space scan) or chunked (chunked parallel scan), or all; default parallel (--task sweep: default all)"},
 		&cli.StringFlag{Name: "preset", Value: "quick", Usage: "settings to start from: quick (minutes on 2 cores) or paper (the paper's setting; hours to days); for --task sweep: quick (T 64..1024) or full (T 64..4096)"},

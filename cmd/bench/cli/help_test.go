@@ -19,7 +19,7 @@ var updateHelp = flag.Bool("update", false, "rewrite testdata/help/*.golden")
 
 // helpCommands are every command whose --help is checked: "" is bench
 // itself. point is hidden (the sweep's child process) but has help too.
-var helpCommands = []string{"", "run", "list", "report", "merge", "point", "compare", "ci", "completion"}
+var helpCommands = []string{"", "run", "claims", "list", "report", "merge", "point", "compare", "ci", "completion"}
 
 // Every --help text is pinned by a golden file, so that a change of a
 // flag, a default or a description shows in review. The texts do not

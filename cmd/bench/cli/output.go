@@ -42,6 +42,9 @@ func writeOutputsCal(dir string, rec *harness.Record, cals ...harness.Calibratio
 	if err := views.LossPlot(filepath.Join(dir, "loss.png"), rec); err != nil {
 		return err
 	}
+	if err := writeLengthViews(dir, rec); err != nil { // synthetic tasks: synthviews.go
+		return err
+	}
 	_, err := writePage(dir, rec) // last: index.html lists every file
 	return err
 }

@@ -54,6 +54,9 @@ type plan struct {
 	shard   int
 	shards  int
 	resume  *runResume // --resume: what the interrupted run finished
+
+	synth    *harness.SynthSpec // a synthetic task (synthetic.go)
+	synthCfg map[string]any     // its part of the record
 }
 
 func runAction(c *cli.Context) error {
@@ -72,8 +75,12 @@ func runAction(c *cli.Context) error {
 	if c.String("task") == "sweep" {
 		return sweepAction(c)
 	}
-	if isSynthetic(c.String("task")) { // formal languages, mqar: synthetic.go
-		return synthAction(c)
+	if c.String("task") == SuiteFormal { // formal languages: synthetic.go
+		return formalAction(c)
+	} else if isSynthetic(c.String("task")) {
+		if c.NArg() > 0 {
+			return badInput("run takes no arguments, got %q (flags start with --)", c.Args().First())
+		}
 	} else if err := rejectFlags(c, synthOnlyFlags, "applies to the synthetic tasks only (bench list)"); err != nil {
 		return err
 	}
@@ -97,26 +104,32 @@ func makePlan(c *cli.Context) (*plan, error) {
 	if !slices.Contains(Tasks, p.task) {
 		return nil, badInput("unknown --task %q%s: allowed %s", p.task, suggest(p.task, Tasks), strings.Join(Tasks, ", "))
 	}
-	if err := rejectTaskFlags(c, p.task); err != nil {
-		return nil, err
+	if spec, ok := tasks.Lookup(p.task); ok { // formal languages, mqar: synthetic.go
+		if err := planSynth(c, p, spec); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := rejectTaskFlags(c, p.task); err != nil {
+			return nil, err
+		}
+		s, ok := preset(p.task, c.String("preset"))
+		if !ok {
+			return nil, badInput("unknown --preset %q%s: allowed %s", c.String("preset"), suggest(c.String("preset"), Presets), strings.Join(Presets, ", "))
+		}
+		if err := applyFlags(c, &s); err != nil {
+			return nil, err
+		}
+		p.s = s
 	}
-	s, ok := preset(p.task, c.String("preset"))
-	if !ok {
-		return nil, badInput("unknown --preset %q%s: allowed %s", c.String("preset"), suggest(c.String("preset"), Presets), strings.Join(Presets, ", "))
-	}
-	if err := applyFlags(c, &s); err != nil {
-		return nil, err
-	}
-	p.s = s
 	switch p.task {
 	case "selective-copy":
-		p.copy = tasks.SelectiveCopy{T: s.SeqLen, K: s.CopyTokens}
+		p.copy = tasks.SelectiveCopy{T: p.s.SeqLen, K: p.s.CopyTokens}
 		if err := p.copy.Validate(); err != nil {
 			return nil, badInput("%v", err)
 		}
 		p.s.Arch.V = tasks.CopyVocab
 	case "char-lm":
-		corpus, path, err := loadCorpus(c, s.SeqLen)
+		corpus, path, err := loadCorpus(c, p.s.SeqLen)
 		if err != nil {
 			return nil, err
 		}
@@ -158,7 +171,7 @@ func makePlan(c *cli.Context) (*plan, error) {
 	}
 	for _, u := range p.units {
 		p.specs = append(p.specs, harness.TrainSpec{
-			Unit: u, Copy: p.copy, Data: p.data, EvalFull: c.Bool("eval-full"), EvalSeed: u.Key.Train.Seed + harness.EvalSeedOffset,
+			Unit: u, Copy: p.copy, Data: p.data, Synth: p.synth, EvalFull: c.Bool("eval-full"), EvalSeed: u.Key.Train.Seed + harness.EvalSeedOffset,
 			Sample: c.Int("sample"), Temperature: c.Float64("temperature"), TopK: c.Int("top-k"),
 			CheckpointEvery: p.every, CheckpointPath: checkpointPath(p.out, u), Resume: c.IsSet("resume"),
 		})
@@ -425,6 +438,9 @@ func execute(ctx context.Context, c *cli.Context, p *plan) error {
 	if err := printTable(c.App.Writer, rec); err != nil {
 		return err
 	}
+	if err := printLengths(c.App.Writer, rec); err != nil { // synthetic tasks: synthetic.go
+		return err
+	}
 	fmt.Fprintf(stderr, "bench: wrote %s\n", p.out)
 	if ctx.Err() != nil {
 		how := "continues it"
@@ -465,6 +481,9 @@ var testStepHook func(model, steps int, s *harness.Stepper)
 
 // taskConfig is the task's part of the record.
 func taskConfig(p *plan) map[string]any {
+	if p.synthCfg != nil {
+		return p.synthCfg
+	}
 	m := map[string]any{"seq_len": p.s.SeqLen}
 	if p.corpus != nil {
 		m["data"] = p.data

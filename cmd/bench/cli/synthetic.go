@@ -3,19 +3,17 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"rnnbench/harness"
 	"rnnbench/models"
-	"rnnbench/reports"
 	"rnnbench/tasks"
+	"rnnbench/views"
 )
 
 // The synthetic tasks of tasks.Registry: the formal languages of the
@@ -140,135 +138,112 @@ func parseInputLengths(flag, v string) ([]int, error) {
 	return out, nil
 }
 
-// synthPlan is a validated synthetic run: one or more tasks, each with its
-// LengthTask built (held-out sets drawn), and the models.
-type synthPlan struct {
-	suite   bool
-	every   int            // --checkpoint-every, 0 for none
-	resume  []*synthResume // --resume: per task, what the interrupted run finished
-	preset  string
-	out     string
-	tasks   []synthTask
-	configs [][]models.Config // per task (V differs)
-}
-
-type synthTask struct {
-	spec tasks.Spec
-	s    synthSettings
-	lt   *harness.LengthTask
-}
-
-// synthAction is bench run for a synthetic task or the formal suite.
-func synthAction(c *cli.Context) error {
-	if c.NArg() > 0 {
-		return badInput("run takes no arguments, got %q (flags start with --)", c.Args().First())
-	}
-	p, err := makeSynthPlan(c)
-	if err != nil {
-		return err
-	}
-	if c.Bool("dry-run") {
-		return printSynthPlan(c.App.Writer, p)
-	}
-	if err := os.MkdirAll(p.out, 0o755); err != nil {
-		return badInput("cannot create --out %s: %v", p.out, err)
-	}
-	return executeSynth(c.Context, c, p)
-}
-
-func makeSynthPlan(c *cli.Context) (*synthPlan, error) {
-	name := c.String("task")
-	p := &synthPlan{suite: name == SuiteFormal, preset: c.String("preset")}
-	names := []string{name}
-	if p.suite {
-		names = tasks.Names(tasks.FamilyFormal)
-	}
-	for _, f := range []string{"copy-tokens", "data", "sample", "temperature", "top-k", "eval-full", "params"} {
+// synthCheckFlags refuses the flags that do not apply to the synthetic
+// task (or suite) name.
+func synthCheckFlags(c *cli.Context, name string) error {
+	for _, f := range []string{"copy-tokens", "data", "sample", "temperature", "top-k", "eval-full"} {
 		if c.IsSet(f) {
-			return nil, badInput("--%s does not apply to --task %s (synthetic tasks take: %s, and the model and training flags)", f, name, strings.Join(synthOnlyFlags, ", "))
+			return badInput("--%s does not apply to --task %s (synthetic tasks take: %s, and the model and training flags)", f, name, strings.Join(synthOnlyFlags, ", "))
 		}
 	}
 	if err := rejectFlags(c, sweepOnlyFlags, "applies to --task sweep only"); err != nil {
-		return nil, err
+		return err
+	}
+	names := []string{name}
+	if name == SuiteFormal {
+		names = tasks.Names(tasks.FamilyFormal)
 	}
 	for _, n := range names {
 		spec, _ := tasks.Lookup(n)
 		for _, f := range synthOnlyFlags {
 			if c.IsSet(f) && !slices.Contains(spec.Flags, f) {
-				return nil, badInput("--%s does not apply to --task %s: its task flags are %s", f, name, strings.Join(spec.Flags, ", "))
+				return badInput("--%s does not apply to --task %s: its task flags are %s", f, name, strings.Join(spec.Flags, ", "))
 			}
 		}
 		if c.IsSet("seq-len") && spec.Family != tasks.FamilyRecall {
-			return nil, badInput("--seq-len does not apply to --task %s: formal tasks take --train-lengths and --eval-lengths", name)
-		}
-		s, ok := synthPreset(spec, p.preset)
-		if !ok {
-			return nil, badInput("unknown --preset %q%s: allowed %s", p.preset, suggest(p.preset, Presets), strings.Join(Presets, ", "))
-		}
-		if err := applySynthFlags(c, spec, &s); err != nil {
-			return nil, err
-		}
-		g := spec.New(s.opts)
-		lt, err := harness.NewLengthTask(g, s.trainL, s.evalL, s.Train.Batch, s.Train.EvalBatches, s.Train.Seed+1_000_003)
-		if err != nil {
-			return nil, badInput("%v", err)
-		}
-		s.Arch.V = g.V()
-		cfgs, err := modelConfigs(c.String("model"), c.String("mode"), s.Arch)
-		if err != nil {
-			return nil, err
-		}
-		p.tasks = append(p.tasks, synthTask{spec: spec, s: s, lt: lt})
-		p.configs = append(p.configs, cfgs)
-	}
-	p.out = c.String("out")
-	if c.IsSet("checkpoint-every") {
-		if p.every = c.Int("checkpoint-every"); p.every < 1 {
-			return nil, badInput("--checkpoint-every must be an integer ≥ 1 (steps between checkpoints), got %d", p.every)
+			return badInput("--seq-len does not apply to --task %s: formal tasks take --train-lengths and --eval-lengths", name)
 		}
 	}
-	if c.IsSet("resume") {
-		var err error
-		if p.out, err = resumeDir(p.out, c.String("resume")); err != nil {
-			return nil, err
-		}
-		if _, err := readResumeRecordOrSuite(p); err != nil {
-			return nil, err
-		}
-		for i, t := range p.tasks {
-			r, err := loadSynthResume(p.taskDir(t), t, p.configs[i])
-			if err != nil {
-				return nil, err
-			}
-			p.resume = append(p.resume, r)
-		}
-		return p, nil
-	}
-	if p.out == "" {
-		model := c.String("model")
-		if strings.Contains(model, ",") {
-			model = "multi"
-		}
-		p.out = filepath.Join("results", fmt.Sprintf("%s-%s-%s", name, model, time.Now().UTC().Format("20060102T150405Z")))
-	}
-	if st, err := os.Stat(p.out); err == nil && !st.IsDir() {
-		return nil, badInput("--out %s is a file; give a folder (it is created if missing)", p.out)
-	}
-	for _, t := range p.tasks {
-		if err := refuseEarlierResults(p.taskDir(t)); err != nil {
-			return nil, err
-		}
-	}
-	return p, nil
+	return nil
 }
 
-// taskDir is where task t's results go: --out itself, or a folder per task
-// inside it for the suite.
-func (p *synthPlan) taskDir(t synthTask) string {
-	if p.suite {
-		return filepath.Join(p.out, t.spec.Name)
+// planSynth fills p's settings for the synthetic task spec from its
+// preset and the flags: the unit's SynthSpec, the task's part of the
+// record, and T = the longest row of any length (what the model is
+// allocated for and the units' key holds). Bad input is a usageError.
+func planSynth(c *cli.Context, p *plan, spec tasks.Spec) error {
+	if err := synthCheckFlags(c, spec.Name); err != nil {
+		return err
 	}
-	return p.out
+	name := c.String("preset")
+	s, ok := synthPreset(spec, name)
+	if !ok {
+		return badInput("unknown --preset %q%s: allowed %s", name, suggest(name, Presets), strings.Join(Presets, ", "))
+	}
+	if err := applySynthFlags(c, spec, &s); err != nil {
+		return err
+	}
+	p.synth = &harness.SynthSpec{Task: spec.Name, Options: s.opts, TrainLengths: s.trainL, EvalLengths: s.evalL}
+	lt, err := harness.NewSynthTask(*p.synth, s.Train.Batch, s.Train.EvalBatches, s.Train.Seed+harness.EvalSeedOffset)
+	if err != nil {
+		return badInput("%v", err)
+	}
+	g := lt.Gen
+	p.synthCfg = map[string]any{
+		"source": spec.Source, "V": g.V(), "classes": g.Classes(), "chance": tasks.Chance(g),
+		"train_lengths": s.trainL, "eval_lengths": s.evalL, "max_T": lt.T(),
+	}
+	if spec.Family == tasks.FamilyRecall {
+		p.synthCfg["seq_len"], p.synthCfg["pairs"], p.synthCfg["vocab"] = s.SeqLen, s.opts.Pairs, s.opts.Vocab
+	}
+	p.s = s.settings
+	p.s.Arch.V, p.s.SeqLen = g.V(), lt.T()
+	return nil
+}
+
+// formalAction is `bench run --task formal`: one experiment per formal
+// task, each in <out>/<task> (runTasks), then the models × tasks summary
+// formal.md and formal.png in <out>, and its table on stdout.
+func formalAction(c *cli.Context) error {
+	if err := synthCheckFlags(c, SuiteFormal); err != nil {
+		return err
+	}
+	names := tasks.Names(tasks.FamilyFormal)
+	out, err := runTasksIn(c, names, SuiteFormal)
+	if err != nil || c.Bool("dry-run") {
+		return err
+	}
+	var recs []*harness.Record
+	for _, n := range names {
+		rec, err := harness.ReadRecord(filepath.Join(out, n))
+		if err != nil {
+			return err
+		}
+		if hasLengths(rec) {
+			recs = append(recs, rec)
+		}
+	}
+	if len(recs) == 0 {
+		return nil
+	}
+	if err := writeSuite(out, recs); err != nil {
+		return fmt.Errorf("writing results to %s: %w", out, err)
+	}
+	fmt.Fprintf(c.App.Writer, "\nformal suite: %s\n\n", suiteCellNote)
+	return views.SuiteTable(c.App.Writer, recs)
+}
+
+// suiteCellNote says what a cell of the suite table is.
+const suiteCellNote = "each cell is the accuracy % averaged over the evaluation lengths (not the training range), with the scaled accuracy (0 = chance, 1 = perfect) in parentheses"
+
+// printLengths prints the accuracy per held-out length of a synthetic
+// run's record.
+func printLengths(w io.Writer, rec *harness.Record) error {
+	if !hasLengths(rec) {
+		return nil
+	}
+	fmt.Fprintf(w, "\n%s: accuracy %% (scaled) per held-out input length\n\n", rec.Task)
+	return views.LengthTable(w, rec)
 }
 
 // applySynthFlags applies the common flags (applyFlags) and the task's own.
@@ -310,32 +285,6 @@ func applySynthFlags(c *cli.Context, spec tasks.Spec, s *synthSettings) error {
 	}
 	if spec.Family == tasks.FamilyRecall {
 		s.trainL, s.evalL = []int{s.SeqLen}, []int{s.SeqLen}
-	}
-	return nil
-}
-
-// printSynthPlan prints what a --dry-run would run.
-func printSynthPlan(w io.Writer, p *synthPlan) error {
-	for i, t := range p.tasks {
-		lt := t.lt
-		var sets []string
-		for _, s := range lt.Sets {
-			sets = append(sets, s.Label)
-		}
-		fmt.Fprintf(w, "Dry run: nothing trained or written. Task %s (%s), trained on L %s, held-out sets %s (max T %d), batch %d, %d steps, seed %d; output %s.\n\n",
-			t.spec.Name, t.spec.Source, lt.Sets[0].Label, strings.Join(sets[1:], ","), lt.T(), t.s.Train.Batch, t.s.Train.Steps, t.s.Train.Seed, p.taskDir(t))
-		var rows [][]string
-		for _, cfg := range p.configs[i] {
-			m, err := models.New[float32](cfg, t.s.Train.Seed)
-			if err != nil {
-				return err
-			}
-			rows = append(rows, []string{harness.ModelName(cfg), fmt.Sprint(cfg.D), fmt.Sprint(m.PS.CountNonEmbedding()), fmt.Sprint(m.PS.Count())})
-		}
-		if err := reports.Markdown(w, []string{"model", "D", "non-emb params", "params"}, rows); err != nil {
-			return err
-		}
-		fmt.Fprintln(w)
 	}
 	return nil
 }

@@ -11,15 +11,6 @@ import (
 	"rnnbench/views"
 )
 
-// writeSynthOutputs rewrites a task folder: the run views (writeOutputs)
-// and the length views (writeLengthViews).
-func writeSynthOutputs(dir string, rec *harness.Record, t synthTask) error {
-	if err := writeOutputs(dir, rec); err != nil {
-		return err
-	}
-	return writeLengthViews(dir, rec)
-}
-
 // hasLengths reports whether rec is a synthetic-task record with
 // per-length results.
 func hasLengths(rec *harness.Record) bool {
