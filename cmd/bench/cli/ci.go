@@ -109,15 +109,11 @@ func ciAction(c *cli.Context) error {
 	if st, err := os.Stat(out); out != "" && err == nil && !st.IsDir() {
 		return badInput("--out %s is a file; give a folder (it is created if missing)", out)
 	}
-	summary, err := openSummary(c.String("summary"))
+	sw, closeSummary, err := summaryWriter(c.String("summary"))
 	if err != nil {
 		return err
 	}
-	var sw io.Writer // nil without --summary (not a nil *os.File)
-	if summary != nil {
-		defer summary.Close()
-		sw = summary
-	}
+	defer closeSummary()
 	progress := c.App.ErrWriter
 	if c.Bool("quiet") {
 		progress = io.Discard

@@ -65,15 +65,11 @@ func compareAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	summary, err := openSummary(c.String("summary"))
+	sw, closeSummary, err := summaryWriter(c.String("summary"))
 	if err != nil {
 		return err
 	}
-	var sw io.Writer // nil without --summary (not a nil *os.File)
-	if summary != nil {
-		defer summary.Close()
-		sw = summary
-	}
+	defer closeSummary()
 	return writeComparison(c.App.Writer, sw, "bench compare", base, cur, opt)
 }
 
@@ -301,4 +297,15 @@ func preamble(base, cur *resultSet, rows []reports.Row, opt reports.CompareOptio
 		}
 	}
 	return lines
+}
+
+// summaryWriter opens --summary FILE (openSummary) for appending. w is nil
+// without --summary (not a nil *os.File, which would not compare equal to
+// nil as an io.Writer); closeSummary closes the file, if any.
+func summaryWriter(path string) (w io.Writer, closeSummary func(), err error) {
+	f, err := openSummary(path)
+	if err != nil || f == nil {
+		return nil, func() {}, err
+	}
+	return f, func() { f.Close() }, nil
 }
