@@ -62,9 +62,9 @@ func RunPointProcess(ctx context.Context, exe string, spec PointSpec, timeout ti
 // is cancelled the child is interrupted (it saves its checkpoint, if it
 // keeps one) and its result comes back with status "interrupted". A child
 // that fails is an error with the last line of its stderr. The child
-// keeps bench's GOMAXPROCS: on 2 cores two units with 2 each finished 4
-// units in 0.69–0.79× the time of one at a time, with 1 each in 0.96–1.06×
-// (README, Experiments).
+// keeps bench's GOMAXPROCS: on an idle 2-core machine two units at once
+// finished 4 small units in 0.57× the wall time of one at a time (README,
+// Experiments).
 func RunTrainProcess(ctx context.Context, exe string, spec TrainSpec, progress io.Writer) (Result, error) {
 	var tail bytes.Buffer
 	w := io.Writer(&tail)
