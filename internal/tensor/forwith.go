@@ -2,7 +2,6 @@ package tensor
 
 import (
 	"reflect"
-	"runtime"
 	"sync"
 )
 
@@ -19,16 +18,11 @@ type Kernel interface {
 // and it makes no heap allocation once each kernel type has run in
 // parallel once (its slot, below, is made then).
 func ForWith[K Kernel](n, grain int, k K) {
-	if n <= 0 {
-		return
-	}
-	if grain < 1 {
-		grain = 1
-	}
-	chunks := (n + grain - 1) / grain
-	workers := min(runtime.GOMAXPROCS(0), chunks)
-	if workers <= 1 || !pool.mu.TryLock() {
-		k.Run(0, n)
+	chunks, workers, pooled := acquirePool(n, grain)
+	if !pooled {
+		if n > 0 {
+			k.Run(0, n)
+		}
 		return
 	}
 	defer pool.mu.Unlock()

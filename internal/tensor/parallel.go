@@ -16,20 +16,32 @@ import (
 // For makes no heap allocation of its own; a body closure that captures
 // variables may (bind such closures once, outside the hot loop).
 func For(n, grain int, body func(lo, hi int)) {
-	if n <= 0 {
-		return
-	}
-	if grain < 1 {
-		grain = 1
-	}
-	chunks := (n + grain - 1) / grain
-	workers := min(runtime.GOMAXPROCS(0), chunks)
-	if workers <= 1 || !pool.mu.TryLock() {
-		body(0, n)
+	chunks, workers, pooled := acquirePool(n, grain)
+	if !pooled {
+		if n > 0 {
+			body(0, n)
+		}
 		return
 	}
 	defer pool.mu.Unlock()
 	runPool(body, n, chunks, workers)
+}
+
+// acquirePool splits a loop over [0, n) into chunks of grain (at least 1)
+// and reports whether it runs on the pool: more than one worker, n > 0 and
+// no other loop holding the pool. When pooled, the caller holds pool.mu
+// and must unlock it; otherwise it runs the whole loop itself (if n > 0).
+func acquirePool(n, grain int) (chunks, workers int, pooled bool) {
+	if n <= 0 {
+		return 0, 0, false
+	}
+	grain = max(grain, 1)
+	chunks = (n + grain - 1) / grain
+	workers = min(runtime.GOMAXPROCS(0), chunks)
+	if workers <= 1 || !pool.mu.TryLock() {
+		return chunks, workers, false
+	}
+	return chunks, workers, true
 }
 
 // runPool runs body over [0, n) in chunks on workers goroutines (the
