@@ -117,11 +117,6 @@ func NewPoint(spec PointSpec) Point {
 	return Point{Index: spec.Index, Name: spec.Model.Name(), Model: spec.Model, T: spec.T, B: spec.Train.Batch}
 }
 
-// ModelName is c.Name(), kept for callers not yet moved over.
-//
-// Deprecated: use models.Config.Name.
-func ModelName(c models.Config) string { return c.Name() }
-
 // SameSweep returns nil if a and b are sweeps of the same points measured
 // the same way (models, lengths, batch, warm-up, repeats, optimiser
 // settings and seed), so their points can be merged; otherwise an error

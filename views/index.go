@@ -263,3 +263,22 @@ func inlineMD(s string) string {
 	}
 	return b.String()
 }
+
+// PageFigure is a picture a MarkdownPage shows under its own heading: Src
+// is the image's path relative to the page.
+type PageFigure struct{ Title, Src string }
+
+// MarkdownPage writes a self-contained page titled title, in the style of
+// Index: md (rnnbench's Markdown, as markdownHTML reads it) as HTML, then
+// each figure under an <h3> heading. Errors are w's.
+func MarkdownPage(w io.Writer, title, md string, figs []PageFigure) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, indexHead, html.EscapeString(title))
+	markdownHTML(bw, md, 0)
+	for _, f := range figs {
+		fmt.Fprintf(bw, "<h3>%s</h3>\n<figure><img src=\"%s\" alt=\"%s\" style=\"max-width:100%%\"></figure>\n",
+			html.EscapeString(f.Title), html.EscapeString(f.Src), html.EscapeString(f.Title))
+	}
+	bw.WriteString("</body>\n</html>\n")
+	return bw.Flush()
+}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"html"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +12,7 @@ import (
 
 	"rnnbench/claims"
 	"rnnbench/harness"
+	"rnnbench/views"
 )
 
 // bench claims: every claim of the paper and of its critics, checked by
@@ -168,13 +168,17 @@ func writeClaims(c *cli.Context, out string, p claims.Preset) error {
 	if err := harness.WriteFileAtomic(filepath.Join(out, claims.ReportFile), []byte(md.String())); err != nil {
 		return fmt.Errorf("writing results to %s: %w", out, err)
 	}
-	page := "<!doctype html><meta charset=utf-8><title>bench claims</title><pre>" + html.EscapeString(md.String()) + "</pre>\n"
+	var figs []views.PageFigure
 	for _, f := range fs {
 		if f.Figure != "" && f.Verdict != claims.NotYet {
-			page += fmt.Sprintf("<h3>%d. %s</h3><img src=%q style=\"max-width:100%%\">\n", f.N, html.EscapeString(f.Title), f.Figure)
+			figs = append(figs, views.PageFigure{Title: fmt.Sprintf("%d. %s", f.N, f.Title), Src: f.Figure})
 		}
 	}
-	if err := harness.WriteFileAtomic(filepath.Join(out, "index.html"), []byte(page)); err != nil {
+	var page strings.Builder
+	if err := views.MarkdownPage(&page, "bench claims", md.String(), figs); err != nil {
+		return err
+	}
+	if err := harness.WriteFileAtomic(filepath.Join(out, views.IndexFile), []byte(page.String())); err != nil {
 		return fmt.Errorf("writing results to %s: %w", out, err)
 	}
 	fmt.Fprintf(c.App.Writer, "\n%s", md.String())

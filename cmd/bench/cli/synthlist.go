@@ -6,7 +6,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"rnnbench/harness"
 	"rnnbench/models"
 	"rnnbench/reports"
 	"rnnbench/tasks"
@@ -63,7 +62,7 @@ func listSynthetic(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		rows = append(rows, []string{harness.ModelName(cfg), fmt.Sprint(cfg.D), fmt.Sprint(m.PS.CountNonEmbedding()), fmt.Sprint(m.PS.Count())})
+		rows = append(rows, []string{cfg.Name(), fmt.Sprint(cfg.D), fmt.Sprint(m.PS.CountNonEmbedding()), fmt.Sprint(m.PS.Count())})
 	}
 	return reports.Markdown(w, []string{"model", "D", "non-emb params", "params"}, rows)
 }
