@@ -3,8 +3,6 @@ package nn
 import (
 	"fmt"
 	"math"
-	"sync"
-	"sync/atomic"
 
 	"rnnbench/internal/tensor"
 )
@@ -42,11 +40,7 @@ func SoftmaxCrossEntropy[F tensor.Float](dlogits, logits []F, targets []int32, r
 	if count > 0 {
 		invCount = 1 / float64(count)
 	}
-	if g := rowGrain(V); split(M, g) {
-		correct = ceParallel(dlogits, logits, targets, rowLoss, M, V, g, invCount)
-	} else {
-		correct = ceRows(dlogits, logits, targets, rowLoss, V, invCount, 0, M)
-	}
+	correct = tensor.ForCount(M, rowGrain(V), ceRows[F]{dlogits, logits, rowLoss, targets, V, invCount})
 	var sum float64
 	for _, l := range rowLoss[:M] {
 		sum += float64(l)
@@ -54,70 +48,22 @@ func SoftmaxCrossEntropy[F tensor.Float](dlogits, logits []F, targets []int32, r
 	return sum * invCount, count, correct
 }
 
-// ceParallel runs ceRows over chunks of rows; the correct counts are
-// integers, so their atomic sum does not depend on the order. It runs
-// through the package's job for F (no closure, no allocation) unless that
-// is busy (a concurrent call) or F is not float32/float64 itself.
-func ceParallel[F tensor.Float](dlogits, logits []F, targets []int32, rowLoss []F, M, V, grain int, invCount float64) int {
-	j := ceJobFor[F]()
-	if j == nil || !j.mu.TryLock() {
-		var correct atomic.Int64
-		tensor.For(M, grain, func(lo, hi int) {
-			correct.Add(int64(ceRows(dlogits, logits, targets, rowLoss, V, invCount, lo, hi)))
-		})
-		return int(correct.Load())
-	}
-	defer j.mu.Unlock()
-	j.dlogits, j.logits, j.targets, j.rowLoss, j.V, j.invCount = dlogits, logits, targets, rowLoss, V, invCount
-	j.correct.Store(0)
-	tensor.For(M, grain, j.body)
-	j.dlogits, j.logits, j.targets, j.rowLoss = nil, nil, nil, nil
-	return int(j.correct.Load())
-}
-
-// ceJob holds the arguments of the running parallel SoftmaxCrossEntropy,
-// read by body (bound once).
-type ceJob[F tensor.Float] struct {
-	mu                       sync.Mutex
-	dlogits, logits, rowLoss []F
+// ceRows is SoftmaxCrossEntropy over rows [lo, hi); Count returns how many
+// of them are correct (the counts are integers, so their sum does not
+// depend on how the rows are split).
+type ceRows[F tensor.Float] struct {
+	dlogits, logits, rowLoss []F // [M, V], [M, V], [M]
 	targets                  []int32
 	V                        int
-	invCount                 float64
-	correct                  atomic.Int64
-	body                     func(lo, hi int)
-}
-
-func newCEJob[F tensor.Float]() *ceJob[F] {
-	j := &ceJob[F]{}
-	j.body = func(lo, hi int) {
-		j.correct.Add(int64(ceRows(j.dlogits, j.logits, j.targets, j.rowLoss, j.V, j.invCount, lo, hi)))
-	}
-	return j
-}
-
-var (
-	ceJob32 = newCEJob[float32]()
-	ceJob64 = newCEJob[float64]()
-)
-
-// ceJobFor returns the job for F, or nil for types other than float32
-// and float64 themselves.
-func ceJobFor[F tensor.Float]() *ceJob[F] {
-	if j, ok := any(ceJob32).(*ceJob[F]); ok {
-		return j
-	}
-	if j, ok := any(ceJob64).(*ceJob[F]); ok {
-		return j
-	}
-	return nil
+	invCount                 float64 // 1/count, 0 when no row counts
 }
 
 // ceBlock bounds the vocabulary whose float32 loss-only rows use a stack
 // buffer for the vector exp.
 const ceBlock = 1024
 
-// ceRows handles rows [lo, hi) and returns how many of them are correct.
-func ceRows[F tensor.Float](dlogits, logits []F, targets []int32, rowLoss []F, V int, invCount float64, lo, hi int) int {
+func (k ceRows[F]) Count(lo, hi int) int {
+	dlogits, logits, targets, rowLoss, V, invCount := k.dlogits, k.logits, k.targets, k.rowLoss, k.V, k.invCount
 	correct := 0
 	for m := lo; m < hi; m++ {
 		t := targets[m]

@@ -3,7 +3,6 @@ package nn
 import (
 	"fmt"
 	"math/rand/v2"
-	"sync"
 
 	"rnnbench/internal/tensor"
 )
@@ -14,13 +13,6 @@ import (
 type Embedding[F tensor.Float] struct {
 	V, D int
 	W    *tensor.Param[F] // [V, D]
-
-	// The running call's arguments, read by the parallel bodies bound in
-	// NewEmbedding (no closure per call); mu guards them.
-	mu       sync.Mutex
-	rows     []F
-	tokens   []int32
-	fwd, bwd func(lo, hi int)
 }
 
 // NewEmbedding registers name+".weight" ([V, D]) in ps.
@@ -28,8 +20,6 @@ func NewEmbedding[F tensor.Float](ps *tensor.ParamSet[F], name string, V, D int)
 	e := &Embedding[F]{V: V, D: D}
 	e.W = ps.New(name+".weight", false, V, D)
 	e.W.Embed = true
-	e.fwd = func(lo, hi int) { e.forwardRows(e.rows, e.tokens, lo, hi) }
-	e.bwd = func(lo, hi int) { e.backwardTokens(e.rows, e.tokens, int32(lo), int32(hi)) }
 	return e
 }
 
@@ -43,28 +33,22 @@ func (e *Embedding[F]) Init(rng *rand.Rand) {
 // tokens: [M], y: [M, D]. It panics if len(y) < M·D or if a token is
 // outside [0, V).
 func (e *Embedding[F]) Forward(y []F, tokens []int32) {
-	D := e.D
-	if len(y) < len(tokens)*D {
-		panic("nn: Embedding.Forward shape mismatch")
-	}
-	for _, tok := range tokens {
-		e.check(tok)
-	}
-	if g := rowGrain(D); split(len(tokens), g) && e.mu.TryLock() {
-		e.rows, e.tokens = y, tokens
-		tensor.For(len(tokens), g, e.fwd)
-		e.rows, e.tokens = nil, nil
-		e.mu.Unlock()
-		return
-	}
-	e.forwardRows(y, tokens, 0, len(tokens))
+	e.check(y, tokens, "Forward")
+	tensor.ForWith(len(tokens), rowGrain(e.D), embedFwd[F]{e, y, tokens})
 }
 
-func (e *Embedding[F]) forwardRows(y []F, tokens []int32, lo, hi int) {
-	D := e.D
+// embedFwd is Forward over the rows [lo, hi) of y: [M, D].
+type embedFwd[F tensor.Float] struct {
+	e      *Embedding[F]
+	y      []F
+	tokens []int32
+}
+
+func (k embedFwd[F]) Run(lo, hi int) {
+	D := k.e.D
 	for m := lo; m < hi; m++ {
-		tok := int(tokens[m])
-		copy(y[m*D:(m+1)*D], e.W.Data[tok*D:(tok+1)*D])
+		tok := int(k.tokens[m])
+		copy(k.y[m*D:(m+1)*D], k.e.W.Data[tok*D:(tok+1)*D])
 	}
 }
 
@@ -74,40 +58,45 @@ func (e *Embedding[F]) forwardRows(y []F, tokens []int32, lo, hi int) {
 // rows of W of its ids (so tasks share no cache lines of W but at their
 // edges). tokens: [M], dy: [M, D]. It panics like Forward.
 func (e *Embedding[F]) Backward(dy []F, tokens []int32) {
-	D := e.D
-	if len(dy) < len(tokens)*D {
-		panic("nn: Embedding.Backward shape mismatch")
-	}
-	for _, tok := range tokens {
-		e.check(tok)
-	}
-	if g := max(1, e.V/8); len(tokens)*D >= parGrain && split(e.V, g) && e.mu.TryLock() {
-		e.rows, e.tokens = dy, tokens
-		tensor.For(e.V, g, e.bwd)
-		e.rows, e.tokens = nil, nil
-		e.mu.Unlock()
+	e.check(dy, tokens, "Backward")
+	k := embedBwd[F]{e, dy, tokens}
+	if len(tokens)*e.D < parGrain { // too little work to split
+		k.Run(0, e.V)
 		return
 	}
-	e.backwardTokens(dy, tokens, 0, int32(e.V))
+	tensor.ForWith(e.V, max(1, e.V/8), k)
 }
 
-// backwardTokens adds dy[m] to dW[tokens[m]] for the rows m, in order,
-// whose token is in [lo, hi).
-func (e *Embedding[F]) backwardTokens(dy []F, tokens []int32, lo, hi int32) {
-	D := e.D
-	for m, tok := range tokens {
-		if tok < lo || tok >= hi {
+// embedBwd is Backward for the token ids [lo, hi): it adds dy[m] to
+// dW[tokens[m]] for the rows m, in order, whose token is in [lo, hi).
+type embedBwd[F tensor.Float] struct {
+	e      *Embedding[F]
+	dy     []F
+	tokens []int32
+}
+
+func (k embedBwd[F]) Run(lo, hi int) {
+	D := k.e.D
+	for m, tok := range k.tokens {
+		if int(tok) < lo || int(tok) >= hi {
 			continue
 		}
-		dw, src := e.W.Grad[int(tok)*D:][:D], dy[m*D:][:D]
+		dw, src := k.e.W.Grad[int(tok)*D:][:D], k.dy[m*D:][:D]
 		for j, v := range src {
 			dw[j] += v
 		}
 	}
 }
 
-func (e *Embedding[F]) check(tok int32) {
-	if tok < 0 || int(tok) >= e.V {
-		panic(fmt.Sprintf("nn: Embedding token %d outside [0, %d)", tok, e.V))
+// check panics unless rows ([M, D], y or dy) holds M = len(tokens) rows
+// and every token is in [0, V); op names the method in the message.
+func (e *Embedding[F]) check(rows []F, tokens []int32, op string) {
+	if len(rows) < len(tokens)*e.D {
+		panic("nn: Embedding." + op + " shape mismatch")
+	}
+	for _, tok := range tokens {
+		if tok < 0 || int(tok) >= e.V {
+			panic(fmt.Sprintf("nn: Embedding token %d outside [0, %d)", tok, e.V))
+		}
 	}
 }

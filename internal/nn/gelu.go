@@ -19,15 +19,14 @@ const (
 )
 
 // parGrain is the number of scalar operations below which a loop runs
-// serially; chunks handed to tensor.For hold about this many.
+// serially; chunks handed to tensor.ForWith hold about this many.
 const parGrain = 16384
 
-// split reports whether tensor.For(n, grain, …) would use more than one
-// goroutine. Call sites branch on it so that the serial path builds no
-// closure: a func literal passed to tensor.For escapes to the heap, and
-// the zero-allocation step (measured at GOMAXPROCS 1) must not pay for it.
-// The serial path calls the same row body over [0, n), so results are
-// bit-identical either way.
+// split reports whether tensor.ForWith(n, grain, …) would use more than
+// one goroutine. Loops whose chunks are whole blocks (grain 1) but that
+// should split only above a work threshold branch on it (Linear's and
+// RMSNorm's column sums); their serial path runs the same body over the
+// whole range, so results are bit-identical either way.
 func split(n, grain int) bool {
 	return n > max(grain, 1) && runtime.GOMAXPROCS(0) > 1
 }
@@ -54,12 +53,13 @@ func GELUForward[F tensor.Float](y, x []F) {
 	if len(y) != len(x) {
 		panic("nn: GELUForward length mismatch")
 	}
-	if split(len(x), parGrain) {
-		tensor.For(len(x), parGrain, func(lo, hi int) { geluRange(y, x, lo, hi) })
-		return
-	}
-	geluRange(y, x, 0, len(x))
+	tensor.ForWith(len(x), parGrain, geluFwd[F]{y, x})
 }
+
+// geluFwd is GELUForward over [lo, hi): y = gelu(x).
+type geluFwd[F tensor.Float] struct{ y, x []F }
+
+func (k geluFwd[F]) Run(lo, hi int) { geluRange(k.y, k.x, lo, hi) }
 
 // geluBlock is the number of elements the float32 path computes per call
 // of the vector tanh (a stack buffer).
@@ -80,11 +80,7 @@ func geluRange[F tensor.Float](y, x []F, lo, hi int) {
 		var t [geluBlock]float32
 		for off := 0; off < len(x32); off += geluBlock {
 			xs := x32[off:min(len(x32), off+geluBlock)]
-			u := t[:len(xs)]
-			for i, v := range xs {
-				u[i] = geluS32 * (v + geluC32*v*v*v)
-			}
-			tensor.TanhVec32(u, u)
+			u := geluTanh32(t[:len(xs)], xs)
 			ys := y32[off : off+len(xs)]
 			for i, v := range xs {
 				ys[i] = 0.5 * v * (1 + u[i])
@@ -97,6 +93,16 @@ func geluRange[F tensor.Float](y, x []F, lo, hi int) {
 	}
 }
 
+// geluTanh32 sets u[i] = tanh(√(2/π)·(x_i + 0.044715·x_i³)) in float32
+// arithmetic with the vector tanh, and returns u. u, xs: [n].
+func geluTanh32(u, xs []float32) []float32 {
+	for i, v := range xs {
+		u[i] = geluS32 * (v + geluC32*v*v*v)
+	}
+	tensor.TanhVec32(u, u)
+	return u
+}
+
 // GELUBackward accumulates dx += dy ⊙ gelu'(x), where x is the input that
 // was passed to GELUForward. x, dx, dy: [n]. It panics on a length mismatch.
 // dx must not alias dy.
@@ -104,24 +110,25 @@ func GELUBackward[F tensor.Float](dx, dy, x []F) {
 	if len(dx) != len(x) || len(dy) != len(x) {
 		panic("nn: GELUBackward length mismatch")
 	}
-	if split(len(x), parGrain) {
-		tensor.For(len(x), parGrain, func(lo, hi int) { geluBackRange(dx, dy, x, lo, hi, true) })
-		return
-	}
-	geluBackRange(dx, dy, x, 0, len(x), true)
+	tensor.ForWith(len(x), parGrain, geluBwd[F]{dx, dy, x, true})
 }
 
-// geluBackwardInPlace overwrites d with d ⊙ gelu'(x). x, d: [n].
+// geluBackwardInPlace overwrites d with d ⊙ gelu'(x) (MLP's backward).
+// x, d: [n]. It panics on a length mismatch.
 func geluBackwardInPlace[F tensor.Float](d, x []F) {
 	if len(d) != len(x) {
 		panic("nn: geluBackwardInPlace length mismatch")
 	}
-	if split(len(x), parGrain) {
-		tensor.For(len(x), parGrain, func(lo, hi int) { geluBackRange(d, d, x, lo, hi, false) })
-		return
-	}
-	geluBackRange(d, d, x, 0, len(x), false)
+	tensor.ForWith(len(x), parGrain, geluBwd[F]{d, d, x, false})
 }
+
+// geluBwd is geluBackRange over [lo, hi).
+type geluBwd[F tensor.Float] struct {
+	dx, dy, x []F
+	acc       bool
+}
+
+func (k geluBwd[F]) Run(lo, hi int) { geluBackRange(k.dx, k.dy, k.x, lo, hi, k.acc) }
 
 // geluBackRange sets dx = dy ⊙ gelu'(x) on [lo, hi), or adds it when acc
 // (dx may be dy when not acc). float32 uses the vector tanh, as geluRange.
@@ -131,11 +138,7 @@ func geluBackRange[F tensor.Float](dx, dy, x []F, lo, hi int, acc bool) {
 		var t [geluBlock]float32
 		for off := 0; off < len(x32); off += geluBlock {
 			xs := x32[off:min(len(x32), off+geluBlock)]
-			u := t[:len(xs)]
-			for i, v := range xs {
-				u[i] = geluS32 * (v + geluC32*v*v*v)
-			}
-			tensor.TanhVec32(u, u)
+			u := geluTanh32(t[:len(xs)], xs)
 			dxs, dys := dx32[off:off+len(xs)], dy32[off:off+len(xs)]
 			for i, v := range xs {
 				th := u[i]

@@ -15,9 +15,6 @@ type MLP[F tensor.Float] struct {
 	H         []F // [M, Hidden] pre-activation Up(x), Activation
 	G         []F // [M, Hidden] gelu(H), Activation
 	dG        []F // [M, Hidden] gradient workspace, Scratch
-
-	n        int              // elements of the running call
-	fwd, bwd func(lo, hi int) // GELU over [lo, hi) of the call, bound in Alloc
 }
 
 // NewMLP registers name+".up" (D→hidden) and name+".down" (hidden→D) in ps.
@@ -41,8 +38,6 @@ func (m *MLP[F]) Alloc(a *tensor.Arena[F], M int) {
 	m.H = a.Make(tensor.Activation, M*m.Hidden)
 	m.G = a.Make(tensor.Activation, M*m.Hidden)
 	m.dG = a.Make(tensor.Scratch, M*m.Hidden)
-	m.fwd = func(lo, hi int) { geluRange(m.G, m.H, lo, hi) }
-	m.bwd = func(lo, hi int) { geluBackRange(m.dG, m.dG, m.H, lo, hi, false) }
 }
 
 // Forward overwrites y with the MLP of x and keeps H and G for Backward.
@@ -54,11 +49,7 @@ func (m *MLP[F]) Forward(y, x []F, M int) {
 		panic("nn: MLP.Forward M exceeds Alloc")
 	}
 	m.Up.Forward(m.H[:n], x, M)
-	if split(n, parGrain) {
-		tensor.For(n, parGrain, m.fwd) // GELUForward without a closure
-	} else {
-		geluRange(m.G, m.H, 0, n)
-	}
+	GELUForward(m.G[:n], m.H[:n])
 	m.Down.Forward(y, m.G[:n], M)
 }
 
@@ -73,11 +64,7 @@ func (m *MLP[F]) Backward(dx, dy, x []F, M int) {
 	dG := m.dG[:n]
 	clear(dG)
 	m.Down.Backward(dG, dy, m.G[:n], M) // dG = dy·W_down
-	if split(n, parGrain) {             // dH = dG ⊙ gelu'(H), in place
-		tensor.For(n, parGrain, m.bwd)
-	} else {
-		geluBackRange(dG, dG, m.H, 0, n, false)
-	}
+	geluBackwardInPlace(dG, m.H[:n])    // dH = dG ⊙ gelu'(H)
 	m.Up.Backward(dx, dG, x, M)
 }
 

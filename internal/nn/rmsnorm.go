@@ -21,13 +21,6 @@ type RMSNorm[F tensor.Float] struct {
 	Offset bool             // scale = W + 1
 	Rstd   []F              // [M] 1/√(mean(x²)+ε) per row, kept from Forward for Backward
 	scale  []F              // [D] W + 1 (Offset only), refreshed by Forward and Backward
-
-	// Arguments of the running call, read by the parallel bodies bound in
-	// Alloc (so that calls make no closures; a copy of the struct must call
-	// Alloc again, which rebinds them to the copy).
-	x, y, dy, dx           []F
-	m                      int
-	fwdRows, bwdRows, bwdW func(lo, hi int)
 }
 
 // NewRMSNorm registers name+".weight" ([D]) in ps, with ε = 1e-5.
@@ -62,9 +55,6 @@ func (n *RMSNorm[F]) Alloc(a *tensor.Arena[F], M int) {
 	if n.Offset {
 		n.scale = a.Make(tensor.Scratch, n.D)
 	}
-	n.fwdRows = func(lo, hi int) { n.forwardRows(n.y, n.x, lo, hi) }
-	n.bwdRows = func(lo, hi int) { n.backwardRows(n.dx, n.dy, n.x, lo, hi) }
-	n.bwdW = func(lo, hi int) { n.backwardW(n.dy, n.x, n.m, lo*wBlock, min(n.D, hi*wBlock)) }
 }
 
 // wBlock is the number of columns of W one task of dW sums: a cache line
@@ -80,14 +70,16 @@ const wBlock = 16
 func (n *RMSNorm[F]) Forward(y, x []F, M int) {
 	n.check(x, y, M)
 	n.weight()
-	if split(M, rowGrain(n.D)) {
-		n.x, n.y = x, y
-		tensor.For(M, rowGrain(n.D), n.fwdRows)
-		n.x, n.y = nil, nil
-		return
-	}
-	n.forwardRows(y, x, 0, M)
+	tensor.ForWith(M, rowGrain(n.D), rmsFwd[F]{n, y, x})
 }
+
+// rmsFwd is Forward over the rows [lo, hi).
+type rmsFwd[F tensor.Float] struct {
+	n    *RMSNorm[F]
+	y, x []F // [M, D]
+}
+
+func (k rmsFwd[F]) Run(lo, hi int) { k.n.forwardRows(k.y, k.x, lo, hi) }
 
 func (n *RMSNorm[F]) forwardRows(y, x []F, lo, hi int) {
 	D, w := n.D, n.W.Data
@@ -132,20 +124,33 @@ func (n *RMSNorm[F]) Backward(dx, dy, x []F, M int) {
 	if len(dx) < M*n.D {
 		panic("nn: RMSNorm.Backward shape mismatch")
 	}
-	n.x, n.dy, n.dx, n.m = x, dy, dx, M
 	n.weight()
-	if split(M, rowGrain(n.D)) {
-		tensor.For(M, rowGrain(n.D), n.bwdRows)
-	} else {
-		n.backwardRows(dx, dy, x, 0, M)
-	}
+	tensor.ForWith(M, rowGrain(n.D), rmsBwdRows[F]{n, dx, dy, x})
 	blocks := (n.D + wBlock - 1) / wBlock
 	if split(blocks, max(1, parGrain/max(M*wBlock, 1))) {
-		tensor.For(blocks, 1, n.bwdW)
+		tensor.ForWith(blocks, 1, rmsBwdW[F]{n, dy, x, M})
 	} else {
 		n.backwardW(dy, x, M, 0, n.D)
 	}
-	n.x, n.dy, n.dx = nil, nil, nil
+}
+
+// rmsBwdRows is Backward's dx over the rows [lo, hi).
+type rmsBwdRows[F tensor.Float] struct {
+	n         *RMSNorm[F]
+	dx, dy, x []F // [M, D]
+}
+
+func (k rmsBwdRows[F]) Run(lo, hi int) { k.n.backwardRows(k.dx, k.dy, k.x, lo, hi) }
+
+// rmsBwdW is Backward's dW over the blocks [lo, hi) of wBlock columns.
+type rmsBwdW[F tensor.Float] struct {
+	n     *RMSNorm[F]
+	dy, x []F // [M, D]
+	M     int
+}
+
+func (k rmsBwdW[F]) Run(lo, hi int) {
+	k.n.backwardW(k.dy, k.x, k.M, lo*wBlock, min(k.n.D, hi*wBlock))
 }
 
 func (n *RMSNorm[F]) backwardRows(dx, dy, x []F, lo, hi int) {

@@ -3,6 +3,7 @@ package tensor
 import (
 	"reflect"
 	"sync"
+	"sync/atomic"
 )
 
 // Kernel is a parallel loop body that carries its own arguments: a plain
@@ -26,7 +27,45 @@ func ForWith[K Kernel](n, grain int, k K) {
 		return
 	}
 	defer pool.mu.Unlock()
-	// The pool is ours until Unlock, and with it every kernel slot.
+	runKernel(k, n, chunks, workers)
+}
+
+// Counter is a parallel loop body, like Kernel, that returns a count for
+// its range [lo, hi) (e.g. the rows it found correct).
+type Counter interface {
+	Count(lo, hi int) int
+}
+
+// ForCount runs k.Count(lo, hi) over [0, n) as ForWith runs a kernel and
+// returns the sum of the counts. Integer sums do not depend on their
+// order, so the result is the same at any GOMAXPROCS. Like ForWith it
+// makes no heap allocation once each counter type has run in parallel.
+func ForCount[K Counter](n, grain int, k K) int {
+	chunks, workers, pooled := acquirePool(n, grain)
+	if !pooled {
+		if n > 0 {
+			return k.Count(0, n)
+		}
+		return 0
+	}
+	defer pool.mu.Unlock()
+	pool.count.Store(0)
+	runKernel(counted[K]{k, &pool.count}, n, chunks, workers)
+	return int(pool.count.Load())
+}
+
+// counted runs a Counter as a Kernel, adding its counts to sum (the
+// pool's, which the running loop owns).
+type counted[K Counter] struct {
+	k   K
+	sum *atomic.Int64
+}
+
+func (c counted[K]) Run(lo, hi int) { c.sum.Add(int64(c.k.Count(lo, hi))) }
+
+// runKernel runs k over [0, n) on the pool through the slot of its type;
+// the caller holds pool.mu, and with it every kernel slot.
+func runKernel[K Kernel](k K, n, chunks, workers int) {
 	s := slotOf[K]()
 	s.k = k
 	runPool(s.run, n, chunks, workers)

@@ -35,3 +35,47 @@ func TestForWith(t *testing.T) {
 		}
 	}
 }
+
+// evens counts the even values of xs in its range.
+type evens struct{ xs []int }
+
+func (k evens) Count(lo, hi int) int {
+	c := 0
+	for _, v := range k.xs[lo:hi] {
+		c += 1 - v&1
+	}
+	return c
+}
+
+// ForCount sums the counts of every chunk exactly once at GOMAXPROCS 1
+// and 2, and allocates nothing on the parallel path once warm.
+func TestForCount(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	xs := make([]int, 1000)
+	for i := range xs {
+		xs[i] = i * i // even for even i
+	}
+	for _, procs := range []int{1, 2} {
+		runtime.GOMAXPROCS(procs)
+		for _, n := range []int{0, 1, 7, 1000} {
+			if got, want := ForCount(n, 3, evens{xs}), (n+1)/2; got != want {
+				t.Fatalf("GOMAXPROCS %d n=%d: %d evens, want %d", procs, n, got, want)
+			}
+		}
+	}
+	runtime.GOMAXPROCS(2)
+	ForCount(1000, 3, evens{xs})
+	least := uint64(1 << 62)
+	for range 5 { // the fewest of five rounds: the runtime allocates now and then on its own
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range 10 {
+			ForCount(1000, 3, evens{xs})
+		}
+		runtime.ReadMemStats(&after)
+		least = min(least, after.Mallocs-before.Mallocs)
+	}
+	if least != 0 {
+		t.Errorf("%d allocations per 10 parallel ForCount calls, want 0", least)
+	}
+}

@@ -77,6 +77,7 @@ var pool struct {
 	started int
 	work    chan *job
 	job     job
+	count   atomic.Int64 // the running ForCount's sum
 }
 
 func init() { pool.work = make(chan *job, 64) }
