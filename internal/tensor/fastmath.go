@@ -16,23 +16,23 @@ import (
 // function over wide ranges and the extremes, against package math):
 //
 //	function          domain                         max error of the float32 result
-//	exp32             all float32                    0.51 ulp
-//	log32             all float32 (x ≤ 0: −Inf, NaN) 0.51 ulp
-//	log1p32           x > −1                         0.51 ulp
-//	softplus32        all float32                    0.51 ulp
-//	sigmoid32         all float32                    0.51 ulp
-//	logSigmoid32      all float32                    0.51 ulp
-//	tanh32            all float32                    0.51 ulp
+//	Exp               all float32                    0.51 ulp
+//	Log               all float32 (x ≤ 0: −Inf, NaN) 0.51 ulp
+//	Log1p             x > −1                         0.51 ulp
+//	Softplus          all float32                    0.51 ulp
+//	Sigmoid           all float32                    0.51 ulp
+//	−Softplus(−x)     all float32 (log σ)            0.51 ulp
+//	Tanh              all float32                    0.51 ulp
 //
 // (ulp: the spacing of float32 numbers at the exact result, subnormal
-// spacing below 2^−126.) These float32 scalars are unexported: each math
-// function has one entry point per use — Exp[F] on a value of precision F
-// (mathx.go), ExpAt[F] on a float64 intermediate at F's precision (below),
-// ExpVec32 on a float32 row (vmath.go) — and the float32 scalars back the
-// first and the vector tails. The float64-domain versions (expFast, …) are
-// used by kernels that keep float64 intermediates; ExpAt and friends pick
-// them for F = float32 and package math for F = float64, so the float64
-// path — the one the finite-difference gradient checks run — stays exact.
+// spacing below 2^−126.) Each math function has one scalar entry point,
+// ExpAt[F] (below): f at F's precision on a float64 argument, through the
+// float64-domain kernels (expFast, …) for F = float32 and package math for
+// F = float64, so the float64 path — the one the finite-difference
+// gradient checks run — stays exact. Exp[F] (mathx.go) is the same
+// function on a value of type F, F(ExpAt[F](float64(x))) in one line, and
+// ExpVec32 (vmath.go) the float32 row kernel, whose AVX2 assembly has its
+// own error bounds and whose portable loop calls Exp[float32].
 
 // Is32 reports whether F is a 4-byte float. The compiler folds it to a
 // constant in each instantiation, so `if Is32[F]()` costs nothing.
@@ -145,33 +145,6 @@ func log1pFast(x float64) float64 {
 	return logFast(u) + (x - (u - 1))
 }
 
-// softplusFast returns ln(1+e^x) = max(x, 0) + ln(1+e^−|x|), relative
-// error below 3e-9 (NaN for NaN).
-func softplusFast(x float64) float64 {
-	return max(x, 0) + log1pFast(expFast(-math.Abs(x)))
-}
-
-// sigmoidsFast returns σ(x) and σ(−x) = 1 − σ(x), each to relative error
-// below 4e-9, from one exponential (neither is formed as 1 minus the other).
-func sigmoidsFast(x float64) (s, sn float64) {
-	e := expFast(-math.Abs(x))
-	p := 1 / (1 + e)
-	if x >= 0 {
-		return p, e * p
-	}
-	return e * p, p
-}
-
-// sigmoidFast returns σ(x) = 1/(1+e^−x), relative error below 4e-9.
-func sigmoidFast(x float64) float64 {
-	e := expFast(-math.Abs(x))
-	p := 1 / (1 + e)
-	if x >= 0 {
-		return p
-	}
-	return e * p
-}
-
 // tanhFast returns tanh x, relative error below 1e-8: an odd Taylor
 // polynomial for |x| < ln2/4 (error below 3e-10), else 1 − 2/(e^{2|x|}+1)
 // with the sign of x.
@@ -187,27 +160,6 @@ func tanhFast(x float64) float64 {
 	}
 	return t
 }
-
-// exp32 returns e^x (+Inf above about 88.72, 0 below about −103.97).
-func exp32(x float32) float32 { return float32(expFast(float64(x))) }
-
-// log32 returns ln x (−Inf at 0, NaN below 0).
-func log32(x float32) float32 { return float32(logFast(float64(x))) }
-
-// log1p32 returns ln(1+x), accurate for small |x| (−Inf at −1, NaN below).
-func log1p32(x float32) float32 { return float32(log1pFast(float64(x))) }
-
-// softplus32 returns ln(1+e^x), finite for every finite x.
-func softplus32(x float32) float32 { return float32(softplusFast(float64(x))) }
-
-// sigmoid32 returns σ(x) = 1/(1+e^−x).
-func sigmoid32(x float32) float32 { return float32(sigmoidFast(float64(x))) }
-
-// logSigmoid32 returns ln σ(x) = −softplus(−x).
-func logSigmoid32(x float32) float32 { return float32(-softplusFast(-float64(x))) }
-
-// tanh32 returns tanh x.
-func tanh32(x float32) float32 { return float32(tanhFast(float64(x))) }
 
 // Float64-domain functions at F's precision, for kernels that keep float64
 // intermediates: the fast kernels above when F is float32 (relative error
@@ -238,24 +190,36 @@ func Log1pAt[F Float](x float64) float64 {
 	return math.Log1p(x)
 }
 
-// SoftplusAt returns ln(1+e^x) at F's precision, finite for finite x.
-func SoftplusAt[F Float](x float64) float64 {
+// TanhAt returns tanh x at F's precision.
+func TanhAt[F Float](x float64) float64 {
 	if Is32[F]() {
-		return softplusFast(x)
+		return tanhFast(x)
 	}
-	if x > 0 {
-		return x + math.Log1p(math.Exp(-x))
-	}
-	return math.Log1p(math.Exp(x))
+	return math.Tanh(x)
 }
 
-// SigmoidsAt returns σ(x) and σ(−x) at F's precision, each to full
-// relative precision, from one exponential.
+// SoftplusAt returns ln(1+e^x) = max(x, 0) + ln(1+e^−|x|) at F's
+// precision (float32: relative error below 3e-9), finite for every finite
+// x (NaN for NaN).
+func SoftplusAt[F Float](x float64) float64 {
+	if Is32[F]() {
+		return max(x, 0) + log1pFast(expFast(-math.Abs(x)))
+	}
+	return max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
+}
+
+// SigmoidsAt returns σ(x) and σ(−x) = 1 − σ(x) at F's precision, each to
+// full relative precision (float32: below 4e-9), from one exponential.
 func SigmoidsAt[F Float](x float64) (s, sn float64) {
 	if Is32[F]() {
-		return sigmoidsFast(x)
+		return sigmoids(x, expFast(-math.Abs(x)))
 	}
-	e := math.Exp(-math.Abs(x))
+	return sigmoids(x, math.Exp(-math.Abs(x)))
+}
+
+// sigmoids returns σ(x) and σ(−x) given e = e^−|x|; neither is formed as
+// 1 minus the other.
+func sigmoids(x, e float64) (s, sn float64) {
 	p := 1 / (1 + e)
 	if x >= 0 {
 		return p, e * p
@@ -263,22 +227,17 @@ func SigmoidsAt[F Float](x float64) (s, sn float64) {
 	return e * p, p
 }
 
-// SigmoidAt returns σ(x) at F's precision.
+// SigmoidAt returns σ(x) = 1/(1+e^−x) at F's precision: σ of SigmoidsAt
+// for float32 (relative error below 4e-9), and for float64 e^x/(1+e^x)
+// when x < 0 (one rounding fewer).
 func SigmoidAt[F Float](x float64) float64 {
 	if Is32[F]() {
-		return sigmoidFast(x)
+		s, _ := sigmoids(x, expFast(-math.Abs(x)))
+		return s
 	}
 	if x >= 0 {
 		return 1 / (1 + math.Exp(-x))
 	}
 	e := math.Exp(x)
 	return e / (1 + e)
-}
-
-// TanhAt returns tanh x at F's precision.
-func TanhAt[F Float](x float64) float64 {
-	if Is32[F]() {
-		return tanhFast(x)
-	}
-	return math.Tanh(x)
 }

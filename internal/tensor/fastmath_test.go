@@ -36,7 +36,7 @@ func ulpErr(got float32, exact float64) float64 {
 	return math.Abs(g-exact) / ulp
 }
 
-// fastCase is one float32 kernel with its float64 reference.
+// fastCase is one float32 scalar function with its float64 reference.
 type fastCase struct {
 	name  string
 	fast  func(float32) float32
@@ -59,14 +59,18 @@ func sigmoidRef(x float64) float64 {
 }
 
 var fastCases = []fastCase{
-	{"exp32", exp32, math.Exp},
-	{"log32", log32, math.Log},
-	{"log1p32", log1p32, math.Log1p},
-	{"softplus32", softplus32, softplusRef},
-	{"sigmoid32", sigmoid32, sigmoidRef},
-	{"logSigmoid32", logSigmoid32, func(x float64) float64 { return -softplusRef(-x) }},
-	{"tanh32", tanh32, math.Tanh},
+	{"Exp", Exp[float32], math.Exp},
+	{"Log", Log[float32], math.Log},
+	{"Log1p", Log1p[float32], math.Log1p},
+	{"Softplus", Softplus[float32], softplusRef},
+	{"Sigmoid", Sigmoid[float32], sigmoidRef},
+	{"LogSigmoid", logSigmoid32, func(x float64) float64 { return -softplusRef(-x) }},
+	{"Tanh", Tanh[float32], math.Tanh},
 }
+
+// logSigmoid32 is ln σ(x) = −softplus(−x), as the portable LogSigmoidVec32
+// computes it.
+func logSigmoid32(x float32) float32 { return -Softplus(-x) }
 
 // The documented bound of every kernel: 0.51 ulp of the exact result.
 const fastMaxULP = 0.51
@@ -114,33 +118,33 @@ func TestFastMathSpecialValues(t *testing.T) {
 		name      string
 		got, want float32
 	}{
-		{"exp32(0)", exp32(0), 1},
-		{"exp32(-Inf)", exp32(-inf), 0},
-		{"exp32(+Inf)", exp32(inf), inf},
-		{"exp32(89)", exp32(89), inf},
-		{"exp32(-104)", exp32(-104), 0},
-		{"exp32(-1e4)", exp32(-1e4), 0},
-		{"log32(1)", log32(1), 0},
-		{"log32(0)", log32(0), -inf},
-		{"log32(+Inf)", log32(inf), inf},
-		{"log32(2^-149)", log32(math.SmallestNonzeroFloat32), float32(-149 * math.Ln2)},
-		{"log1p32(-1)", log1p32(-1), -inf},
-		{"log1p32(1e-30)", log1p32(1e-30), 1e-30},
-		{"log1p32(+Inf)", log1p32(inf), inf},
-		{"softplus32(1e4)", softplus32(1e4), 1e4},
-		{"softplus32(-1e4)", softplus32(-1e4), 0},
-		{"softplus32(-100)", softplus32(-100), float32(math.Exp(-100))},
-		{"softplus32(+Inf)", softplus32(inf), inf},
-		{"softplus32(-Inf)", softplus32(-inf), 0},
-		{"sigmoid32(1e4)", sigmoid32(1e4), 1},
-		{"sigmoid32(-1e4)", sigmoid32(-1e4), 0},
-		{"sigmoid32(-100)", sigmoid32(-100), float32(math.Exp(-100))},
-		{"sigmoid32(+Inf)", sigmoid32(inf), 1},
-		{"logSigmoid32(1e4)", logSigmoid32(1e4), 0},
-		{"logSigmoid32(-1e4)", logSigmoid32(-1e4), -1e4},
-		{"tanh32(1e-30)", tanh32(1e-30), 1e-30},
-		{"tanh32(20)", tanh32(20), 1},
-		{"tanh32(-Inf)", tanh32(-inf), -1},
+		{"Exp(0)", Exp[float32](0), 1},
+		{"Exp(-Inf)", Exp[float32](-inf), 0},
+		{"Exp(+Inf)", Exp[float32](inf), inf},
+		{"Exp(89)", Exp[float32](89), inf},
+		{"Exp(-104)", Exp[float32](-104), 0},
+		{"Exp(-1e4)", Exp[float32](-1e4), 0},
+		{"Log(1)", Log[float32](1), 0},
+		{"Log(0)", Log[float32](0), -inf},
+		{"Log(+Inf)", Log[float32](inf), inf},
+		{"Log(2^-149)", Log[float32](math.SmallestNonzeroFloat32), float32(-149 * math.Ln2)},
+		{"Log1p(-1)", Log1p[float32](-1), -inf},
+		{"Log1p(1e-30)", Log1p[float32](1e-30), 1e-30},
+		{"Log1p(+Inf)", Log1p[float32](inf), inf},
+		{"Softplus(1e4)", Softplus[float32](1e4), 1e4},
+		{"Softplus(-1e4)", Softplus[float32](-1e4), 0},
+		{"Softplus(-100)", Softplus[float32](-100), float32(math.Exp(-100))},
+		{"Softplus(+Inf)", Softplus[float32](inf), inf},
+		{"Softplus(-Inf)", Softplus[float32](-inf), 0},
+		{"Sigmoid(1e4)", Sigmoid[float32](1e4), 1},
+		{"Sigmoid(-1e4)", Sigmoid[float32](-1e4), 0},
+		{"Sigmoid(-100)", Sigmoid[float32](-100), float32(math.Exp(-100))},
+		{"Sigmoid(+Inf)", Sigmoid[float32](inf), 1},
+		{"LogSigmoid(1e4)", logSigmoid32(1e4), 0},
+		{"LogSigmoid(-1e4)", logSigmoid32(-1e4), -1e4},
+		{"Tanh(1e-30)", Tanh[float32](1e-30), 1e-30},
+		{"Tanh(20)", Tanh[float32](20), 1},
+		{"Tanh(-Inf)", Tanh[float32](-inf), -1},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %g, want %g", c.name, c.got, c.want)
@@ -151,8 +155,8 @@ func TestFastMathSpecialValues(t *testing.T) {
 			t.Errorf("%s(NaN) = %g, want NaN", f.name, got)
 		}
 	}
-	if got := log32(-1); got == got {
-		t.Errorf("log32(-1) = %g, want NaN", got)
+	if got := Log[float32](-1); got == got {
+		t.Errorf("Log(-1) = %g, want NaN", got)
 	}
 }
 
@@ -171,8 +175,8 @@ func TestFastMathFloat64Domain(t *testing.T) {
 		{"expFast", expFast, math.Exp, -708.3, 709.4, 1e-10},
 		{"logFast", logFast, math.Log, 1e-300, 1e300, 1e-11},
 		{"log1pFast", log1pFast, math.Log1p, -1 + 1e-15, 1e300, 1e-9},
-		{"softplusFast", softplusFast, softplusRef, -700, 1e6, 3e-9},
-		{"sigmoidFast", sigmoidFast, sigmoidRef, -700, 700, 4e-9},
+		{"SoftplusAt[float32]", SoftplusAt[float32], softplusRef, -700, 1e6, 3e-9},
+		{"SigmoidAt[float32]", SigmoidAt[float32], sigmoidRef, -700, 700, 4e-9},
 		{"tanhFast", tanhFast, math.Tanh, -30, 30, 1e-8},
 	} {
 		worst, at := 0.0, 0.0
@@ -228,6 +232,24 @@ func TestExpFastSubnormal(t *testing.T) {
 	}
 }
 
+// SigmoidsAt's pair agrees with SigmoidAt: bit for bit at float32
+// precision (one formula), to float64 rounding at float64 (SigmoidAt
+// divides once where SigmoidsAt multiplies by 1/(1+e)), and σ(x) + σ(−x) = 1.
+func TestSigmoidsAt(t *testing.T) {
+	for x := -40.0; x <= 40; x += 0.37 {
+		s, sn := SigmoidsAt[float32](x)
+		if s != SigmoidAt[float32](x) || sn != SigmoidAt[float32](-x) {
+			t.Fatalf("float32 precision, x = %v: SigmoidsAt %v, %v; SigmoidAt %v, %v", x, s, sn, SigmoidAt[float32](x), SigmoidAt[float32](-x))
+		}
+		s, sn = SigmoidsAt[float64](x)
+		for _, c := range [][2]float64{{s, SigmoidAt[float64](x)}, {sn, SigmoidAt[float64](-x)}, {s + sn, 1}} {
+			if math.Abs(c[0]-c[1]) > 4.5e-16*c[1] { // two float64 roundings
+				t.Fatalf("float64 precision, x = %v: %v, want %v", x, c[0], c[1])
+			}
+		}
+	}
+}
+
 func TestIs32(t *testing.T) {
 	type named float32
 	if !Is32[float32]() || !Is32[named]() || Is32[float64]() {
@@ -252,9 +274,9 @@ func BenchmarkFastMath(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(xs)), "ns/elem")
 		})
 	}
-	run("exp32", func() {
+	run("Exp[float32]", func() {
 		for i, x := range xs {
-			ys[i] = exp32(x)
+			ys[i] = Exp[float32](x)
 		}
 	})
 	run("math.Exp", func() {
@@ -262,9 +284,9 @@ func BenchmarkFastMath(b *testing.B) {
 			ys[i] = float32(math.Exp(float64(x)))
 		}
 	})
-	run("log32", func() {
+	run("Log[float32]", func() {
 		for i, x := range ps {
-			ys[i] = log32(x)
+			ys[i] = Log[float32](x)
 		}
 	})
 	run("math.Log", func() {
@@ -272,9 +294,9 @@ func BenchmarkFastMath(b *testing.B) {
 			ys[i] = float32(math.Log(float64(x)))
 		}
 	})
-	run("log1p32", func() {
+	run("Log1p[float32]", func() {
 		for i, x := range ps {
-			ys[i] = log1p32(x)
+			ys[i] = Log1p[float32](x)
 		}
 	})
 	run("math.Log1p", func() {
@@ -282,9 +304,9 @@ func BenchmarkFastMath(b *testing.B) {
 			ys[i] = float32(math.Log1p(float64(x)))
 		}
 	})
-	run("softplus32", func() {
+	run("Softplus[float32]", func() {
 		for i, x := range xs {
-			ys[i] = softplus32(x)
+			ys[i] = Softplus[float32](x)
 		}
 	})
 	run("math.Softplus", func() {
@@ -292,9 +314,9 @@ func BenchmarkFastMath(b *testing.B) {
 			ys[i] = float32(softplusRef(float64(x)))
 		}
 	})
-	run("sigmoid32", func() {
+	run("Sigmoid[float32]", func() {
 		for i, x := range xs {
-			ys[i] = sigmoid32(x)
+			ys[i] = Sigmoid[float32](x)
 		}
 	})
 	run("math.Sigmoid", func() {
@@ -302,14 +324,14 @@ func BenchmarkFastMath(b *testing.B) {
 			ys[i] = float32(sigmoidRef(float64(x)))
 		}
 	})
-	run("logSigmoid32", func() {
+	run("LogSigmoid[float32]", func() {
 		for i, x := range xs {
 			ys[i] = logSigmoid32(x)
 		}
 	})
-	run("tanh32", func() {
+	run("Tanh[float32]", func() {
 		for i, x := range xs {
-			ys[i] = tanh32(x)
+			ys[i] = Tanh[float32](x)
 		}
 	})
 	run("math.Tanh", func() {

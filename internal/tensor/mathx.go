@@ -2,11 +2,12 @@ package tensor
 
 import "math"
 
-// Scalar functions used by the gates and scans. For F = float32 they use
-// the fast kernels of fastmath.go (within 0.51 ulp of the exact result);
-// for F = float64 they compute with package math, so the float64 path that
-// the finite-difference checks run is exact to float64 rounding. Each is
-// written to stay finite for any finite input.
+// Scalar functions on values of type F, for the gates and scans: each is
+// its float64-domain entry point of fastmath.go (SigmoidAt, …) applied to
+// float64(x) and rounded to F once, so that there is one implementation
+// per function and precision. For F = float32 the result is within 0.51
+// ulp of the exact value; for F = float64 it is package math's. Each stays
+// finite for any finite input.
 
 // Sigmoid returns σ(x) = 1/(1+e^{−x}).
 func Sigmoid[F Float](x F) F { return F(SigmoidAt[F](float64(x))) }

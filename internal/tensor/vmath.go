@@ -35,7 +35,7 @@ func ExpVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = exp32(v)
+		dst[i] = Exp(v)
 	}
 }
 
@@ -49,7 +49,7 @@ func LogVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = log32(v)
+		dst[i] = Log(v)
 	}
 }
 
@@ -63,7 +63,7 @@ func SoftplusVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = softplus32(v)
+		dst[i] = Softplus(v)
 	}
 }
 
@@ -77,7 +77,7 @@ func SigmoidVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = sigmoid32(v)
+		dst[i] = Sigmoid(v)
 	}
 }
 
@@ -91,7 +91,7 @@ func LogSigmoidVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = logSigmoid32(v)
+		dst[i] = -Softplus(-v)
 	}
 }
 
@@ -106,7 +106,7 @@ func Log1pVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = log1p32(v)
+		dst[i] = Log1p(v)
 	}
 }
 
@@ -120,7 +120,7 @@ func TanhVec32(dst, x []float32) {
 		return
 	}
 	for i, v := range x {
-		dst[i] = tanh32(v)
+		dst[i] = Tanh(v)
 	}
 }
 
@@ -253,7 +253,7 @@ func SoftmaxVec32(x []float32) {
 	}
 	var s float64
 	for i, v := range x {
-		x[i] = exp32(v - m)
+		x[i] = Exp(v - m)
 		s += float64(x[i])
 	}
 	inv := float32(1 / s)
