@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -81,14 +82,9 @@ func TestCrossEntropyExtremeLogits(t *testing.T) {
 
 func TestCrossEntropyPanicsOnBadTarget(t *testing.T) {
 	for _, tg := range []int32{-2, 3} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("target %d: no panic", tg)
-				}
-			}()
+		mustPanic(t, fmt.Sprintf("target %d", tg), func() {
 			SoftmaxCrossEntropy(nil, make([]float32, 3), []int32{tg}, make([]float32, 1), 1, 3)
-		}()
+		})
 	}
 }
 

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -73,13 +74,8 @@ func TestDropoutGrad(t *testing.T) {
 
 func TestDropoutPanicsOnBadP(t *testing.T) {
 	for _, p := range []float64{-0.1, 1} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("P = %v: no panic", p)
-				}
-			}()
+		mustPanic(t, fmt.Sprintf("P = %v", p), func() {
 			(&Dropout[float32]{P: p}).Alloc(&tensor.Arena[float32]{}, 1)
-		}()
+		})
 	}
 }

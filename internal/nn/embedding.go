@@ -34,22 +34,7 @@ func (e *Embedding[F]) Init(rng *rand.Rand) {
 // outside [0, V).
 func (e *Embedding[F]) Forward(y []F, tokens []int32) {
 	e.check(y, tokens, "Forward")
-	tensor.ForWith(len(tokens), rowGrain(e.D), embedFwd[F]{e, y, tokens})
-}
-
-// embedFwd is Forward over the rows [lo, hi) of y: [M, D].
-type embedFwd[F tensor.Float] struct {
-	e      *Embedding[F]
-	y      []F
-	tokens []int32
-}
-
-func (k embedFwd[F]) Run(lo, hi int) {
-	D := k.e.D
-	for m := lo; m < hi; m++ {
-		tok := int(k.tokens[m])
-		copy(k.y[m*D:(m+1)*D], k.e.W.Data[tok*D:(tok+1)*D])
-	}
+	tensor.ForWith(len(tokens), rowGrain(e.D), embedRows[F]{e, y, tokens, false})
 }
 
 // Backward accumulates dW[tokens[m]] += dy[m] for every row, sequentially
@@ -59,7 +44,7 @@ func (k embedFwd[F]) Run(lo, hi int) {
 // edges). tokens: [M], dy: [M, D]. It panics like Forward.
 func (e *Embedding[F]) Backward(dy []F, tokens []int32) {
 	e.check(dy, tokens, "Backward")
-	k := embedBwd[F]{e, dy, tokens}
+	k := embedRows[F]{e, dy, tokens, true}
 	if len(tokens)*e.D < parGrain { // too little work to split
 		k.Run(0, e.V)
 		return
@@ -67,21 +52,31 @@ func (e *Embedding[F]) Backward(dy []F, tokens []int32) {
 	tensor.ForWith(e.V, max(1, e.V/8), k)
 }
 
-// embedBwd is Backward for the token ids [lo, hi): it adds dy[m] to
-// dW[tokens[m]] for the rows m, in order, whose token is in [lo, hi).
-type embedBwd[F tensor.Float] struct {
-	e      *Embedding[F]
-	dy     []F
-	tokens []int32
+// embedRows is one call of Forward (rows = y: [M, D]; Run over the rows
+// [lo, hi)) or of Backward (rows = dy: [M, D]; Run over the token ids
+// [lo, hi)).
+type embedRows[F tensor.Float] struct {
+	e        *Embedding[F]
+	rows     []F
+	tokens   []int32 // [M]
+	backward bool
 }
 
-func (k embedBwd[F]) Run(lo, hi int) {
-	D := k.e.D
+func (k embedRows[F]) Run(lo, hi int) {
+	D, W := k.e.D, k.e.W
+	if !k.backward {
+		for m := lo; m < hi; m++ {
+			tok := int(k.tokens[m])
+			copy(k.rows[m*D:(m+1)*D], W.Data[tok*D:(tok+1)*D])
+		}
+		return
+	}
+	// dW[tokens[m]] += dy[m] for the rows m, in order, whose token is in [lo, hi).
 	for m, tok := range k.tokens {
 		if int(tok) < lo || int(tok) >= hi {
 			continue
 		}
-		dw, src := k.e.W.Grad[int(tok)*D:][:D], k.dy[m*D:][:D]
+		dw, src := W.Grad[int(tok)*D:][:D], k.rows[m*D:][:D]
 		for j, v := range src {
 			dw[j] += v
 		}

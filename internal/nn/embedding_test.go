@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -40,15 +41,11 @@ func TestEmbeddingPanicsOutOfRange(t *testing.T) {
 	e := NewEmbedding(&ps, "wte", 4, 2)
 	ps.Finalize()
 	for _, tok := range []int32{-1, 4} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("token %d: no panic", tok)
-				}
-			}()
-			e.Forward(make([]float32, 2), []int32{tok})
-		}()
+		mustPanic(t, fmt.Sprintf("Forward, token %d", tok), func() { e.Forward(make([]float32, 2), []int32{tok}) })
+		mustPanic(t, fmt.Sprintf("Backward, token %d", tok), func() { e.Backward(make([]float32, 2), []int32{tok}) })
 	}
+	mustPanic(t, "Forward, short y", func() { e.Forward(make([]float32, 3), []int32{0, 1}) })
+	mustPanic(t, "Backward, short dy", func() { e.Backward(make([]float32, 3), []int32{0, 1}) })
 }
 
 func TestEmbeddingInitStd(t *testing.T) {

@@ -10,34 +10,19 @@ import (
 func TestMLPGrad(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	const M, D, Hid = 3, 4, 8
-	var ps tensor.ParamSet[float64]
-	m := NewMLP(&ps, "mlp", D, Hid)
-	ps.Finalize()
-	m.Init(rng)
+	m, ps, a := newTestMLP[float64](rng, M, D, Hid)
 	for _, name := range []string{"mlp.up.weight", "mlp.up.bias", "mlp.down.weight", "mlp.down.bias"} {
 		if _, err := ps.Get(name); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var a tensor.Arena[float64]
-	m.Alloc(&a, M)
 	if got := a.Bytes(tensor.Activation); got != 2*M*Hid*8 {
 		t.Fatalf("activation bytes %d, want %d", got, 2*M*Hid*8)
 	}
 	if got := a.Bytes(tensor.Scratch); got != M*Hid*8 {
 		t.Fatalf("scratch bytes %d, want %d", got, M*Hid*8)
 	}
-	x := randn(rng, M*D)
-	w := randn(rng, M*D)
-	y := make([]float64, M*D)
-	f := func() float64 { m.Forward(y, x, M); return dot(w, y) }
-	f()
-	dx := make([]float64, M*D)
-	m.Backward(dx, w, x, M)
-	assertClose(t, "dx", dx, numGrad(f, x), fdTol)
-	for _, p := range ps.Params {
-		assertClose(t, p.Name, p.Grad, numGrad(f, p.Data), fdTol)
-	}
+	x, y := checkRowLayerGrad(t, rng, m, M, D, ps.Params)
 	// y = Down(gelu(Up x)) by hand for row 0, output 0
 	var want float64
 	for h := 0; h < Hid; h++ {
@@ -59,12 +44,7 @@ func TestMLPGrad(t *testing.T) {
 func TestMLPZeroAllocs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	const M, D, Hid = 16, 32, 128
-	var ps tensor.ParamSet[float32]
-	m := NewMLP(&ps, "mlp", D, Hid)
-	ps.Finalize()
-	m.Init(rng)
-	var a tensor.Arena[float32]
-	m.Alloc(&a, M)
+	m, _, _ := newTestMLP[float32](rng, M, D, Hid)
 	x, y, dy, dx := make([]float32, M*D), make([]float32, M*D), make([]float32, M*D), make([]float32, M*D)
 	tensor.Normal(rng, x, 1)
 	tensor.Normal(rng, dy, 1)

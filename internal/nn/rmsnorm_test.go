@@ -35,21 +35,9 @@ func TestRMSNormHand(t *testing.T) {
 func TestRMSNormGrad(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	const M, D = 4, 6
-	var ps tensor.ParamSet[float64]
-	n := NewRMSNorm(&ps, "ln", D)
-	ps.Finalize()
+	n, _ := newTestRMSNorm[float64](M, D, false)
 	tensor.Normal(rng, n.W.Data, 1)
-	var a tensor.Arena[float64]
-	n.Alloc(&a, M)
-	x := randn(rng, M*D)
-	w := randn(rng, M*D)
-	y := make([]float64, M*D)
-	f := func() float64 { n.Forward(y, x, M); return dot(w, y) }
-	f()
-	dx := make([]float64, M*D)
-	n.Backward(dx, w, x, M)
-	assertClose(t, "dx", dx, numGrad(f, x), fdTol)
-	assertClose(t, "dW", n.W.Grad, numGrad(f, n.W.Data), fdTol)
+	checkRowLayerGrad(t, rng, n, M, D, []*tensor.Param[float64]{n.W})
 }
 
 // TestRMSNormDeterministic checks that Forward and Backward give the same
@@ -59,12 +47,8 @@ func TestRMSNormDeterministic(t *testing.T) {
 	run := func(procs int) (y, dx, dw []float32) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		rng := rand.New(rand.NewPCG(11, 12))
-		var ps tensor.ParamSet[float32]
-		n := NewRMSNorm(&ps, "ln", D)
-		ps.Finalize()
+		n, _ := newTestRMSNorm[float32](M, D, false)
 		tensor.Normal(rng, n.W.Data, 1)
-		var a tensor.Arena[float32]
-		n.Alloc(&a, M)
 		x := make([]float32, M*D)
 		dy := make([]float32, M*D)
 		tensor.Normal(rng, x, 1)
@@ -96,18 +80,8 @@ func TestRMSNormDeterministic(t *testing.T) {
 func TestRMSNormOffset(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	const M, D = 3, 5
-	build := func(offset bool) (*RMSNorm[float64], *tensor.ParamSet[float64]) {
-		var ps tensor.ParamSet[float64]
-		n := NewRMSNorm(&ps, "ln", D)
-		n.Offset = offset
-		ps.Finalize()
-		n.Init()
-		var a tensor.Arena[float64]
-		n.Alloc(&a, M)
-		return n, &ps
-	}
-	plain, pp := build(false)
-	off, po := build(true)
+	plain, pp := newTestRMSNorm[float64](M, D, false)
+	off, po := newTestRMSNorm[float64](M, D, true)
 	for i := range off.W.Data {
 		if off.W.Data[i] != 0 {
 			t.Fatalf("Offset init: γ %v, want 0", off.W.Data)
