@@ -182,22 +182,6 @@ func LogAt[F Float](x float64) float64 {
 	return math.Log(x)
 }
 
-// Log1pAt returns ln(1+x) at F's precision.
-func Log1pAt[F Float](x float64) float64 {
-	if Is32[F]() {
-		return log1pFast(x)
-	}
-	return math.Log1p(x)
-}
-
-// TanhAt returns tanh x at F's precision.
-func TanhAt[F Float](x float64) float64 {
-	if Is32[F]() {
-		return tanhFast(x)
-	}
-	return math.Tanh(x)
-}
-
 // SoftplusAt returns ln(1+e^x) = max(x, 0) + ln(1+e^−|x|) at F's
 // precision (float32: relative error below 3e-9), finite for every finite
 // x (NaN for NaN).
