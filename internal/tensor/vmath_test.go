@@ -55,13 +55,7 @@ func TestVecMaxError(t *testing.T) {
 	for range 100000 { // dense where the kernels are used: [−90, 90] and [−1, 1]
 		xs = append(xs, float32(180*rng.Float64()-90), float32(2*rng.Float64()-1))
 	}
-	for _, asm := range []bool{true, false} {
-		if asm && !haveAVX2 {
-			t.Log("no AVX2: assembly kernels not tested")
-			continue
-		}
-		saved := haveAVX2
-		haveAVX2 = asm
+	eachKernelSet(t, func(asm bool) {
 		for _, c := range vecCases {
 			bound := fastMaxULP
 			if asm {
@@ -74,8 +68,7 @@ func TestVecMaxError(t *testing.T) {
 				t.Logf("%s (asm %v): max error %.3f ulp", c.name, asm, worst)
 			}
 		}
-		haveAVX2 = saved
-	}
+	})
 }
 
 // Every length from 0 to 40 works (masked tails), results do not depend
@@ -117,6 +110,21 @@ func TestVecTailsAndAliasing(t *testing.T) {
 	}
 }
 
+// eachKernelSet runs f with the assembly kernels (where the CPU has them)
+// and with the portable Go versions, and restores the selection after.
+func eachKernelSet(t *testing.T, f func(asm bool)) {
+	saved := haveAVX2
+	defer func() { haveAVX2 = saved }()
+	for _, asm := range []bool{true, false} {
+		if asm && !saved {
+			t.Log("no AVX2: assembly kernels not tested")
+			continue
+		}
+		haveAVX2 = asm
+		f(asm)
+	}
+}
+
 // BenchmarkVec times each vector kernel per element over 4096 inputs.
 func BenchmarkVec(b *testing.B) {
 	xs, ys := make([]float32, 4096), make([]float32, 4096)
@@ -139,12 +147,7 @@ func BenchmarkVec(b *testing.B) {
 // the assembly, and give the same bits however often they are called.
 func TestVecRowOps(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
-	for _, asm := range []bool{true, false} {
-		if asm && !haveAVX2 {
-			continue
-		}
-		saved := haveAVX2
-		haveAVX2 = asm
+	eachKernelSet(t, func(asm bool) {
 		for _, n := range []int{0, 1, 7, 8, 9, 64, 100} {
 			x, y, z, w := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
 			var dot, dot3, scale float64
@@ -215,20 +218,14 @@ func TestVecRowOps(t *testing.T) {
 				t.Errorf("asm %v: ColAcc16_32[%d] = %v, want %v", asm, j, acc[j], want)
 			}
 		}
-		haveAVX2 = saved
-	}
+	})
 }
 
 // SoftmaxVec32 matches a float64 softmax for every length from 1 to 40
 // (tails), with large and negative inputs, and sums to 1.
 func TestSoftmaxVec32(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
-	for _, asm := range []bool{true, false} {
-		if asm && !haveAVX2 {
-			continue
-		}
-		saved := haveAVX2
-		haveAVX2 = asm
+	eachKernelSet(t, func(asm bool) {
 		for n := 1; n <= 40; n++ {
 			for _, scale := range []float64{1, 30, 1e4} {
 				x := make([]float32, n)
@@ -258,18 +255,12 @@ func TestSoftmaxVec32(t *testing.T) {
 				}
 			}
 		}
-		haveAVX2 = saved
-	}
+	})
 }
 
 func TestSoftmaxBack32(t *testing.T) {
 	rng := rand.New(rand.NewPCG(6, 6))
-	for _, asm := range []bool{true, false} {
-		if asm && !haveAVX2 {
-			continue
-		}
-		saved := haveAVX2
-		haveAVX2 = asm
+	eachKernelSet(t, func(asm bool) {
 		for _, n := range []int{1, 5, 8, 13, 64} {
 			p, d := make([]float32, n), make([]float32, n)
 			for i := range p {
@@ -290,6 +281,5 @@ func TestSoftmaxBack32(t *testing.T) {
 				}
 			}
 		}
-		haveAVX2 = saved
-	}
+	})
 }
