@@ -134,3 +134,51 @@ func TestCrossEntropyZeroAllocs(t *testing.T) {
 		t.Fatalf("%v allocs, want 0", n)
 	}
 }
+
+// Concurrent calls on different inputs (large enough to split) give
+// each the result of a lone call: the loss keeps no call state.
+func TestCrossEntropyConcurrent(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	const M, V = 2048, 65
+	type result struct {
+		loss    float64
+		correct int
+		dl      []float32
+	}
+	logits, targets := [2][]float32{}, [2][]int32{}
+	call := func(i int) result {
+		dl := make([]float32, M*V)
+		loss, _, correct := SoftmaxCrossEntropy(dl, logits[i], targets[i], make([]float32, M), M, V)
+		return result{loss, correct, dl}
+	}
+	var want [2]result
+	for i := range 2 {
+		rng := rand.New(rand.NewPCG(uint64(i), 7))
+		logits[i] = make([]float32, M*V)
+		tensor.Normal(rng, logits[i], 2)
+		targets[i] = make([]int32, M)
+		for m := range targets[i] {
+			targets[i][m] = int32(rng.IntN(V))
+		}
+		want[i] = call(i)
+	}
+	for range 20 {
+		var got [2]result
+		done := make(chan int)
+		for i := range 2 {
+			go func() { got[i] = call(i); done <- i }()
+		}
+		<-done
+		<-done
+		for i := range 2 {
+			if got[i].loss != want[i].loss || got[i].correct != want[i].correct {
+				t.Fatalf("call %d: loss %v correct %d, alone %v %d", i, got[i].loss, got[i].correct, want[i].loss, want[i].correct)
+			}
+			for j := range got[i].dl {
+				if got[i].dl[j] != want[i].dl[j] {
+					t.Fatalf("call %d: dlogits[%d] %v, alone %v", i, j, got[i].dl[j], want[i].dl[j])
+				}
+			}
+		}
+	}
+}
