@@ -25,14 +25,16 @@ import (
 //	Tanh              all float32                    0.51 ulp
 //
 // (ulp: the spacing of float32 numbers at the exact result, subnormal
-// spacing below 2^−126.) Each math function has one scalar entry point,
-// ExpAt[F] (below): f at F's precision on a float64 argument, through the
-// float64-domain kernels (expFast, …) for F = float32 and package math for
+// spacing below 2^−126.) Each math function has one scalar
+// implementation for both precisions, chosen by F: the float64-domain
+// kernels below (expFast, …) for F = float32 and package math for
 // F = float64, so the float64 path — the one the finite-difference
-// gradient checks run — stays exact. Exp[F] (mathx.go) is the same
-// function on a value of type F, F(ExpAt[F](float64(x))) in one line, and
-// ExpVec32 (vmath.go) the float32 row kernel, whose AVX2 assembly has its
-// own error bounds and whose portable loop calls Exp[float32].
+// gradient checks run — stays exact. ExpAt[F] (below) applies it to a
+// float64 intermediate; Exp[F] (mathx.go) is the same function on a value
+// of type F, F(ExpAt[F](float64(x))) in one line (Log1p and Tanh, needed
+// only on values, have only that form); ExpVec32 (vmath.go) is the float32
+// row kernel, whose AVX2 assembly has its own error bounds and whose
+// portable loop calls Exp[float32].
 
 // Is32 reports whether F is a 4-byte float. The compiler folds it to a
 // constant in each instantiation, so `if Is32[F]()` costs nothing.
