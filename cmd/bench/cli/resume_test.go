@@ -77,9 +77,7 @@ func jsonlLines(t *testing.T, path string) []string {
 func TestRunResumeFromCheckpoint(t *testing.T) {
 	dir := t.TempDir()
 	ref := filepath.Join(dir, "ref")
-	if code, _, stderr := bench(t, twoModels(ref)...); code != ExitOK {
-		t.Fatalf("reference run: exit %d: %s", code, stderr)
-	}
+	mustBench(t, twoModels(ref)...)
 	want := evalsOf(t, ref)
 
 	out := filepath.Join(dir, "run")
