@@ -88,15 +88,30 @@ func ResultsTable(w io.Writer, rec *harness.Record) error {
 // training loss. The caption names the task, sizes, seed, steps and
 // machine (RunCaption).
 func LossPlot(path string, rec *harness.Record) error {
-	if rec.Grid != nil {
-		return gridLossPlot(path, rec) // mean curves with bands over seeds: grid.go
+	for _, f := range RunFigures(rec) {
+		if _, err := reports.SaveFigure(path, f.Figure); err != nil {
+			return err
+		}
 	}
-	if len(rec.Results) == 0 || len(rec.Results[0].Evals) == 0 {
-		return nil // nothing to draw yet
-	}
-	_, err := reports.SaveFigure(path, lossFigure(rec))
-	return err
+	return nil
 }
+
+// RunFigures returns the figures LossPlot saves for a training run: the
+// loss figure as loss.png, or none before the first evaluation (nothing
+// to draw yet). A run with a grid gets gridLossFigure (mean curves with
+// bands over seeds: grid.go), any other lossFigure.
+func RunFigures(rec *harness.Record) []NamedFigure {
+	switch {
+	case len(rec.Results) == 0 || len(rec.Results[0].Evals) == 0:
+		return nil
+	case rec.Grid != nil:
+		return []NamedFigure{{LossPNG, gridLossFigure(rec)}}
+	}
+	return []NamedFigure{{LossPNG, lossFigure(rec)}}
+}
+
+// LossPNG is the file of a training run's loss figure (RunFigures).
+const LossPNG = "loss.png"
 
 // lossFigure is the figure LossPlot draws.
 func lossFigure(rec *harness.Record) reports.Figure {
