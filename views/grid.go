@@ -229,12 +229,10 @@ func GridTables(w io.Writer, rec *harness.Record) error {
 // highest seed. A seed that stopped early (target accuracy) leaves the
 // mean of the steps after its stop to the others.
 func gridLossFigure(rec *harness.Record) reports.Figure {
-	loss := reports.Panel{Title: "mean loss over seeds, band min–max (solid: training, dashed: held-out)", XLabel: "step", YLabel: "loss (nats/token)"}
-	right := reports.Panel{Title: "mean held-out accuracy over seeds, band min–max", XLabel: "step", YLabel: "accuracy"}
-	if rec.Task == "char-lm" {
-		loss.YLabel = "loss (nats/char)"
-		right = reports.Panel{Title: "mean validation loss over seeds against wall time", XLabel: "training wall time (s)", YLabel: "val loss (nats/char)"}
-	}
+	loss, right := curvePanels(rec.Task,
+		"mean loss over seeds, band min–max (solid: training, dashed: held-out)",
+		reports.Panel{Title: "mean held-out accuracy over seeds, band min–max", YLabel: "accuracy"},
+		reports.Panel{Title: "mean validation loss over seeds against wall time", YLabel: "val loss (nats/char)"})
 	k := 0
 	for _, g := range GridPoints(rec) {
 		if !g.Chosen {

@@ -115,12 +115,10 @@ const LossPNG = "loss.png"
 
 // lossFigure is the figure LossPlot draws.
 func lossFigure(rec *harness.Record) reports.Figure {
-	loss := reports.Panel{Title: "loss against step (solid: training, dashed: held-out)", XLabel: "step", YLabel: "loss (nats/token)"}
-	right := reports.Panel{Title: "held-out accuracy against step", XLabel: "step", YLabel: "accuracy (%)"}
-	if rec.Task == "char-lm" {
-		loss.YLabel = "loss (nats/char)"
-		right = reports.Panel{Title: "held-out loss against wall time", XLabel: "training wall time (s)", YLabel: "held-out loss (nats/char)"}
-	}
+	loss, right := curvePanels(rec.Task,
+		"loss against step (solid: training, dashed: held-out)",
+		reports.Panel{Title: "held-out accuracy against step", YLabel: "accuracy (%)"},
+		reports.Panel{Title: "held-out loss against wall time", YLabel: "held-out loss (nats/char)"})
 	for _, r := range rec.Results {
 		tr := reports.Series{Name: r.Name, Key: r.Name}
 		ev := reports.Series{Name: r.Name + " held-out", Key: r.Name, Dashed: true, HideLegend: true}
@@ -142,6 +140,20 @@ func lossFigure(rec *harness.Record) reports.Figure {
 		}
 	}
 	return reports.Figure{Title: "rnnbench " + rec.Task + ": training curves", Caption: RunCaption(rec), Cols: 2, Panels: []reports.Panel{loss, right}}
+}
+
+// curvePanels are the two empty panels of a run's loss figure: loss
+// titled lossTitle against step (nats/token, or nats/char for char-lm),
+// and on the right acc (titled and labelled, against step) or, for
+// char-lm, wall (against training wall time).
+func curvePanels(task, lossTitle string, acc, wall reports.Panel) (loss, right reports.Panel) {
+	loss = reports.Panel{Title: lossTitle, XLabel: "step", YLabel: "loss (nats/token)"}
+	right, right.XLabel = acc, "step"
+	if task == "char-lm" {
+		loss.YLabel = "loss (nats/char)"
+		right, right.XLabel = wall, "training wall time (s)"
+	}
+	return loss, right
 }
 
 // RunCaption is the caption of a training run's figures: task and its
