@@ -136,16 +136,15 @@ var speedPairs = []pair{{"mingru/parallel", "gru"}, {"minlstm/parallel", "lstm"}
 // Holds: every speed-up ≥ the paper's smallest (175×); holds partly: every
 // one > 1; else does not hold at this scale.
 func speedClaim(rec *harness.Record) Finding {
-	figs := paper.Find("speed", "train-step-speedup")
-	f := Finding{N: 1, Title: "minGRU/minLSTM train 175×–1324× faster per step than GRU/LSTM",
-		Paper: "175×–1361× (T 512–4096)", Source: sources(figs), Figure: filepath.Join(ExpSweep, "sweep_train.png")}
-	if rec == nil {
-		return notYet(f, ExpSweep)
-	}
+	return claim{1, "minGRU/minLSTM train 175×–1324× faster per step than GRU/LSTM",
+		"175×–1361× (T 512–4096)", "speed", "train-step-speedup", ExpSweep, "sweep_train.png", measureSpeed}.finding(rec)
+}
+
+func measureSpeed(f *Finding, figs []paper.Figure, rec *harness.Record) {
 	T, pts := sweepAt(rec, "mingru/parallel", "gru", "minlstm/parallel", "lstm")
 	if T == 0 {
 		f.Verdict, f.Measured, f.Why = NotYet, "—", "the sweep reached no length with all four models"
-		return f
+		return
 	}
 	lowest := math.Inf(1)
 	for _, fg := range figs {
@@ -163,15 +162,10 @@ func speedClaim(rec *harness.Record) Finding {
 		ups = append(ups, fmt.Sprintf("%.1f×", up))
 	}
 	f.Measured = fmt.Sprintf("%s at T=%d (CPU, %s)", strings.Join(ups, ", "), T, rec.Machine.CPU)
-	switch {
-	case all:
-		f.Verdict, f.Why = Holds, fmt.Sprintf("every measured speed-up reaches the paper's smallest, %.0f×.", lowest)
-	case any1:
-		f.Verdict, f.Why = HoldsPartly, fmt.Sprintf("the parallel scans are faster per step than GRU/LSTM, but below the paper's %.0f× at these lengths on this CPU (the paper's figures are on a T4 GPU, where a sequential loop idles the device).", lowest)
-	default:
-		f.Verdict, f.Why = DoesNotHold, "a parallel scan is not faster per step than its sequential baseline at these lengths on this CPU."
-	}
-	return f
+	f.decide(all, any1,
+		fmt.Sprintf("every measured speed-up reaches the paper's smallest, %.0f×.", lowest),
+		fmt.Sprintf("the parallel scans are faster per step than GRU/LSTM, but below the paper's %.0f× at these lengths on this CPU (the paper's figures are on a T4 GPU, where a sequential loop idles the device).", lowest),
+		"a parallel scan is not faster per step than its sequential baseline at these lengths on this CPU.")
 }
 
 var memoryPairs = []pair{{"mingru/parallel", "gru"}, {"minlstm/parallel", "lstm"}, {"mamba", "mingru/parallel"}}
@@ -181,16 +175,15 @@ var memoryPairs = []pair{{"mingru/parallel", "gru"}, {"minlstm/parallel", "lstm"
 // the paper's; holds partly: every ratio > 1 (more memory, as claimed);
 // else does not hold at this scale.
 func memoryClaim(rec *harness.Record) Finding {
-	figs := paper.Find("memory", "train-memory-ratio")
-	f := Finding{N: 2, Title: "minGRU/minLSTM use ~88% more training memory than GRU/LSTM; Mamba ~56% more than minGRU",
-		Paper: "1.88×, 1.88×, 1.56×", Source: sources(figs), Figure: filepath.Join(ExpSweep, "sweep_memory.png")}
-	if rec == nil {
-		return notYet(f, ExpSweep)
-	}
+	return claim{2, "minGRU/minLSTM use ~88% more training memory than GRU/LSTM; Mamba ~56% more than minGRU",
+		"1.88×, 1.88×, 1.56×", "memory", "train-memory-ratio", ExpSweep, "sweep_memory.png", measureMemory}.finding(rec)
+}
+
+func measureMemory(f *Finding, figs []paper.Figure, rec *harness.Record) {
 	T, pts := sweepAt(rec, "mingru/parallel", "gru", "minlstm/parallel", "lstm", "mamba")
 	if T == 0 {
 		f.Verdict, f.Measured, f.Why = NotYet, "—", "the sweep reached no length with all five models"
-		return f
+		return
 	}
 	f.Table = [][]string{{"model", "baseline", "T", "model memory", "baseline memory", "ratio", "paper"}}
 	var rs []string
@@ -205,15 +198,10 @@ func memoryClaim(rec *harness.Record) Finding {
 		rs = append(rs, fmt.Sprintf("%.2f×", r))
 	}
 	f.Measured = fmt.Sprintf("%s (analytic, T=%d, B=%d)", strings.Join(rs, ", "), T, pts["gru"].B)
-	switch {
-	case all:
-		f.Verdict, f.Why = Holds, fmt.Sprintf("every ratio lies within ±%.0f%% of the paper's.", 100*MemoryMargin)
-	case more:
-		f.Verdict, f.Why = HoldsPartly, fmt.Sprintf("each model needs more memory than its baseline, as claimed, but not every ratio lies within ±%.0f%% of the paper's.", 100*MemoryMargin)
-	default:
-		f.Verdict, f.Why = DoesNotHold, "some model needs no more memory than its baseline."
-	}
-	return f
+	f.decide(all, more,
+		fmt.Sprintf("every ratio lies within ±%.0f%% of the paper's.", 100*MemoryMargin),
+		fmt.Sprintf("each model needs more memory than its baseline, as claimed, but not every ratio lies within ±%.0f%% of the paper's.", 100*MemoryMargin),
+		"some model needs no more memory than its baseline.")
 }
 
 // modelOf is the model of a table row ("mingru/parallel L=2" → "mingru").
@@ -242,17 +230,14 @@ func chosen(rec *harness.Record) []views.GridPoint {
 // deepest row reaches SolvedAcc (solved with enough layers); else does not
 // hold at this scale.
 func copyClaim(rec *harness.Record) Finding {
-	figs := paper.Find("selective-copy", "accuracy")
-	f := Finding{N: 3, Title: "minGRU/minLSTM solve selective copying with enough layers",
-		Paper: "1 layer ~37%, 2 layers 86–97%, 3 layers 96–99.5%", Source: sources(figs), Figure: filepath.Join(ExpCopy, "loss.png")}
-	if rec == nil {
-		return notYet(f, ExpCopy)
-	}
-	f.Table = [][]string{{"model", "layers", "lr", "accuracy % (mean ± std)", "paper %", "matches"}}
+	return claim{3, "minGRU/minLSTM solve selective copying with enough layers",
+		"1 layer ~37%, 2 layers 86–97%, 3 layers 96–99.5%", "selective-copy", "accuracy", ExpCopy, "loss.png", measureCopy}.finding(rec)
+}
+
+func measureCopy(f *Finding, figs []paper.Figure, rec *harness.Record) {
 	all := true
 	deepest := map[string]views.GridPoint{}
-	var heads []string
-	for _, g := range chosen(rec) {
+	heads := f.tabulate(rec, []string{"model", "layers", "lr", "accuracy % (mean ± std)", "paper %", "matches"}, func(g views.GridPoint) ([]string, string) {
 		model, L := modelOf(g.Model), g.Runs[0].Model.L
 		if d, ok := deepest[model]; !ok || d.Runs[0].Model.L < L {
 			deepest[model] = g
@@ -266,24 +251,18 @@ func copyClaim(rec *harness.Record) Finding {
 			all = all && ok
 			match = yes(ok)
 		}
-		f.Table = append(f.Table, []string{model, fmt.Sprint(L), fmt.Sprintf("%g", g.LR), pm(m, s, 1), cell, match})
-		heads = append(heads, fmt.Sprintf("%s L=%d %s", model, L, pm(m, s, 1)))
-	}
+		return []string{model, fmt.Sprint(L), fmt.Sprintf("%g", g.LR), pm(m, s, 1), cell, match}, fmt.Sprintf("%s L=%d %s", model, L, pm(m, s, 1))
+	})
 	f.Measured = strings.Join(heads, "; ")
 	solved := len(deepest) > 0
 	for _, g := range deepest {
 		solved = solved && g.Acc.Mean >= SolvedAcc
 	}
-	switch {
-	case all && len(heads) > 0:
-		f.Verdict, f.Why = Holds, "every row matches the paper's within 2 combined std (or 1 point)."
-	case solved:
-		f.Verdict, f.Why = HoldsPartly, fmt.Sprintf("the deepest models reach %.0f%% (solved with enough layers), but not every row matches the paper's figure at this task size.", 100*SolvedAcc)
-	default:
-		f.Verdict, f.Why = DoesNotHold, fmt.Sprintf("not every row matches the paper's and the deepest models stay below %.0f%%.", 100*SolvedAcc)
-	}
+	f.decide(all && len(heads) > 0, solved,
+		"every row matches the paper's within 2 combined std (or 1 point).",
+		fmt.Sprintf("the deepest models reach %.0f%% (solved with enough layers), but not every row matches the paper's figure at this task size.", 100*SolvedAcc),
+		fmt.Sprintf("not every row matches the paper's and the deepest models stay below %.0f%%.", 100*SolvedAcc))
 	f.Why += partial(rec)
-	return f
 }
 
 // charClaim is claim 4. Rule: each model's best held-out loss at its
@@ -293,30 +272,26 @@ func copyClaim(rec *harness.Record) Finding {
 // Transformer and Mamba; holds partly: they match at least one; else does
 // not hold at this scale.
 func charClaim(rec *harness.Record) Finding {
-	figs := paper.Find("char-lm", "test-loss")
-	f := Finding{N: 4, Title: "minGRU/minLSTM match a Transformer and Mamba on character-level Shakespeare",
-		Paper: "minGRU 1.548, minLSTM 1.555, Transformer 1.547, Mamba 1.575 nats", Source: sources(figs), Figure: filepath.Join(ExpCharLM, "loss.png")}
-	if rec == nil {
-		return notYet(f, ExpCharLM)
-	}
+	return claim{4, "minGRU/minLSTM match a Transformer and Mamba on character-level Shakespeare",
+		"minGRU 1.548, minLSTM 1.555, Transformer 1.547, Mamba 1.575 nats", "char-lm", "test-loss", ExpCharLM, "loss.png", measureChar}.finding(rec)
+}
+
+func measureChar(f *Finding, figs []paper.Figure, rec *harness.Record) {
 	loss := map[string]views.Summary{}
-	f.Table = [][]string{{"model", "lr", "best held-out loss, nats/char (mean ± std)", "paper (test)"}}
-	var heads []string
-	for _, g := range chosen(rec) {
+	heads := f.tabulate(rec, []string{"model", "lr", "best held-out loss, nats/char (mean ± std)", "paper (test)"}, func(g views.GridPoint) ([]string, string) {
 		model := modelOf(g.Model)
 		loss[model] = g.Best
 		ref := "—"
 		if v := paperValue(figs, model); !math.IsNaN(v) {
 			ref = fmt.Sprintf("%.3f", v)
 		}
-		f.Table = append(f.Table, []string{model, fmt.Sprintf("%g", g.LR), pm(g.Best.Mean, g.Best.Std, 3), ref})
-		heads = append(heads, fmt.Sprintf("%s %s", model, pm(g.Best.Mean, g.Best.Std, 3)))
-	}
+		return []string{model, fmt.Sprintf("%g", g.LR), pm(g.Best.Mean, g.Best.Std, 3), ref}, fmt.Sprintf("%s %s", model, pm(g.Best.Mean, g.Best.Std, 3))
+	})
 	f.Measured = strings.Join(heads, ", ") + " (validation split)"
 	for _, need := range []string{"mingru", "minlstm", "transformer", "mamba"} {
 		if _, ok := loss[need]; !ok {
 			f.Verdict, f.Why = NotYet, fmt.Sprintf("%s has no finished unit yet, so the comparison cannot be made.%s", need, partial(rec))
-			return f
+			return
 		}
 	}
 	both, one := true, true
@@ -335,16 +310,11 @@ func charClaim(rec *harness.Record) Finding {
 		}
 		both, one = both && n == 2, one && n >= 1
 	}
-	switch {
-	case both:
-		f.Verdict, f.Why = Holds, "minGRU and minLSTM match or beat both the Transformer and Mamba (within 2 combined std or 0.02 nats)."
-	case one:
-		f.Verdict, f.Why = HoldsPartly, "minGRU and minLSTM match or beat one of the Transformer and Mamba, not both."
-	default:
-		f.Verdict, f.Why = DoesNotHold, "a minimal RNN falls behind both the Transformer and Mamba by more than 2 combined std and 0.02 nats."
-	}
+	f.decide(both, one,
+		"minGRU and minLSTM match or beat both the Transformer and Mamba (within 2 combined std or 0.02 nats).",
+		"minGRU and minLSTM match or beat one of the Transformer and Mamba, not both.",
+		"a minimal RNN falls behind both the Transformer and Mamba by more than 2 combined std and 0.02 nats.")
 	f.Why += partial(rec)
-	return f
 }
 
 // separationClaim is claim 5. Rule: per model, the mean over seeds of the
@@ -398,14 +368,10 @@ func separationClaim(parity, mqar *harness.Record) Finding {
 		heads = append(heads, fmt.Sprintf("%s: best %s %.2f, worst %s %.2f (scaled)", tk.name, hiName, hi.Mean, loName, lo.Mean))
 	}
 	f.Measured = strings.Join(heads, "; ")
-	switch {
-	case separated == 2:
-		f.Verdict, f.Why = Holds, fmt.Sprintf("on both tasks the best and worst models' scaled accuracy differ by more than %.1f and 2 combined std.", SeparateScaled)
-	case separated == 1:
-		f.Verdict, f.Why = HoldsPartly, fmt.Sprintf("one task separates the models (scaled accuracy gap > %.1f and 2 combined std), the other does not.", SeparateScaled)
-	default:
-		f.Verdict, f.Why = DoesNotHold, fmt.Sprintf("no task separates the models by more than %.1f scaled accuracy and 2 combined std.", SeparateScaled)
-	}
+	f.decide(separated == 2, separated == 1,
+		fmt.Sprintf("on both tasks the best and worst models' scaled accuracy differ by more than %.1f and 2 combined std.", SeparateScaled),
+		fmt.Sprintf("one task separates the models (scaled accuracy gap > %.1f and 2 combined std), the other does not.", SeparateScaled),
+		fmt.Sprintf("no task separates the models by more than %.1f scaled accuracy and 2 combined std.", SeparateScaled))
 	if tasksRun < 2 {
 		f.Why += " Only one of the two tasks has results yet."
 	}

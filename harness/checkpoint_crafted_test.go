@@ -22,10 +22,19 @@ import (
 func realCheckpoint(t *testing.T) []byte {
 	t.Helper()
 	c, cfg, task := craftedConfig()
-	path := filepath.Join(t.TempDir(), "ck")
+	return interruptedCheckpoint(t, c, cfg, task, filepath.Join(t.TempDir(), "ck"), 100, 4)
+}
+
+// interruptedCheckpoint trains model c on task with cfg, saving a
+// checkpoint to path every `every` steps, interrupts the run once step
+// stop is done (as Ctrl-C does: the interrupted run saves its
+// checkpoint) and returns the checkpoint file's bytes.
+func interruptedCheckpoint(t *testing.T, c models.Config, cfg TrainConfig, task Task, path string, every, stop int) []byte {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	opt := TrainOptions{CheckpointEvery: 100, CheckpointPath: path, OnStep: func(n int, _ *Stepper) {
-		if n == 4 {
+	defer cancel()
+	opt := TrainOptions{CheckpointEvery: every, CheckpointPath: path, OnStep: func(n int, _ *Stepper) {
+		if n == stop {
 			cancel()
 		}
 	}}

@@ -27,53 +27,52 @@ var RecordLimits = struct {
 // beyond RecordLimits, or nil. name names r in the error.
 func CheckRecordLimits(r *Record, name string) error {
 	L := RecordLimits
-	if err := checkName(name, "task", r.Task); err != nil {
-		return err
-	}
-	over := func(what string, n, limit int) error {
-		if n > limit {
-			return fmt.Errorf("%q holds %d %s, more than the %d allowed: not a results file bench wrote", name, n, what, limit)
-		}
-		return nil
-	}
-	if err := over("results", len(r.Results), L.Results); err != nil {
-		return err
-	}
-	if err := over("planned models", len(r.Planned), L.Results); err != nil {
-		return err
-	}
-	for _, c := range r.Planned {
-		if err := checkConfigNames(name, c); err != nil {
-			return err
+	over := func(what string, n, limit int) func() error {
+		return func() error {
+			if n > limit {
+				return fmt.Errorf("%q holds %d %s, more than the %d allowed: not a results file bench wrote", name, n, what, limit)
+			}
+			return nil
 		}
 	}
-	for i := range r.Results {
-		if err := CheckResultLimits(&r.Results[i], name); err != nil {
-			return err
-		}
+	configNames := func(c *models.Config) error { return checkConfigNames(name, *c) }
+	// In this order: counts before the items they count, so that an
+	// oversized list is refused before it is walked.
+	checks := []func() error{
+		func() error { return checkName(name, "task", r.Task) },
+		over("results", len(r.Results), L.Results),
+		over("planned models", len(r.Planned), L.Results),
+		checkEach(r.Planned, configNames),
+		checkEach(r.Results, func(res *Result) error { return CheckResultLimits(res, name) }),
 	}
 	if s := r.Sweep; s != nil {
-		if err := over("sweep models", len(s.Models), L.Models); err != nil {
-			return err
-		}
-		if err := over("sweep lengths", len(s.Lengths), L.Lengths); err != nil {
-			return err
-		}
-		for _, c := range s.Models {
-			if err := checkConfigNames(name, c); err != nil {
-				return err
-			}
-		}
+		checks = append(checks,
+			over("sweep models", len(s.Models), L.Models),
+			over("sweep lengths", len(s.Lengths), L.Lengths),
+			checkEach(s.Models, configNames))
 	}
-	if err := over("sweep points", len(r.Points), L.Points); err != nil {
-		return err
-	}
-	for i := range r.Points {
-		if err := CheckPointLimits(&r.Points[i], name); err != nil {
+	checks = append(checks,
+		over("sweep points", len(r.Points), L.Points),
+		checkEach(r.Points, func(p *Point) error { return CheckPointLimits(p, name) }))
+	for _, check := range checks {
+		if err := check(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// checkEach is a check of every item of items by check, in order, that
+// returns the first error.
+func checkEach[T any](items []T, check func(*T) error) func() error {
+	return func() error {
+		for i := range items {
+			if err := check(&items[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // CheckResultLimits is CheckRecordLimits for one model's result (a line

@@ -1,14 +1,13 @@
 package harness
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
+	"rnnbench/internal/golden"
 	"rnnbench/internal/tensor"
 	"rnnbench/models"
 )
@@ -70,14 +69,8 @@ func trainFixtureNames() []string {
 func loadTrainFixture(t *testing.T, name string) *trainFixture {
 	t.Helper()
 	path := "../testdata/torch/train_" + name + ".json"
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (regenerate with make fixtures)", err)
-	}
 	var f trainFixture
-	if err := json.Unmarshal(raw, &f); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
+	golden.ReadJSON(t, path, &f, "make fixtures")
 	if f.Train.Eps != 1e-8 {
 		t.Fatalf("%s: eps %g, but NewStepper uses 1e-8", path, f.Train.Eps)
 	}

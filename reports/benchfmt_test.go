@@ -3,7 +3,6 @@ package reports
 import (
 	"errors"
 	"math"
-	"os"
 	"strings"
 	"testing"
 )
@@ -38,41 +37,13 @@ func TestBenchRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg) != len(sampleConfig) {
-		t.Fatalf("config %v, want %v", cfg, sampleConfig)
-	}
-	for i := range cfg {
-		if cfg[i] != sampleConfig[i] {
-			t.Errorf("config[%d] = %v, want %v", i, cfg[i], sampleConfig[i])
-		}
-	}
-	if len(res) != len(sampleResults) {
-		t.Fatalf("got %d results, want %d", len(res), len(sampleResults))
-	}
-	for i, want := range sampleResults {
-		got := res[i]
-		if got.Name != want.Name || got.Iters != want.Iters || len(got.Metrics) != len(want.Metrics) {
-			t.Fatalf("result %d = %+v, want %+v", i, got, want)
-		}
-		for j, m := range want.Metrics {
-			g := got.Metrics[j]
-			if g.Unit != m.Unit || math.Float64bits(g.Value) != math.Float64bits(m.Value) {
-				t.Errorf("result %d metric %d = %v %s, want %v %s (bit-exact)", i, j, g.Value, g.Unit, m.Value, m.Unit)
-			}
-		}
+	if d := benchDiff(cfg, sampleConfig, res, sampleResults); d != "" {
+		t.Fatal(d)
 	}
 }
 
 func TestParseGoTestOutput(t *testing.T) {
-	f, err := os.Open("testdata/gotest_bench.txt") // real `go test -bench . -benchmem -count 2 -v` output
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cfg, res, err := ParseBench(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, res := parseFixture(t, "gotest_bench.txt") // real `go test -bench . -benchmem -count 2 -v` output
 	wantCfg := []Config{{"goos", "linux"}, {"goarch", "amd64"}, {"pkg", "example.com/benchsample"},
 		{"cpu", "Oxide Virtual Turin-like Processor"}}
 	if len(cfg) != len(wantCfg) {

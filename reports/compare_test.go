@@ -11,19 +11,25 @@ import (
 
 const calib = "BenchmarkCalibrate/kernel=sgemm"
 
-// loadResults parses a benchmark-format fixture from testdata.
+// loadResults is the results of a benchmark-format fixture from testdata.
 func loadResults(t *testing.T, name string) []Result {
+	_, res := parseFixture(t, name)
+	return res
+}
+
+// parseFixture parses a benchmark-format fixture from testdata.
+func parseFixture(t *testing.T, name string) ([]Config, []Result) {
 	t.Helper()
 	f, err := os.Open("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	_, res, err := ParseBench(f)
+	cfg, res, err := ParseBench(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res
+	return cfg, res
 }
 
 // verdicts maps "name unit" to the verdict of each row.

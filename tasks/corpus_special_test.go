@@ -4,10 +4,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
+
+	"rnnbench/internal/safefile/safefiletest"
 	"time"
 )
 
@@ -23,14 +24,7 @@ func TestLoadCorpusSpecialFiles(t *testing.T) {
 		t.Skip("no FIFOs:", err)
 	}
 	sparse := filepath.Join(dir, "sparse.txt")
-	f, err := os.Create(sparse)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(10 << 30); err != nil {
-		t.Skip("no sparse files:", err)
-	}
-	f.Close()
+	safefiletest.Sparse(t, sparse, 10<<30)
 	newline := filepath.Join(dir, "a\nb.txt")
 	os.WriteFile(newline, []byte(strings.Repeat("a", 100)), 0o644)
 	cases := []struct {
@@ -44,25 +38,24 @@ func TestLoadCorpusSpecialFiles(t *testing.T) {
 		{"newline in the name", newline, ErrTooShort, `"` + strings.ReplaceAll(newline, "\n", `\n`) + `" has 100 bytes`},
 	}
 	for _, c := range cases {
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		t0 := time.Now()
-		done := make(chan error, 1)
-		go func() { _, err := LoadCorpus(c.path, 16); done <- err }()
-		select {
-		case err = <-done:
-		case <-time.After(time.Second):
-			t.Fatalf("%s: LoadCorpus still running after a second", c.name)
-		}
-		runtime.ReadMemStats(&after)
+		var err error
+		grew, took := safefiletest.Cost(func() {
+			done := make(chan error, 1)
+			go func() { _, err := LoadCorpus(c.path, 16); done <- err }()
+			select {
+			case err = <-done:
+			case <-time.After(time.Second):
+				t.Fatalf("%s: LoadCorpus still running after a second", c.name)
+			}
+		})
 		if !errors.Is(err, c.kind) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: err = %q, want one line with %q", c.name, err, c.want)
 		}
-		if grew := after.TotalAlloc - before.TotalAlloc; c.kind != ErrTooShort && grew > 1<<20 {
+		if c.kind != ErrTooShort && grew > 1<<20 {
 			t.Errorf("%s: allocated %d bytes to refuse it", c.name, grew)
 		}
-		if d := time.Since(t0); d > time.Second {
-			t.Errorf("%s: took %v", c.name, d)
+		if took > time.Second {
+			t.Errorf("%s: took %v", c.name, took)
 		}
 	}
 }

@@ -70,11 +70,8 @@ func ensureFile(ctx context.Context, path, url string, client *http.Client, sum 
 	if !errors.Is(cached, os.ErrNotExist) {
 		note = fmt.Sprintf(" (the cached copy is unusable: %v)", cached)
 	}
-	return &taskError{
-		msg: fmt.Sprintf("cannot get tiny Shakespeare: %v%s: download it from %s and save it as %s, or pass --data FILE",
-			err, note, url, path),
-		kind: err,
-	}
+	return errorf(err, "cannot get tiny Shakespeare: %v%s: download it from %s and save it as %s, or pass --data FILE",
+		err, note, url, path)
 }
 
 // fileMatches returns nil if path holds size bytes with SHA-256 sum, an
@@ -139,7 +136,7 @@ func download(ctx context.Context, path, url string, client *http.Client, sum st
 			return errorf(ErrChecksum, "GET %s: wrong size: body is longer than %d bytes", url, size)
 		}
 		if err := checkSum(n, h.Sum(nil), sum, size); err != nil {
-			return &taskError{msg: fmt.Sprintf("GET %s: %v", url, err), kind: err}
+			return errorf(err, "GET %s: %v", url, err)
 		}
 		return nil
 	})

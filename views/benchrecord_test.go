@@ -248,7 +248,17 @@ func TestReadBenchFileRefuses(t *testing.T) {
 
 // Plain `go test -bench` output has no schema line and is read as is.
 func TestReadBenchFileGoTest(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "reports", "testdata", "gotest_bench.txt"))
+	config, results := readBenchPath(t, filepath.Join("..", "reports", "testdata", "gotest_bench.txt"))
+	if len(results) != 6 || ConfigValue(config, "pkg") != "example.com/benchsample" {
+		t.Fatalf("%d results, config %v", len(results), config)
+	}
+}
+
+// readBenchPath is ReadBenchFile of the file at path, failing the test
+// on any error.
+func readBenchPath(t *testing.T, path string) ([]reports.Config, []reports.Result) {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,9 +267,7 @@ func TestReadBenchFileGoTest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(results) != 6 || ConfigValue(config, "pkg") != "example.com/benchsample" {
-		t.Fatalf("%d results, config %v", len(results), config)
-	}
+	return config, results
 }
 
 func TestWriteBenchFileReservedKeys(t *testing.T) {
@@ -298,15 +306,7 @@ func TestBenchstatReadsRecordBench(t *testing.T) {
 // come back in percent under the schema 2 units, bit-equal to what the
 // writer computes from the same fraction.
 func TestReadBenchFileSchema1(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "testdata", "ci", "baseline.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	config, results, err := ReadBenchFile(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	config, results := readBenchPath(t, filepath.Join("..", "testdata", "ci", "baseline.txt"))
 	if ConfigValue(config, SchemaKey) != "1" {
 		t.Skip("the CI baseline is no longer a schema 1 file")
 	}

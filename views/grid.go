@@ -222,19 +222,17 @@ func GridTables(w io.Writer, rec *harness.Record) error {
 	return reports.Markdown(w, header, all)
 }
 
-// gridLossPlot draws loss.png for a run with a grid: per model at its
+// gridLossFigure is loss.png for a run with a grid: per model at its
 // chosen grid point, the mean over seeds of the training and held-out
 // loss and of the held-out accuracy (char-lm: held-out loss against wall
 // time) at each evaluation step, with a band from the lowest to the
 // highest seed. A seed that stopped early (target accuracy) leaves the
 // mean of the steps after its stop to the others.
-func gridLossPlot(path string, rec *harness.Record) error {
-	loss := reports.Panel{Title: "mean loss over seeds, band min–max (solid: training, dashed: held-out)", XLabel: "step", YLabel: "loss (nats/token)"}
-	right := reports.Panel{Title: "mean held-out accuracy over seeds, band min–max", XLabel: "step", YLabel: "accuracy"}
-	if rec.Task == "char-lm" {
-		loss.YLabel = "loss (nats/char)"
-		right = reports.Panel{Title: "mean validation loss over seeds against wall time", XLabel: "training wall time (s)", YLabel: "val loss (nats/char)"}
-	}
+func gridLossFigure(rec *harness.Record) reports.Figure {
+	loss, right := curvePanels(rec.Task,
+		"mean loss over seeds, band min–max (solid: training, dashed: held-out)",
+		reports.Panel{Title: "mean held-out accuracy over seeds, band min–max", YLabel: "accuracy"},
+		reports.Panel{Title: "mean validation loss over seeds against wall time", YLabel: "val loss (nats/char)"})
 	k := 0
 	for _, g := range GridPoints(rec) {
 		if !g.Chosen {
@@ -258,10 +256,7 @@ func gridLossPlot(path string, rec *harness.Record) error {
 			right.Bands = append(right.Bands, reports.Band{X: steps, Lo: acc.lo, Hi: acc.hi, Color: k})
 		}
 	}
-	if len(rec.Results) == 0 || len(rec.Results[0].Evals) == 0 {
-		return nil
-	}
-	return reports.SavePNG(path, 2, loss, right)
+	return reports.Figure{Cols: 2, Panels: []reports.Panel{loss, right}}
 }
 
 // meanCurve is a series of means with the min and max at each point.

@@ -24,8 +24,10 @@ const IndexFile = "index.html"
 // machine line, every figure as inline SVG with links to its PNG, SVG and
 // PDF files, every table of results.md, the configuration (the record's
 // settings as JSON) and a link to every file in dir. It is written
-// atomically after the other views, so that its file list is complete.
-// Errors are those of rendering a figure or of writing.
+// atomically after the other views, so that its file list is complete and
+// its figures are the SVG files they wrote (SweepPlots, LossPlot), read
+// back rather than drawn again. Errors are those of reading a figure or
+// of writing.
 func WriteIndex(dir string, rec *harness.Record) error {
 	var b bytes.Buffer
 	if err := Index(&b, dir, rec); err != nil {
@@ -37,8 +39,9 @@ func WriteIndex(dir string, rec *harness.Record) error {
 	return nil
 }
 
-// Index writes the page of WriteIndex to w; dir is listed for the file
-// links (it may be "" for none).
+// Index writes the page of WriteIndex to w. dir is the results folder:
+// each figure is its SVG file there, and its files are listed for the
+// links. With dir "", Index draws the figures itself and lists no files.
 func Index(w io.Writer, dir string, rec *harness.Record) error {
 	var md bytes.Buffer
 	var figs []NamedFigure
@@ -53,9 +56,7 @@ func Index(w io.Writer, dir string, rec *harness.Record) error {
 		if err := RunMarkdown(&md, rec); err != nil {
 			return err
 		}
-		if len(rec.Results) > 0 && len(rec.Results[0].Evals) > 0 {
-			figs = []NamedFigure{{"loss.png", lossFigure(rec)}}
-		}
+		figs = RunFigures(rec)
 	}
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, indexHead, html.EscapeString(title))
@@ -64,12 +65,16 @@ func Index(w io.Writer, dir string, rec *harness.Record) error {
 		bw.WriteString("<h2>Figures</h2>\n")
 	}
 	for _, f := range figs {
-		var svg bytes.Buffer
-		if err := reports.RenderFigure(&svg, ".svg", f.Figure); err != nil {
+		base := strings.TrimSuffix(f.File, filepath.Ext(f.File))
+		svg, err := figureSVG(dir, base, f.Figure)
+		if err != nil {
 			return fmt.Errorf("reports: index figure %s: %w", f.File, err)
 		}
-		base := strings.TrimSuffix(f.File, filepath.Ext(f.File))
-		fmt.Fprintf(bw, "<figure id=\"%s\">\n%s\n<figcaption>%s — ", html.EscapeString(base), inlineSVG(svg.String()), html.EscapeString(f.Title))
+		caption := f.Title
+		if caption == "" { // a figure drawn without a title (a grid run's loss figure)
+			caption = base
+		}
+		fmt.Fprintf(bw, "<figure id=\"%s\">\n%s\n<figcaption>%s — ", html.EscapeString(base), inlineSVG(string(svg)), html.EscapeString(caption))
 		for i, ext := range reports.FigureFormats {
 			if i > 0 {
 				bw.WriteString(" · ")
@@ -133,6 +138,17 @@ pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }
 </head>
 <body>
 `
+
+// figureSVG is the SVG of figure fig saved as base.* in dir: the file
+// dir/base.svg as SaveFigure wrote it, or with dir "" fig drawn as SVG.
+func figureSVG(dir, base string, fig reports.Figure) ([]byte, error) {
+	if dir != "" {
+		return os.ReadFile(filepath.Join(dir, base+".svg"))
+	}
+	var svg bytes.Buffer
+	err := reports.RenderFigure(&svg, ".svg", fig)
+	return svg.Bytes(), err
+}
 
 // textEscaper escapes text content (not attributes) for HTML.
 var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

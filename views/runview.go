@@ -88,24 +88,37 @@ func ResultsTable(w io.Writer, rec *harness.Record) error {
 // training loss. The caption names the task, sizes, seed, steps and
 // machine (RunCaption).
 func LossPlot(path string, rec *harness.Record) error {
-	if rec.Grid != nil {
-		return gridLossPlot(path, rec) // mean curves with bands over seeds: grid.go
+	for _, f := range RunFigures(rec) {
+		if _, err := reports.SaveFigure(path, f.Figure); err != nil {
+			return err
+		}
 	}
-	if len(rec.Results) == 0 || len(rec.Results[0].Evals) == 0 {
-		return nil // nothing to draw yet
-	}
-	_, err := reports.SaveFigure(path, lossFigure(rec))
-	return err
+	return nil
 }
+
+// RunFigures returns the figures LossPlot saves for a training run: the
+// loss figure as loss.png, or none before the first evaluation (nothing
+// to draw yet). A run with a grid gets gridLossFigure (mean curves with
+// bands over seeds: grid.go), any other lossFigure.
+func RunFigures(rec *harness.Record) []NamedFigure {
+	switch {
+	case len(rec.Results) == 0 || len(rec.Results[0].Evals) == 0:
+		return nil
+	case rec.Grid != nil:
+		return []NamedFigure{{LossPNG, gridLossFigure(rec)}}
+	}
+	return []NamedFigure{{LossPNG, lossFigure(rec)}}
+}
+
+// LossPNG is the file of a training run's loss figure (RunFigures).
+const LossPNG = "loss.png"
 
 // lossFigure is the figure LossPlot draws.
 func lossFigure(rec *harness.Record) reports.Figure {
-	loss := reports.Panel{Title: "loss against step (solid: training, dashed: held-out)", XLabel: "step", YLabel: "loss (nats/token)"}
-	right := reports.Panel{Title: "held-out accuracy against step", XLabel: "step", YLabel: "accuracy (%)"}
-	if rec.Task == "char-lm" {
-		loss.YLabel = "loss (nats/char)"
-		right = reports.Panel{Title: "held-out loss against wall time", XLabel: "training wall time (s)", YLabel: "held-out loss (nats/char)"}
-	}
+	loss, right := curvePanels(rec.Task,
+		"loss against step (solid: training, dashed: held-out)",
+		reports.Panel{Title: "held-out accuracy against step", YLabel: "accuracy (%)"},
+		reports.Panel{Title: "held-out loss against wall time", YLabel: "held-out loss (nats/char)"})
 	for _, r := range rec.Results {
 		tr := reports.Series{Name: r.Name, Key: r.Name}
 		ev := reports.Series{Name: r.Name + " held-out", Key: r.Name, Dashed: true, HideLegend: true}
@@ -127,6 +140,20 @@ func lossFigure(rec *harness.Record) reports.Figure {
 		}
 	}
 	return reports.Figure{Title: "rnnbench " + rec.Task + ": training curves", Caption: RunCaption(rec), Cols: 2, Panels: []reports.Panel{loss, right}}
+}
+
+// curvePanels are the two empty panels of a run's loss figure: loss
+// titled lossTitle against step (nats/token, or nats/char for char-lm),
+// and on the right acc (titled and labelled, against step) or, for
+// char-lm, wall (against training wall time).
+func curvePanels(task, lossTitle string, acc, wall reports.Panel) (loss, right reports.Panel) {
+	loss = reports.Panel{Title: lossTitle, XLabel: "step", YLabel: "loss (nats/token)"}
+	right, right.XLabel = acc, "step"
+	if task == "char-lm" {
+		loss.YLabel = "loss (nats/char)"
+		right, right.XLabel = wall, "training wall time (s)"
+	}
+	return loss, right
 }
 
 // RunCaption is the caption of a training run's figures: task and its

@@ -26,6 +26,8 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+
+	"rnnbench/internal/errkind"
 )
 
 // Sentinel errors, matched with errors.Is.
@@ -198,21 +200,8 @@ func Size(n int64) string {
 	return fmt.Sprintf("%.1f %ciB", v, units[i])
 }
 
-// pathError is an error with its own one-line text that matches kind
-// (and cause, if any) under errors.Is.
-type pathError struct {
-	msg         string
-	kind, cause error
-}
-
-func (e *pathError) Error() string { return e.msg }
-func (e *pathError) Unwrap() []error {
-	if e.cause == nil {
-		return []error{e.kind}
-	}
-	return []error{e.kind, e.cause}
-}
-
+// newError is an error with its own one-line text that matches kind
+// under errors.Is (errkind.New).
 func newError(kind error, format string, args ...any) error {
-	return &pathError{msg: fmt.Sprintf(format, args...), kind: kind}
+	return errkind.New(kind, format, args...)
 }

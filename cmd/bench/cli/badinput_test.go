@@ -90,6 +90,27 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	return out
 }
 
+// rejected fails the test unless a bench call that returned code, stdout
+// and stderr refused bad input as the house rule says: exit 2, one line on
+// stderr starting "bench: " that contains want, nothing on stdout, and no
+// path under dir written, changed or removed since before (a snapshot).
+func rejected(t *testing.T, dir string, before map[string]string, code int, stdout, stderr, want string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if code != ExitBadInput || len(lines) != 1 || !strings.HasPrefix(lines[0], "bench: ") || !strings.Contains(lines[0], want) || stdout != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %.300q; want exit %d and one line starting \"bench: \" containing %q", code, stdout, stderr, ExitBadInput, want)
+	}
+	after := snapshot(t, dir)
+	for p, s := range after {
+		if before[p] != s {
+			t.Fatalf("bad input wrote %s", p)
+		}
+	}
+	if len(after) != len(before) {
+		t.Fatalf("bad input removed files: %d paths before, %d after", len(before), len(after))
+	}
+}
+
 // Every kind of bad input the reliability issue lists, for every command
 // it applies to: the exit code is 2, stderr is one line starting "bench: "
 // that names the problem and what is allowed, and nothing is written
@@ -263,25 +284,7 @@ func TestBadInputEveryCase(t *testing.T) {
 			}
 			before := snapshot(t, dir)
 			code, stdout, stderr := bench(t, tc.args...)
-			if code != ExitBadInput {
-				t.Fatalf("exit code %d, want %d; stderr: %s", code, ExitBadInput, stderr)
-			}
-			lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
-			if len(lines) != 1 || !strings.HasPrefix(lines[0], "bench: ") || !strings.Contains(lines[0], tc.want) {
-				t.Fatalf("stderr = %q,\nwant one line starting \"bench: \" containing %q", stderr, tc.want)
-			}
-			if stdout != "" {
-				t.Fatalf("bad input printed to stdout:\n%s", stdout)
-			}
-			after := snapshot(t, dir)
-			for p, s := range after {
-				if before[p] != s {
-					t.Fatalf("bad input wrote %s", p)
-				}
-			}
-			if len(after) != len(before) {
-				t.Fatalf("bad input removed files: %d paths before, %d after", len(before), len(after))
-			}
+			rejected(t, dir, before, code, stdout, stderr, tc.want)
 			if _, err := os.Stat("results"); err == nil {
 				os.RemoveAll("results")
 				t.Fatal("bad input created ./results")

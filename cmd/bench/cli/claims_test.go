@@ -42,11 +42,7 @@ func TestClaimsTinyReport(t *testing.T) {
 	if !strings.Contains(stdout, "| # | claim") {
 		t.Errorf("stdout lacks the summary table:\n%s", stdout)
 	}
-	for _, f := range []string{"index.html", "sweep/points.jsonl", "selective-copy/results.jsonl", "parity/lengths.md", "mqar/results.json", "char-lm/loss.png"} {
-		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
-			t.Errorf("missing %s", f)
-		}
-	}
+	mustExist(t, out, "index.html", "sweep/points.jsonl", "selective-copy/results.jsonl", "parity/lengths.md", "mqar/results.json", "char-lm/loss.png")
 	got := claimsStructure(string(md))
 	path := filepath.Join("testdata", "claims", "tiny.golden")
 	if *updateClaims {

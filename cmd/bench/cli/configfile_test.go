@@ -24,13 +24,7 @@ lr = [1e-3, 3e-3]
 steps = 9
 seq-len = 16
 copy-tokens = 2
-dim = 8
-layers = 1
-batch = 4
-eval-every = 3
-eval-batches = 2
-quiet = true
-`), 0o644)
+`+tinyModelTOML), 0o644)
 	out := filepath.Join(dir, "run")
 	code, _, stderr := bench(t, "run", "--config", cfg, "--steps", "6", "--model", "gru", "--out", out)
 	if code != ExitOK {
@@ -74,6 +68,16 @@ func TestExampleConfigsPlan(t *testing.T) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// tinyModelTOML are the config-file keys of a model and evaluation small
+// enough for a test run (seconds).
+const tinyModelTOML = `dim = 8
+layers = 1
+batch = 4
+eval-every = 3
+eval-batches = 2
+quiet = true
+`
+
 // A file whose task is a list runs one experiment per task, each in
 // <out>/<task>, the table named after a task adding keys for it alone;
 // --resume of the parent folder resumes each.
@@ -87,13 +91,7 @@ model = "mingru,gru"
 seeds = 2
 steps = 6
 seq-len = 16
-dim = 8
-layers = 1
-batch = 4
-eval-every = 3
-eval-batches = 2
-quiet = true
-
+`+tinyModelTOML+`
 [selective-copy]
 copy-tokens = 2
 

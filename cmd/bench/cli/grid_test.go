@@ -121,9 +121,7 @@ func tableRow(s, prefix, want string) string {
 func TestUnitIsTheSameEverywhere(t *testing.T) {
 	dir := t.TempDir()
 	grid := filepath.Join(dir, "grid")
-	if code, _, stderr := bench(t, gridRun(grid)...); code != ExitOK {
-		t.Fatalf("grid: exit %d: %s", code, stderr)
-	}
+	mustBench(t, gridRun(grid)...)
 	want := unitEvals(t, grid)
 	alone := filepath.Join(dir, "alone")
 	args := gridRun(alone, "--model", "gru", "--lr", "3e-3", "--seed", "2")

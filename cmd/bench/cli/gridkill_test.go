@@ -5,7 +5,6 @@ package cli
 import (
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -43,10 +42,6 @@ func TestGridSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("reference: exit %d: %s", code, stderr)
 	}
 	want := unitEvals(t, ref)
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	const n = 12
 	for kill := range kills {
 		out := filepath.Join(dir, "kill"+strconv.Itoa(kill))
@@ -54,28 +49,8 @@ func TestGridSurvivesSIGKILL(t *testing.T) {
 		args := gridRun(out, "--jobs", jobs)
 		k := rng.IntN(n - 1) // units finished before the kill: 0..10
 		frac := rng.Float64()
-		cmd := exec.Command(exe, args...)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		start := time.Now()
-		var first time.Time
-		for {
-			c := countLines(filepath.Join(out, resultsFile))
-			if c >= 1 && first.IsZero() {
-				first = time.Now()
-			}
-			if c >= k {
-				break
-			}
-			if time.Since(start) > 60*time.Second {
-				syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-				cmd.Wait()
-				t.Fatalf("%d units did not finish within 60 s", k)
-			}
-			time.Sleep(time.Millisecond)
-		}
+		cmd := startGroup(t, args...)
+		_, first := waitLines(t, filepath.Join(out, resultsFile), k)
 		unit := 50 * time.Millisecond
 		if k > 1 {
 			unit = time.Since(first) / time.Duration(k-1)

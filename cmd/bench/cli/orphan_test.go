@@ -4,7 +4,6 @@ package cli
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -22,19 +21,7 @@ func TestSweepPointDiesWithSweep(t *testing.T) {
 	// its parent is killed.
 	args := []string{"run", "--task", "sweep", "--quiet", "--model", "gru", "--dim", "64", "--layers", "2",
 		"--batch", "8", "--lengths", "2048", "--repeats", "100", "--out", out}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // whatever is left of the group
-		cmd.Wait()
-	}()
+	cmd := startGroup(t, args...) // whatever is left of the group is killed at the end
 	child := 0
 	for deadline := time.Now().Add(60 * time.Second); child == 0; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {

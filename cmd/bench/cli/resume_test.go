@@ -24,6 +24,15 @@ func withoutQuiet(args []string) []string {
 	return slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "--quiet" })
 }
 
+// referenceEvals runs twoModels uninterrupted into dir/ref and returns
+// its evaluations: what an interrupted and resumed run must reproduce.
+func referenceEvals(t *testing.T, dir string) []harness.Result {
+	t.Helper()
+	ref := filepath.Join(dir, "ref")
+	mustBench(t, twoModels(ref)...)
+	return evalsOf(t, ref)
+}
+
 // evalsOf returns every model's status, steps and evaluations without wall
 // times: what must be equal, bit for bit, between a resumed run and an
 // uninterrupted one.
@@ -76,11 +85,7 @@ func jsonlLines(t *testing.T, path string) []string {
 // line untouched and nothing duplicated.
 func TestRunResumeFromCheckpoint(t *testing.T) {
 	dir := t.TempDir()
-	ref := filepath.Join(dir, "ref")
-	if code, _, stderr := bench(t, twoModels(ref)...); code != ExitOK {
-		t.Fatalf("reference run: exit %d: %s", code, stderr)
-	}
-	want := evalsOf(t, ref)
+	want := referenceEvals(t, dir)
 
 	out := filepath.Join(dir, "run")
 	args := twoModels(out, "--checkpoint-every", "3")
@@ -122,10 +127,7 @@ func TestRunResumeFromCheckpoint(t *testing.T) {
 // results.jsonl (a crash mid-write) is dropped and the file stays valid.
 func TestRunResumeWithoutCheckpointAndTornLine(t *testing.T) {
 	dir := t.TempDir()
-	ref := filepath.Join(dir, "ref")
-	if code, _, stderr := bench(t, twoModels(ref)...); code != ExitOK {
-		t.Fatalf("reference run: exit %d: %s", code, stderr)
-	}
+	want := referenceEvals(t, dir)
 	out := filepath.Join(dir, "run")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -155,7 +157,7 @@ func TestRunResumeWithoutCheckpointAndTornLine(t *testing.T) {
 	if code != ExitOK || !strings.Contains(errs, "1 of 2 unit(s) finished (1 torn or repeated line(s) of results.jsonl dropped)") {
 		t.Fatalf("resume: exit %d: %s", code, errs)
 	}
-	sameResults(t, evalsOf(t, ref), evalsOf(t, out))
+	sameResults(t, want, evalsOf(t, out))
 	lines, err := harness.ReadLog[harness.Result](filepath.Join(out, resultsFile))
 	if err != nil || lines.Torn || len(lines.Items) != 2 || lines.Items[0].Name != "mingru/parallel" || lines.Items[1].Name != "gru" {
 		t.Fatalf("results.jsonl after resume: %v, torn %v, %d lines", err, lines != nil && lines.Torn, len(lines.Items))
@@ -165,7 +167,7 @@ func TestRunResumeWithoutCheckpointAndTornLine(t *testing.T) {
 	if code != ExitOK || !strings.Contains(errs, "2 of 2 unit(s) finished") {
 		t.Fatalf("resume of a finished run: exit %d: %s", code, errs)
 	}
-	sameResults(t, evalsOf(t, ref), evalsOf(t, out))
+	sameResults(t, want, evalsOf(t, out))
 	if n := len(jsonlLines(t, filepath.Join(out, resultsFile))); n != 2 {
 		t.Fatalf("%d results.jsonl lines after a second resume, want 2", n)
 	}

@@ -49,37 +49,8 @@ func TestSweepSurvivesSIGKILL(t *testing.T) {
 	k := 1 + rng.IntN(n-2) // points finished before the kill: 1..n-2
 	frac := rng.Float64()  // then wait this fraction of one point's time
 
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, args...) // TestMain turns it into bench
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	killed := false
-	defer func() {
-		if !killed {
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			cmd.Wait()
-		}
-	}()
-	start := time.Now()
-	var first time.Time // when the first point appeared
-	for {
-		c := countLines(filepath.Join(out, pointsFile))
-		if c >= 1 && first.IsZero() {
-			first = time.Now()
-		}
-		if c >= k {
-			break
-		}
-		if time.Since(start) > 60*time.Second {
-			t.Fatalf("%d points did not appear within 60 s", k)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	cmd := startGroup(t, args...)
+	start, first := waitLines(t, filepath.Join(out, pointsFile), k) // first: when the first point appeared
 	// One point's time: measured between points, or bounded by the wait
 	// for the first (which includes start-up). At least two points remain,
 	// so the kill lands before the sweep can finish.
@@ -93,8 +64,7 @@ func TestSweepSurvivesSIGKILL(t *testing.T) {
 	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	killed = true
-	err = cmd.Wait()
+	err := cmd.Wait()
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
 		t.Fatalf("the sweep was not killed by SIGKILL (it may have finished first): %v", err)
 	}

@@ -19,15 +19,8 @@ func tinySynth(out string, extra ...string) []string {
 func TestSyntheticRun(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "parity")
-	code, stdout, stderr := bench(t, tinySynth(out, "--task", "parity", "--model", "lstm,mingru", "--train-lengths", "1-6", "--eval-lengths", "8,16")...)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	for _, f := range []string{"results.json", "results.jsonl", "results.md", "lengths.md", "lengths.png", "loss.png"} {
-		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
-			t.Errorf("missing %s", f)
-		}
-	}
+	stdout := mustBench(t, tinySynth(out, "--task", "parity", "--model", "lstm,mingru", "--train-lengths", "1-6", "--eval-lengths", "8,16")...)
+	mustExist(t, out, "results.json", "results.jsonl", "results.md", "lengths.md", "lengths.png", "loss.png")
 	rec, err := harness.ReadRecord(out)
 	if err != nil {
 		t.Fatal(err)
@@ -67,15 +60,8 @@ func TestSyntheticRun(t *testing.T) {
 func TestSyntheticSuiteAndMQAR(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "suite")
-	code, stdout, stderr := bench(t, tinySynth(out, "--task", "formal", "--model", "gru", "--train-lengths", "1-4", "--eval-lengths", "6")...)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	for _, f := range []string{"formal.md", "formal.png", "parity/results.json", "missing-duplicate/lengths.png"} {
-		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
-			t.Errorf("missing %s", f)
-		}
-	}
+	stdout := mustBench(t, tinySynth(out, "--task", "formal", "--model", "gru", "--train-lengths", "1-4", "--eval-lengths", "6")...)
+	mustExist(t, out, "formal.md", "formal.png", "parity/results.json", "missing-duplicate/lengths.png")
 	if !strings.Contains(stdout, "| gru   |") || !strings.Contains(stdout, "majority-count") {
 		t.Errorf("stdout lacks the suite table:\n%s", stdout)
 	}
