@@ -75,9 +75,9 @@ func testGateKernels(t *testing.T) {
 	f64 := func(x float32) float64 { return float64(x) }
 	for _, lstm := range []bool{false, true} {
 		for _, log := range []bool{true, false} {
-			m := &minRNN[float32]{lstm: lstm, E: n, G: 2}
+			m := &minRNN[float32]{cell: mingruCell[float32]{}, E: n, G: 2}
 			if lstm {
-				m.G = 3
+				m.cell, m.G = minlstmCell[float32]{}, 3
 			}
 			k := append(append([]float32(nil), kz...), kh...)
 			if lstm {
@@ -108,11 +108,11 @@ func testGateKernels(t *testing.T) {
 				}
 			}
 			if log {
-				m.logGatesRows(minCall[float32]{}, 0, 1)
-				m.logGatesBackwardRows(minCall[float32]{}, 0, 1)
+				logGateRows[float32]{m: m}.Run(0, 1)
+				logGateBackRows[float32]{m: m}.Run(0, 1)
 			} else {
-				m.linGatesRows(minCall[float32]{}, 0, 1)
-				m.linGatesBackwardRows(minCall[float32]{}, 0, 1)
+				linGateRows[float32]{m: m}.Run(0, 1)
+				linGateBackRows[float32]{m: m}.Run(0, 1)
 			}
 			name := map[bool]string{false: "mingru", true: "minlstm"}[lstm] + map[bool]string{false: " linear", true: " log"}[log]
 			gateCheck(t, name+" a", m.ga, wantA, 2e-6)

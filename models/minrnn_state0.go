@@ -34,45 +34,67 @@ func (m *minRNN[F]) h0At(e int) F {
 	return F(minG[F](float64(m.s0.Data[e])))
 }
 
-// initStateForward folds h_{−1} = g(s0) into the gates of the first token
-// of each of the B sequences (ga, gb: [B, T, E]).
-func (m *minRNN[F]) initStateForward(B, T int) {
-	E := m.E
+// foldH0Log folds h_{−1} = g(s0) into log b of the first token of each of
+// the B sequences (ga, gb: [B, T, E] log a, log b; parallel mode).
+func (m *minRNN[F]) foldH0Log(B, T int) {
 	for b := range B {
-		i0 := b * T * E
-		for e := range E {
+		i0 := b * T * m.E
+		for e := range m.E {
 			s, a, bb := float64(m.s0.Data[e]), float64(m.ga[i0+e]), float64(m.gb[i0+e])
-			if m.mode == "parallel" {
-				m.gb[i0+e] = F(logAddExp(bb, a+minLogG[F](s)))
-			} else {
-				m.gb[i0+e] = F(bb + a*minG[F](s))
-			}
+			m.gb[i0+e] = F(logAddExp(bb, a+minLogG[F](s)))
 		}
 	}
 }
 
-// initStateBackward turns the scan's gradient of the folded first-token
-// gates into those of the original gates and accumulates s0's gradient.
-func (m *minRNN[F]) initStateBackward(B, T int) {
-	E, ds := m.E, m.s0.Grad
+// foldH0Lin folds h_{−1} = g(s0) into b of the first token of each of the
+// B sequences (ga, gb: [B, T, E] a, b; linear and chunked modes).
+func (m *minRNN[F]) foldH0Lin(B, T int) {
 	for b := range B {
-		i0 := b * T * E
-		for e := range E {
-			s := float64(m.s0.Data[e])
-			switch m.mode {
-			case "sequential":
-				ds[e] += F(float64(m.ds0[b*E+e]) * minDG[F](s))
-			case "parallel":
-				dlb := float64(m.dgb[i0+e])
-				w := math.Exp(float64(m.ga[i0+e]) + minLogG[F](s) - float64(m.gb[i0+e]))
-				m.dgb[i0+e] = F((1 - w) * dlb)
-				m.dga[i0+e] += F(w * dlb)
-				ds[e] += F(w * dlb * minDLogG[F](s))
-			default:
-				db := float64(m.dgb[i0+e])
-				m.dga[i0+e] += F(db * minG[F](s))
-				ds[e] += F(db * float64(m.ga[i0+e]) * minDG[F](s))
-			}
+		i0 := b * T * m.E
+		for e := range m.E {
+			s, a, bb := float64(m.s0.Data[e]), float64(m.ga[i0+e]), float64(m.gb[i0+e])
+			m.gb[i0+e] = F(bb + a*minG[F](s))
+		}
+	}
+}
+
+// unfoldH0Log turns the scan's gradient of the folded first-token log b
+// into those of log a and log b and accumulates s0's gradient.
+func (m *minRNN[F]) unfoldH0Log(B, T int) {
+	ds := m.s0.Grad
+	for b := range B {
+		i0 := b * T * m.E
+		for e := range m.E {
+			s, dlb := float64(m.s0.Data[e]), float64(m.dgb[i0+e])
+			w := math.Exp(float64(m.ga[i0+e]) + minLogG[F](s) - float64(m.gb[i0+e]))
+			m.dgb[i0+e] = F((1 - w) * dlb)
+			m.dga[i0+e] += F(w * dlb)
+			ds[e] += F(w * dlb * minDLogG[F](s))
+		}
+	}
+}
+
+// unfoldH0Lin turns the scan's gradient of the folded first-token b into
+// that of a and accumulates s0's gradient.
+func (m *minRNN[F]) unfoldH0Lin(B, T int) {
+	ds := m.s0.Grad
+	for b := range B {
+		i0 := b * T * m.E
+		for e := range m.E {
+			s, db := float64(m.s0.Data[e]), float64(m.dgb[i0+e])
+			m.dga[i0+e] += F(db * minG[F](s))
+			ds[e] += F(db * float64(m.ga[i0+e]) * minDG[F](s))
+		}
+	}
+}
+
+// unfoldH0Seq accumulates s0's gradient from ds0 = ∂L/∂h_{−1}: [B, E]
+// (sequential mode).
+func (m *minRNN[F]) unfoldH0Seq(B int) {
+	ds := m.s0.Grad
+	for b := range B {
+		for e := range m.E {
+			ds[e] += F(float64(m.ds0[b*m.E+e]) * minDG[F](float64(m.s0.Data[e])))
 		}
 	}
 }
