@@ -75,9 +75,13 @@ func testGateKernels(t *testing.T) {
 	f64 := func(x float32) float64 { return float64(x) }
 	for _, lstm := range []bool{false, true} {
 		for _, log := range []bool{true, false} {
-			m := &minRNN[float32]{cell: mingruCell[float32]{}, E: n, G: 2}
+			var cell minCell[float32] = mingruCell[float32]{n}
 			if lstm {
-				m.cell, m.G = minlstmCell[float32]{}, 3
+				cell = minlstmCell[float32]{n}
+			}
+			m := &minRNN[float32]{form: cell.linForm(), E: n, G: cell.gates()}
+			if log {
+				m.form = cell.logForm()
 			}
 			k := append(append([]float32(nil), kz...), kh...)
 			if lstm {
@@ -107,13 +111,8 @@ func testGateKernels(t *testing.T) {
 					wantD[0][e], wantD[1][e] = minGRULinGatesBackward[float64](z, h, f64(da[e]), f64(db[e]))
 				}
 			}
-			if log {
-				logGateRows[float32]{m: m}.Run(0, 1)
-				logGateBackRows[float32]{m: m}.Run(0, 1)
-			} else {
-				linGateRows[float32]{m: m}.Run(0, 1)
-				linGateBackRows[float32]{m: m}.Run(0, 1)
-			}
+			gateRows[float32]{m: m}.Run(0, 1)
+			gateBackRows[float32]{m: m}.Run(0, 1)
 			name := map[bool]string{false: "mingru", true: "minlstm"}[lstm] + map[bool]string{false: " linear", true: " log"}[log]
 			gateCheck(t, name+" a", m.ga, wantA, 2e-6)
 			gateCheck(t, name+" b", m.gb, wantB, 2e-6)

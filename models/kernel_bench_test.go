@@ -30,11 +30,12 @@ func kbInputs(n int, seed uint64) []float32 {
 // returns the call (sizes, gradient of h) that the passes run with.
 func kbMin(lstm bool) *minCall[float32] {
 	M, E := kbB*kbT, kbE
-	m := &minRNN[float32]{cell: mingruCell[float32]{}, E: E, G: 2}
-	kc := &minCall[float32]{m: m, B: kbB, T: kbT}
+	var cell minCell[float32] = mingruCell[float32]{E}
 	if lstm {
-		m.cell, m.G = minlstmCell[float32]{}, 3
+		cell = minlstmCell[float32]{E}
 	}
+	m := &minRNN[float32]{cell: cell, form: cell.logForm(), E: E, G: cell.gates()}
+	kc := &minCall[float32]{m: m, B: kbB, T: kbT}
 	m.k = kbInputs(M*m.G*E, 1)
 	m.h, m.logh = make([]float32, M*E), make([]float32, M*E)
 	m.ga, m.gb = make([]float32, M*E), make([]float32, M*E)
@@ -59,23 +60,25 @@ func BenchmarkKernelMinGates(b *testing.B) {
 	for _, lstm := range []bool{false, true} {
 		name := map[bool]string{false: "mingru", true: "minlstm"}[lstm]
 		kc := kbMin(lstm)
-		b.Run(name+"/log/forward", func(b *testing.B) { kbRun(b, func() { logGateRows[float32](*kc).Run(0, M) }) })
-		b.Run(name+"/log/backward", func(b *testing.B) { kbRun(b, func() { logGateBackRows[float32](*kc).Run(0, M) }) })
-		b.Run(name+"/linear/forward", func(b *testing.B) { kbRun(b, func() { linGateRows[float32](*kc).Run(0, M) }) })
-		b.Run(name+"/linear/backward", func(b *testing.B) { kbRun(b, func() { linGateBackRows[float32](*kc).Run(0, M) }) })
+		for _, form := range []string{"log", "linear"} {
+			kc.m.form = map[string]gateForm[float32]{"log": kc.m.cell.logForm(), "linear": kc.m.cell.linForm()}[form]
+			b.Run(name+"/"+form+"/forward", func(b *testing.B) { kbRun(b, func() { gateRows[float32](*kc).Run(0, M) }) })
+			b.Run(name+"/"+form+"/backward", func(b *testing.B) { kbRun(b, func() { gateBackRows[float32](*kc).Run(0, M) }) })
+		}
 	}
 }
 
 func BenchmarkKernelScan(b *testing.B) {
 	C := kbB * kbE
 	kc := kbMin(false)
-	logGateRows[float32](*kc).Run(0, kbB*kbT) // realistic log a, log b
+	gateRows[float32](*kc).Run(0, kbB*kbT) // realistic log a, log b
 	b.Run("log/forward", func(b *testing.B) { kbRun(b, func() { logScanChannels[float32](*kc).Run(0, C) }) })
 	b.Run("log/backward", func(b *testing.B) {
 		logScanChannels[float32](*kc).Run(0, C)
 		kbRun(b, func() { logScanBackChannels[float32](*kc).Run(0, C) })
 	})
-	linGateRows[float32](*kc).Run(0, kbB*kbT) // a, b
+	kc.m.form = kc.m.cell.linForm()
+	gateRows[float32](*kc).Run(0, kbB*kbT) // a, b
 	b.Run("linear/forward", func(b *testing.B) { kbRun(b, func() { linScanChannels[float32](*kc).Run(0, C) }) })
 	b.Run("linear/backward", func(b *testing.B) { kbRun(b, func() { linScanBackChannels[float32](*kc).Run(0, C) }) })
 	kc.chunk, kc.nChunks = chunkSize(kbT)

@@ -9,35 +9,55 @@ import "rnnbench/internal/tensor"
 //
 //	h_t = a_t ⊙ h_{t−1} + b_t
 //
-// in log space (log a, log b: the paper's parallel form), in linear space
-// (a, b), or as one sequential step. The scan modes (minrnn_*.go) run
-// these per token row or per channel; the cells are minGRU (mingru.go),
-// minLSTM (minlstm.go) and the official code's unnormalised minLSTM
-// (minlstm_raw.go). In float32 the row transforms run the AVX2 kernels of
-// minrnn_amd64.s where the CPU has them; otherwise the scalar functions,
-// in float64 arithmetic with the transcendentals at F's precision.
+// as one sequential step, or as a gateForm: in log space (log a, log b:
+// the paper's parallel form) or in linear space (a, b). The scan modes
+// (minrnn_*.go) run them per token row or per channel; the cells are
+// minGRU (mingru.go), minLSTM (minlstm.go) and the official code's
+// unnormalised minLSTM (minlstm_raw.go). Every function computes in
+// float64 arithmetic with the transcendentals at F's precision; in float32
+// a form's rows run its AVX2 kernels (minrnn_amd64.s) where it has them.
 type minCell[F tensor.Float] interface {
 	// name is the mixer's name ("mingru", "minlstm"), for panics.
 	name() string
 	// gates is G, the number of gate pre-activations per channel.
 	gates() int
-	// logGates sets la = log a and lb = log b: [E] from k: [G·E].
-	logGates(la, lb, k []F)
-	// logGatesBackward overwrites dk: [G·E] from k: [G·E] and the
-	// gradients dla, dlb: [E] of log a and log b.
-	logGatesBackward(dk, k, dla, dlb []F)
-	// linGates sets a and b: [E] (0 < a < 1) from k: [G·E].
-	linGates(a, b, k []F)
-	// linGatesBackward overwrites dk: [G·E] from k and da, db: [E].
-	linGatesBackward(dk, k, da, db []F)
+	// logForm and linForm are the cell's gate transforms in log space
+	// (log a, log b) and in linear space (a, b; 0 < a < 1).
+	logForm() gateForm[F]
+	linForm() gateForm[F]
 	// step returns h_t of channel e from k: [G·E] and h_{t−1}.
 	step(k []F, e int, hPrev float64) float64
 	// stepBackward overwrites dk[g·E+e] for each gate g from
 	// g_t = ∂L/∂h_t and returns ∂L/∂h_{t−1}.
 	stepBackward(dk, k []F, e int, hPrev, g float64) float64
 	// flops is the elementwise forward FLOPs per channel per token of
-	// each form, as implemented (convention in minrnnFLOPs).
+	// each form, as implemented (convention in cellFLOPs).
 	flops() cellFLOPs
+}
+
+// gateForm is one of a cell's gate transforms: the pair (log a, log b) or
+// (a, b) of a channel from the token's pre-activations, its derivative,
+// and how the learned initial state folds into the first token (the
+// embedded logSpace or linSpace, minrnn_state0.go).
+type gateForm[F tensor.Float] interface {
+	// pair returns (log a, log b) or (a, b) of channel e from k: [G·E].
+	pair(k []F, e int) (a, b float64)
+	// pairBackward overwrites dk[g·E+e] for each gate g from the
+	// gradients da, db of the pair.
+	pairBackward(dk, k []F, e int, da, db float64)
+	// rows32 returns the form's float32 AVX2 row kernels, or nil.
+	rows32() *rowKernels
+	// foldH0 and unfoldH0: see logSpace, linSpace.
+	foldH0(a, b, s float64) float64
+	unfoldH0(a, b, db, s float64) (dbNew, daAdd, dsAdd float64)
+}
+
+// rowKernels are a gate form's float32 row kernels over one token:
+// fwd sets a, b: [E] from k: [G·E]; bwd overwrites dk: [G·E] from k and
+// the gradients da, db: [E] (minrnn_amd64.s; any E, the tail masked).
+type rowKernels struct {
+	fwd func(a, b, k []float32)
+	bwd func(dk, k, da, db []float32)
 }
 
 // cellFLOPs is a cell's elementwise forward FLOPs per channel per token:

@@ -14,14 +14,16 @@ import "rnnbench/internal/tensor"
 // c.Mode is one of Modes["mingru"] ("parallel" when empty; see minRNN); c
 // must have passed Config.ValidateMixer (NewMixer checks it).
 func NewMinGRU[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	return newMinRNN[F](ps, prefix, c, mingruCell[F]{}), nil
+	return newMinRNN[F](ps, prefix, c, mingruCell[F]{c.E()}), nil
 }
 
-// mingruCell is minGRU's minCell: k = k_z | k_h.
-type mingruCell[F tensor.Float] struct{}
+// mingruCell is minGRU's minCell: k = k_z | k_h, E channels.
+type mingruCell[F tensor.Float] struct{ E int }
 
-func (mingruCell[F]) name() string { return "mingru" }
-func (mingruCell[F]) gates() int   { return 2 }
+func (mingruCell[F]) name() string           { return "mingru" }
+func (mingruCell[F]) gates() int             { return 2 }
+func (c mingruCell[F]) logForm() gateForm[F] { return mingruLog[F]{E: c.E} }
+func (c mingruCell[F]) linForm() gateForm[F] { return mingruLin[F]{E: c.E} }
 
 // flops: log space, log a = −softplus(k_z) 4, log b = k_z − softplus +
 // log g(k_h) 1+3+1 = 5; recurrence σ(±k_z) 4, g 3, a·h + z·h̃ 3; linear
@@ -30,65 +32,65 @@ func (mingruCell[F]) flops() cellFLOPs {
 	return cellFLOPs{parallel: 4 + 5 + logScanFLOPs, sequential: 4 + 3 + 3, linear: 4 + 3 + 1 + linScanFLOPs}
 }
 
-func (mingruCell[F]) logGates(la, lb, k []F) {
-	E := len(la)
-	if useAVX[F]() {
-		mingruLogFwdAVX(f32(la, 0), f32(lb, 0), f32(k, 0), f32(k, E), E)
-		return
-	}
-	for e := range la {
-		a, b := minGRULogGates[F](float64(k[e]), float64(k[E+e]))
-		la[e], lb[e] = F(a), F(b)
-	}
+func (c mingruCell[F]) step(k []F, e int, hPrev float64) float64 {
+	return minGRUCell[F](float64(k[e]), float64(k[c.E+e]), hPrev)
 }
 
-func (mingruCell[F]) logGatesBackward(dk, k, dla, dlb []F) {
-	E := len(dla)
-	if useAVX[F]() {
-		mingruLogBwdAVX(f32(dk, 0), f32(dk, E), f32(k, 0), f32(k, E), f32(dla, 0), f32(dlb, 0), E)
-		return
-	}
-	for e := range dla {
-		dz, dh := minGRULogGatesBackward[F](float64(k[e]), float64(k[E+e]), float64(dla[e]), float64(dlb[e]))
-		dk[e], dk[E+e] = F(dz), F(dh)
-	}
-}
-
-func (mingruCell[F]) linGates(ga, gb, k []F) {
-	E := len(ga)
-	if useAVX[F]() {
-		mingruLinFwdAVX(f32(ga, 0), f32(gb, 0), f32(k, 0), f32(k, E), E)
-		return
-	}
-	for e := range ga {
-		a, b := minGRULinGates[F](float64(k[e]), float64(k[E+e]))
-		ga[e], gb[e] = F(a), F(b)
-	}
-}
-
-func (mingruCell[F]) linGatesBackward(dk, k, da, db []F) {
-	E := len(da)
-	if useAVX[F]() {
-		mingruLinBwdAVX(f32(dk, 0), f32(dk, E), f32(k, 0), f32(k, E), f32(da, 0), f32(db, 0), E)
-		return
-	}
-	for e := range da {
-		dz, dh := minGRULinGatesBackward[F](float64(k[e]), float64(k[E+e]), float64(da[e]), float64(db[e]))
-		dk[e], dk[E+e] = F(dz), F(dh)
-	}
-}
-
-func (mingruCell[F]) step(k []F, e int, hPrev float64) float64 {
-	E := len(k) / 2
-	return minGRUCell[F](float64(k[e]), float64(k[E+e]), hPrev)
-}
-
-func (mingruCell[F]) stepBackward(dk, k []F, e int, hPrev, g float64) float64 {
-	E := len(k) / 2
-	dz, dh, dp := minGRUCellBackward[F](float64(k[e]), float64(k[E+e]), hPrev, g)
-	dk[e], dk[E+e] = F(dz), F(dh)
+func (c mingruCell[F]) stepBackward(dk, k []F, e int, hPrev, g float64) float64 {
+	dz, dh, dp := minGRUCellBackward[F](float64(k[e]), float64(k[c.E+e]), hPrev, g)
+	dk[e], dk[c.E+e] = F(dz), F(dh)
 	return dp
 }
+
+// mingruLog and mingruLin are minGRU's gate forms (minGRULogGates,
+// minGRULinGates), with E channels.
+type (
+	mingruLog[F tensor.Float] struct {
+		E int
+		logSpace[F]
+	}
+	mingruLin[F tensor.Float] struct {
+		E int
+		linSpace[F]
+	}
+)
+
+func (f mingruLog[F]) pair(k []F, e int) (a, b float64) {
+	return minGRULogGates[F](float64(k[e]), float64(k[f.E+e]))
+}
+
+func (f mingruLog[F]) pairBackward(dk, k []F, e int, da, db float64) {
+	dz, dh := minGRULogGatesBackward[F](float64(k[e]), float64(k[f.E+e]), da, db)
+	dk[e], dk[f.E+e] = F(dz), F(dh)
+}
+
+func (f mingruLin[F]) pair(k []F, e int) (a, b float64) {
+	return minGRULinGates[F](float64(k[e]), float64(k[f.E+e]))
+}
+
+func (f mingruLin[F]) pairBackward(dk, k []F, e int, da, db float64) {
+	dz, dh := minGRULinGatesBackward[F](float64(k[e]), float64(k[f.E+e]), da, db)
+	dk[e], dk[f.E+e] = F(dz), F(dh)
+}
+
+func (mingruLog[F]) rows32() *rowKernels { return &mingruLogRows }
+func (mingruLin[F]) rows32() *rowKernels { return &mingruLinRows }
+
+// The float32 row kernels of minGRU's forms (k: [2E] = k_z | k_h).
+var (
+	mingruLogRows = rowKernels{
+		fwd: func(a, b, k []float32) { mingruLogFwdAVX(&a[0], &b[0], &k[0], &k[len(a)], len(a)) },
+		bwd: func(dk, k, da, db []float32) {
+			mingruLogBwdAVX(&dk[0], &dk[len(da)], &k[0], &k[len(da)], &da[0], &db[0], len(da))
+		},
+	}
+	mingruLinRows = rowKernels{
+		fwd: func(a, b, k []float32) { mingruLinFwdAVX(&a[0], &b[0], &k[0], &k[len(a)], len(a)) },
+		bwd: func(dk, k, da, db []float32) {
+			mingruLinBwdAVX(&dk[0], &dk[len(da)], &k[0], &k[len(da)], &da[0], &db[0], len(da))
+		},
+	}
+)
 
 // minGRUCell returns h_t = (1 − z)·h_{t−1} + z·g(k_h) with z = σ(k_z);
 // 1 − z is computed as σ(−k_z) so that it keeps its precision as z → 1.

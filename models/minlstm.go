@@ -20,20 +20,22 @@ import "rnnbench/internal/tensor"
 // With Variants.NoCoeffNorm the cell is the unnormalised one of
 // minlstm_raw.go; Variants.ForgetBias offsets the k_f bias at Init.
 func NewMinLSTM[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	var cell minCell[F] = minlstmCell[F]{}
+	var cell minCell[F] = minlstmCell[F]{c.E()}
 	if c.NoCoeffNorm {
-		cell = minlstmRawCell[F]{}
+		cell = minlstmRawCell[F]{c.E()}
 	}
 	m := newMinRNN(ps, prefix, c, cell)
 	m.forgetBias = c.ForgetBias
 	return m, nil
 }
 
-// minlstmCell is minLSTM's minCell: k = k_f | k_i | k_h.
-type minlstmCell[F tensor.Float] struct{}
+// minlstmCell is minLSTM's minCell: k = k_f | k_i | k_h, E channels.
+type minlstmCell[F tensor.Float] struct{ E int }
 
-func (minlstmCell[F]) name() string { return "minlstm" }
-func (minlstmCell[F]) gates() int   { return 3 }
+func (minlstmCell[F]) name() string           { return "minlstm" }
+func (minlstmCell[F]) gates() int             { return 3 }
+func (c minlstmCell[F]) logForm() gateForm[F] { return minlstmLog[F]{E: c.E} }
+func (c minlstmCell[F]) linForm() gateForm[F] { return minlstmLin[F]{E: c.E} }
 
 // flops: log space, d = softplus(−k_f) − softplus(−k_i) 9,
 // log a = −softplus(d) 4, log b = d − softplus(d) + log g(k_h) 5;
@@ -43,62 +45,70 @@ func (minlstmCell[F]) flops() cellFLOPs {
 	return cellFLOPs{parallel: 9 + 4 + 5 + logScanFLOPs, sequential: 9 + 4 + 3 + 3, linear: 9 + 4 + 3 + 1 + linScanFLOPs}
 }
 
-func (minlstmCell[F]) logGates(la, lb, k []F) {
-	E := len(la)
-	if useAVX[F]() {
-		minlstmLogFwdAVX(f32(la, 0), f32(lb, 0), f32(k, 0), f32(k, E), f32(k, 2*E), E)
-		return
-	}
-	for e := range la {
-		a, b := minLSTMLogGates[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]))
-		la[e], lb[e] = F(a), F(b)
-	}
+func (c minlstmCell[F]) step(k []F, e int, hPrev float64) float64 {
+	return minLSTMCell[F](float64(k[e]), float64(k[c.E+e]), float64(k[2*c.E+e]), hPrev)
 }
 
-func (minlstmCell[F]) logGatesBackward(dk, k, dla, dlb []F) {
-	E := len(dla)
-	if useAVX[F]() {
-		minlstmLogBwdAVX(f32(dk, 0), f32(dk, E), f32(dk, 2*E), f32(k, 0), f32(k, E), f32(k, 2*E), f32(dla, 0), f32(dlb, 0), E)
-		return
-	}
-	for e := range dla {
-		df, di, dh := minLSTMLogGatesBackward[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), float64(dla[e]), float64(dlb[e]))
-		dk[e], dk[E+e], dk[2*E+e] = F(df), F(di), F(dh)
-	}
+func (c minlstmCell[F]) stepBackward(dk, k []F, e int, hPrev, g float64) float64 {
+	df, di, dh, dp := minLSTMCellBackward[F](float64(k[e]), float64(k[c.E+e]), float64(k[2*c.E+e]), hPrev, g)
+	return put3(dk, c.E, e, df, di, dh, dp)
 }
 
-func (minlstmCell[F]) linGates(ga, gb, k []F) {
-	E := len(ga)
-	if useAVX[F]() {
-		minlstmLinFwdAVX(f32(ga, 0), f32(gb, 0), f32(k, 0), f32(k, E), f32(k, 2*E), E)
-		return
+// minlstmLog and minlstmLin are minLSTM's gate forms (minLSTMLogGates,
+// minLSTMLinGates), with E channels.
+type (
+	minlstmLog[F tensor.Float] struct {
+		E int
+		logSpace[F]
 	}
-	for e := range ga {
-		a, b := minLSTMLinGates[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]))
-		ga[e], gb[e] = F(a), F(b)
+	minlstmLin[F tensor.Float] struct {
+		E int
+		linSpace[F]
 	}
+)
+
+func (f minlstmLog[F]) pair(k []F, e int) (a, b float64) {
+	return minLSTMLogGates[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]))
 }
 
-func (minlstmCell[F]) linGatesBackward(dk, k, da, db []F) {
-	E := len(da)
-	if useAVX[F]() {
-		minlstmLinBwdAVX(f32(dk, 0), f32(dk, E), f32(dk, 2*E), f32(k, 0), f32(k, E), f32(k, 2*E), f32(da, 0), f32(db, 0), E)
-		return
-	}
-	for e := range da {
-		df, di, dh := minLSTMLinGatesBackward[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), float64(da[e]), float64(db[e]))
-		dk[e], dk[E+e], dk[2*E+e] = F(df), F(di), F(dh)
-	}
+func (f minlstmLog[F]) pairBackward(dk, k []F, e int, da, db float64) {
+	df, di, dh := minLSTMLogGatesBackward[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]), da, db)
+	put3(dk, f.E, e, df, di, dh, 0)
 }
 
-func (minlstmCell[F]) step(k []F, e int, hPrev float64) float64 {
-	E := len(k) / 3
-	return minLSTMCell[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), hPrev)
+func (f minlstmLin[F]) pair(k []F, e int) (a, b float64) {
+	return minLSTMLinGates[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]))
 }
 
-func (minlstmCell[F]) stepBackward(dk, k []F, e int, hPrev, g float64) float64 {
-	E := len(k) / 3
-	df, di, dh, dp := minLSTMCellBackward[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), hPrev, g)
+func (f minlstmLin[F]) pairBackward(dk, k []F, e int, da, db float64) {
+	df, di, dh := minLSTMLinGatesBackward[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]), da, db)
+	put3(dk, f.E, e, df, di, dh, 0)
+}
+
+func (minlstmLog[F]) rows32() *rowKernels { return &minlstmLogRows }
+func (minlstmLin[F]) rows32() *rowKernels { return &minlstmLinRows }
+
+// The float32 row kernels of minLSTM's forms (k: [3E] = k_f | k_i | k_h).
+var (
+	minlstmLogRows = rowKernels{
+		fwd: func(a, b, k []float32) { minlstmLogFwdAVX(&a[0], &b[0], &k[0], &k[len(a)], &k[2*len(a)], len(a)) },
+		bwd: func(dk, k, da, db []float32) {
+			E := len(da)
+			minlstmLogBwdAVX(&dk[0], &dk[E], &dk[2*E], &k[0], &k[E], &k[2*E], &da[0], &db[0], E)
+		},
+	}
+	minlstmLinRows = rowKernels{
+		fwd: func(a, b, k []float32) { minlstmLinFwdAVX(&a[0], &b[0], &k[0], &k[len(a)], &k[2*len(a)], len(a)) },
+		bwd: func(dk, k, da, db []float32) {
+			E := len(da)
+			minlstmLinBwdAVX(&dk[0], &dk[E], &dk[2*E], &k[0], &k[E], &k[2*E], &da[0], &db[0], E)
+		},
+	}
+)
+
+// put3 stores the gradients of the three gates of channel e in
+// dk: [3E] (k_f | k_i | k_h) and returns dp, for one-line callers.
+func put3[F tensor.Float](dk []F, E, e int, df, di, dh, dp float64) float64 {
 	dk[e], dk[E+e], dk[2*E+e] = F(df), F(di), F(dh)
 	return dp
 }

@@ -44,13 +44,15 @@ func minLSTMRawLinGatesBackward[F tensor.Float](kf, ki, kh, da, db float64) (dkf
 	return da * f * fn, db * minG[F](kh) * i * in, db * i * minDG[F](kh)
 }
 
-// minlstmRawCell is the unnormalised minLSTM's minCell (Variants.NoCoeffNorm):
-// k = k_f | k_i | k_h. It has no AVX2 kernels: its rows use the scalar
-// functions above in float32 too.
-type minlstmRawCell[F tensor.Float] struct{}
+// minlstmRawCell is the unnormalised minLSTM's minCell
+// (Variants.NoCoeffNorm): k = k_f | k_i | k_h, E channels. Its forms have
+// no AVX2 kernels: their rows use the scalar functions above in float32 too.
+type minlstmRawCell[F tensor.Float] struct{ E int }
 
-func (minlstmRawCell[F]) name() string { return "minlstm" }
-func (minlstmRawCell[F]) gates() int   { return 3 }
+func (minlstmRawCell[F]) name() string           { return "minlstm" }
+func (minlstmRawCell[F]) gates() int             { return 3 }
+func (c minlstmRawCell[F]) logForm() gateForm[F] { return minlstmRawLog[F]{E: c.E} }
+func (c minlstmRawCell[F]) linForm() gateForm[F] { return minlstmRawLin[F]{E: c.E} }
 
 // flops: log space, log a = −softplus(−k_f) 4, log b = −softplus(−k_i) +
 // log g(k_h) 4+1+3; recurrence σ(k_f) 3, σ(k_i) 3, g 3, f·h + i·h̃ 3;
@@ -59,46 +61,45 @@ func (minlstmRawCell[F]) flops() cellFLOPs {
 	return cellFLOPs{parallel: 4 + 8 + logScanFLOPs, sequential: 3 + 3 + 3 + 3, linear: 3 + 3 + 3 + 1 + linScanFLOPs}
 }
 
-func (minlstmRawCell[F]) logGates(la, lb, k []F) {
-	E := len(la)
-	for e := range la {
-		a, b := minLSTMRawLogGates[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]))
-		la[e], lb[e] = F(a), F(b)
+func (c minlstmRawCell[F]) step(k []F, e int, hPrev float64) float64 {
+	return minLSTMRawCell[F](float64(k[e]), float64(k[c.E+e]), float64(k[2*c.E+e]), hPrev)
+}
+
+func (c minlstmRawCell[F]) stepBackward(dk, k []F, e int, hPrev, g float64) float64 {
+	df, di, dh, dp := minLSTMRawCellBackward[F](float64(k[e]), float64(k[c.E+e]), float64(k[2*c.E+e]), hPrev, g)
+	return put3(dk, c.E, e, df, di, dh, dp)
+}
+
+// minlstmRawLog and minlstmRawLin are the unnormalised minLSTM's gate
+// forms (minLSTMRawLogGates, minLSTMRawLinGates), with E channels.
+type (
+	minlstmRawLog[F tensor.Float] struct {
+		E int
+		logSpace[F]
 	}
-}
-
-func (minlstmRawCell[F]) logGatesBackward(dk, k, dla, dlb []F) {
-	E := len(dla)
-	for e := range dla {
-		df, di, dh := minLSTMRawLogGatesBackward[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), float64(dla[e]), float64(dlb[e]))
-		dk[e], dk[E+e], dk[2*E+e] = F(df), F(di), F(dh)
+	minlstmRawLin[F tensor.Float] struct {
+		E int
+		linSpace[F]
 	}
+)
+
+func (f minlstmRawLog[F]) pair(k []F, e int) (a, b float64) {
+	return minLSTMRawLogGates[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]))
 }
 
-func (minlstmRawCell[F]) linGates(ga, gb, k []F) {
-	E := len(ga)
-	for e := range ga {
-		a, b := minLSTMRawLinGates[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]))
-		ga[e], gb[e] = F(a), F(b)
-	}
+func (f minlstmRawLog[F]) pairBackward(dk, k []F, e int, da, db float64) {
+	df, di, dh := minLSTMRawLogGatesBackward[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]), da, db)
+	put3(dk, f.E, e, df, di, dh, 0)
 }
 
-func (minlstmRawCell[F]) linGatesBackward(dk, k, da, db []F) {
-	E := len(da)
-	for e := range da {
-		df, di, dh := minLSTMRawLinGatesBackward[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), float64(da[e]), float64(db[e]))
-		dk[e], dk[E+e], dk[2*E+e] = F(df), F(di), F(dh)
-	}
+func (f minlstmRawLin[F]) pair(k []F, e int) (a, b float64) {
+	return minLSTMRawLinGates[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]))
 }
 
-func (minlstmRawCell[F]) step(k []F, e int, hPrev float64) float64 {
-	E := len(k) / 3
-	return minLSTMRawCell[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), hPrev)
+func (f minlstmRawLin[F]) pairBackward(dk, k []F, e int, da, db float64) {
+	df, di, dh := minLSTMRawLinGatesBackward[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]), da, db)
+	put3(dk, f.E, e, df, di, dh, 0)
 }
 
-func (minlstmRawCell[F]) stepBackward(dk, k []F, e int, hPrev, g float64) float64 {
-	E := len(k) / 3
-	df, di, dh, dp := minLSTMRawCellBackward[F](float64(k[e]), float64(k[E+e]), float64(k[2*E+e]), hPrev, g)
-	dk[e], dk[E+e], dk[2*E+e] = F(df), F(di), F(dh)
-	return dp
-}
+func (minlstmRawLog[F]) rows32() *rowKernels { return nil }
+func (minlstmRawLin[F]) rows32() *rowKernels { return nil }

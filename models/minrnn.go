@@ -29,19 +29,22 @@ import (
 // Every mode uses one matmul over all B·T tokens for each projection (they
 // do not depend on h); the modes are
 //
-//   - "parallel" (the default, minrnn_parallel.go): the paper's log-space
-//     form with Heinsen's scan;
+//   - "parallel" (the default): the paper's log-space form, log a and log b
+//     for all tokens, then Heinsen's scan (gatedMode, minrnn_gates.go, over
+//     logScan, minrnn_parallel.go);
 //   - "sequential" (minrnn_sequential.go): the recurrence step by step,
 //     backpropagation through time;
-//   - "linear" (minrnn_linear.go): a and b in linear space, then h = a·h + b;
-//   - "chunked" (minrnn_chunked.go): a and b as in "linear", then a chunked
-//     parallel scan over t.
+//   - "linear": a and b in linear space, then h = a·h + b (gatedMode over
+//     linScan, minrnn_linear.go);
+//   - "chunked": a and b as in "linear", then a chunked parallel scan over
+//     t (gatedMode over chunkScan, minrnn_chunked.go).
 //
 // Activations kept for backward, per token: k (G·E) and h (E), plus the
 // mode's (parallel: log a, log b, log h, 3E; linear, chunked: a, b, 2E).
 type minRNN[F tensor.Float] struct {
 	cell    minCell[F]  // the gate algebra: mingruCell, minlstmCell or minlstmRawCell
 	mode    scanMode[F] // how the scan over t runs
+	form    gateForm[F] // the cell's log-space or linear-space form (nil: sequential)
 	name    string      // "mingru" or "minlstm", for panics
 	D, E, G int
 	in      *nn.Linear[F] // D → G·E, with bias
@@ -93,11 +96,11 @@ func newMinRNN[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config, 
 	case "sequential":
 		m.mode = sequentialMode[F]{}
 	case "linear":
-		m.mode = linearMode[F]{}
+		m.mode, m.form = gatedMode[F]{linScan[F]{}}, cell.linForm()
 	case "chunked":
-		m.mode = chunkedMode[F]{}
+		m.mode, m.form = gatedMode[F]{chunkScan[F]{}}, cell.linForm()
 	default:
-		m.mode = parallelMode[F]{}
+		m.mode, m.form = gatedMode[F]{logScan[F]{}}, cell.logForm()
 	}
 	m.in = nn.NewLinear(ps, prefix+".in", m.D, m.G*m.E, true)
 	if m.E != m.D || c.OutBias {

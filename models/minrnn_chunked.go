@@ -2,42 +2,45 @@ package models
 
 import "rnnbench/internal/tensor"
 
-// chunkedMode computes a and b as linearMode does, then runs a chunked
-// parallel scan over t (scan.go, chunkScanLocal etc.): chunks of T are
-// scanned independently, their carries propagated, and a fix-up pass adds
-// them, so the work is parallel over (channel tile, chunk) — what a GPU's
-// parallel scan does (Blelloch 1990, "Prefix sums and their
-// applications", applied per chunk). Buffers: those of linearMode, plus
-// cin, cprod (scratch, [B, maxChunks, E]: chunk carries and products of a).
-type chunkedMode[F tensor.Float] struct{}
+// chunkScan is the scan of the chunked mode, run on a and b from the
+// cell's linForm as in linScan: a chunked parallel scan over t (scan.go,
+// chunkScanLocal etc.): chunks of T are scanned independently, their
+// carries propagated, and a fix-up pass adds them, so the work is parallel
+// over (channel tile, chunk) — the two-level form of a parallel prefix scan
+// (Blelloch 1990, "Prefix sums and their applications"), what a GPU's
+// scan does. Buffers: cin, cprod (scratch, [B, maxChunks, E]: chunk
+// carries and products of a).
+type chunkScan[F tensor.Float] struct{}
 
-func (chunkedMode[F]) alloc(m *minRNN[F], a *tensor.Arena[F], B, T int) {
-	linearMode[F]{}.alloc(m, a, B, T)
+func (chunkScan[F]) alloc(m *minRNN[F], a *tensor.Arena[F], B, T int) {
 	m.cin = a.Make(tensor.Scratch, B*maxChunks*m.E)
 	m.cprod = a.Make(tensor.Scratch, B*maxChunks*m.E)
 }
 
-func (chunkedMode[F]) forward(c minCall[F]) {
-	linGatesForward(c)
-	c.chunk, c.nChunks = chunkSize(c.T)
-	tasks := scanTiles(c.B, c.m.E) * c.nChunks
+func (chunkScan[F]) scan(c minCall[F]) {
+	c, tasks := chunkCall(c)
 	tensor.ForWith(tasks, 1, chunkLocalTasks[F](c))
 	tensor.ForWith(c.B*c.m.E, scanTile, chunkCarryChannels[F](c))
 	tensor.ForWith(tasks, 1, chunkFixTasks[F](c))
 }
 
-func (chunkedMode[F]) backward(c minCall[F]) {
-	c.chunk, c.nChunks = chunkSize(c.T)
-	tasks := scanTiles(c.B, c.m.E) * c.nChunks
+func (chunkScan[F]) scanBackward(c minCall[F]) {
+	c, tasks := chunkCall(c)
 	tensor.ForWith(tasks, 1, chunkLocalBackTasks[F](c))
 	tensor.ForWith(c.B*c.m.E, scanTile, chunkCarryBackChannels[F](c))
 	tensor.ForWith(tasks, 1, chunkFixBackTasks[F](c))
-	linGatesBackward(c)
+}
+
+// chunkCall returns c with its chunking (chunkSize) and the number of
+// (tile, chunk) tasks.
+func chunkCall[F tensor.Float](c minCall[F]) (minCall[F], int) {
+	c.chunk, c.nChunks = chunkSize(c.T)
+	return c, scanTiles(c.B, c.m.E) * c.nChunks
 }
 
 // flops: beyond the linear scan's 2, the running product of a in the local
 // pass 1, and the fix-up h += P·carry with its product 3.
-func (chunkedMode[F]) flops(c cellFLOPs) int64 { return c.linear + 1 + 3 }
+func (chunkScan[F]) flops(c cellFLOPs) int64 { return c.linear + 1 + 3 }
 
 // The three passes of the chunked scan and of its backward, over
 // (tile, chunk) tasks and over channels.
