@@ -77,7 +77,7 @@ func testGateKernels(t *testing.T) {
 		for _, log := range []bool{true, false} {
 			var cell minCell[float32] = mingruCell[float32]{n}
 			if lstm {
-				cell = minlstmCell[float32]{n}
+				cell = minlstmCell[float32](n)
 			}
 			m := &minRNN[float32]{form: cell.linForm(), E: n, G: cell.gates()}
 			if log {

@@ -32,7 +32,7 @@ func kbMin(lstm bool) *minCall[float32] {
 	M, E := kbB*kbT, kbE
 	var cell minCell[float32] = mingruCell[float32]{E}
 	if lstm {
-		cell = minlstmCell[float32]{E}
+		cell = minlstmCell[float32](E)
 	}
 	m := &minRNN[float32]{cell: cell, form: cell.logForm(), E: E, G: cell.gates()}
 	kc := &minCall[float32]{m: m, B: kbB, T: kbT}

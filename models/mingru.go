@@ -20,10 +20,15 @@ func NewMinGRU[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) 
 // mingruCell is minGRU's minCell: k = k_z | k_h, E channels.
 type mingruCell[F tensor.Float] struct{ E int }
 
-func (mingruCell[F]) name() string           { return "mingru" }
-func (mingruCell[F]) gates() int             { return 2 }
-func (c mingruCell[F]) logForm() gateForm[F] { return mingruLog[F]{E: c.E} }
-func (c mingruCell[F]) linForm() gateForm[F] { return mingruLin[F]{E: c.E} }
+func (mingruCell[F]) name() string { return "mingru" }
+func (mingruCell[F]) gates() int   { return 2 }
+func (c mingruCell[F]) logForm() gateForm[F] {
+	return gate2Form[F]{logSpace[F]{}, c.E, minGRULogGates[F], minGRULogGatesBackward[F], &mingruLogRows}
+}
+
+func (c mingruCell[F]) linForm() gateForm[F] {
+	return gate2Form[F]{linSpace[F]{}, c.E, minGRULinGates[F], minGRULinGatesBackward[F], &mingruLinRows}
+}
 
 // flops: log space, log a = −softplus(k_z) 4, log b = k_z − softplus +
 // log g(k_h) 1+3+1 = 5; recurrence σ(±k_z) 4, g 3, a·h + z·h̃ 3; linear
@@ -41,40 +46,6 @@ func (c mingruCell[F]) stepBackward(dk, k []F, e int, hPrev, g float64) float64 
 	dk[e], dk[c.E+e] = F(dz), F(dh)
 	return dp
 }
-
-// mingruLog and mingruLin are minGRU's gate forms (minGRULogGates,
-// minGRULinGates), with E channels.
-type (
-	mingruLog[F tensor.Float] struct {
-		E int
-		logSpace[F]
-	}
-	mingruLin[F tensor.Float] struct {
-		E int
-		linSpace[F]
-	}
-)
-
-func (f mingruLog[F]) pair(k []F, e int) (a, b float64) {
-	return minGRULogGates[F](float64(k[e]), float64(k[f.E+e]))
-}
-
-func (f mingruLog[F]) pairBackward(dk, k []F, e int, da, db float64) {
-	dz, dh := minGRULogGatesBackward[F](float64(k[e]), float64(k[f.E+e]), da, db)
-	dk[e], dk[f.E+e] = F(dz), F(dh)
-}
-
-func (f mingruLin[F]) pair(k []F, e int) (a, b float64) {
-	return minGRULinGates[F](float64(k[e]), float64(k[f.E+e]))
-}
-
-func (f mingruLin[F]) pairBackward(dk, k []F, e int, da, db float64) {
-	dz, dh := minGRULinGatesBackward[F](float64(k[e]), float64(k[f.E+e]), da, db)
-	dk[e], dk[f.E+e] = F(dz), F(dh)
-}
-
-func (mingruLog[F]) rows32() *rowKernels { return &mingruLogRows }
-func (mingruLin[F]) rows32() *rowKernels { return &mingruLinRows }
 
 // The float32 row kernels of minGRU's forms (k: [2E] = k_z | k_h).
 var (

@@ -20,73 +20,26 @@ import "rnnbench/internal/tensor"
 // With Variants.NoCoeffNorm the cell is the unnormalised one of
 // minlstm_raw.go; Variants.ForgetBias offsets the k_f bias at Init.
 func NewMinLSTM[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	var cell minCell[F] = minlstmCell[F]{c.E()}
+	cell := minlstmCell[F](c.E())
 	if c.NoCoeffNorm {
-		cell = minlstmRawCell[F]{c.E()}
+		cell = minlstmRawCell[F](c.E())
 	}
 	m := newMinRNN(ps, prefix, c, cell)
 	m.forgetBias = c.ForgetBias
 	return m, nil
 }
 
-// minlstmCell is minLSTM's minCell: k = k_f | k_i | k_h, E channels.
-type minlstmCell[F tensor.Float] struct{ E int }
-
-func (minlstmCell[F]) name() string           { return "minlstm" }
-func (minlstmCell[F]) gates() int             { return 3 }
-func (c minlstmCell[F]) logForm() gateForm[F] { return minlstmLog[F]{E: c.E} }
-func (c minlstmCell[F]) linForm() gateForm[F] { return minlstmLin[F]{E: c.E} }
-
-// flops: log space, d = softplus(−k_f) − softplus(−k_i) 9,
+// minlstmCell returns minLSTM's cell over E channels (k = k_f | k_i | k_h).
+// FLOPs: log space, d = softplus(−k_f) − softplus(−k_i) 9,
 // log a = −softplus(d) 4, log b = d − softplus(d) + log g(k_h) 5;
 // recurrence d 9, σ(±d) 4, g 3, f′·h + i′·h̃ 3; linear space d 9, σ(±d) 4,
 // g 3, b = i′·h̃ 1.
-func (minlstmCell[F]) flops() cellFLOPs {
-	return cellFLOPs{parallel: 9 + 4 + 5 + logScanFLOPs, sequential: 9 + 4 + 3 + 3, linear: 9 + 4 + 3 + 1 + linScanFLOPs}
+func minlstmCell[F tensor.Float](E int) gate3Cell[F] {
+	return gate3Cell[F]{E: E, step3: minLSTMCell[F], back3: minLSTMCellBackward[F],
+		log: gate3Form[F]{logSpace[F]{}, E, minLSTMLogGates[F], minLSTMLogGatesBackward[F], &minlstmLogRows},
+		lin: gate3Form[F]{linSpace[F]{}, E, minLSTMLinGates[F], minLSTMLinGatesBackward[F], &minlstmLinRows},
+		fl:  cellFLOPs{parallel: 9 + 4 + 5 + logScanFLOPs, sequential: 9 + 4 + 3 + 3, linear: 9 + 4 + 3 + 1 + linScanFLOPs}}
 }
-
-func (c minlstmCell[F]) step(k []F, e int, hPrev float64) float64 {
-	return minLSTMCell[F](float64(k[e]), float64(k[c.E+e]), float64(k[2*c.E+e]), hPrev)
-}
-
-func (c minlstmCell[F]) stepBackward(dk, k []F, e int, hPrev, g float64) float64 {
-	df, di, dh, dp := minLSTMCellBackward[F](float64(k[e]), float64(k[c.E+e]), float64(k[2*c.E+e]), hPrev, g)
-	return put3(dk, c.E, e, df, di, dh, dp)
-}
-
-// minlstmLog and minlstmLin are minLSTM's gate forms (minLSTMLogGates,
-// minLSTMLinGates), with E channels.
-type (
-	minlstmLog[F tensor.Float] struct {
-		E int
-		logSpace[F]
-	}
-	minlstmLin[F tensor.Float] struct {
-		E int
-		linSpace[F]
-	}
-)
-
-func (f minlstmLog[F]) pair(k []F, e int) (a, b float64) {
-	return minLSTMLogGates[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]))
-}
-
-func (f minlstmLog[F]) pairBackward(dk, k []F, e int, da, db float64) {
-	df, di, dh := minLSTMLogGatesBackward[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]), da, db)
-	put3(dk, f.E, e, df, di, dh, 0)
-}
-
-func (f minlstmLin[F]) pair(k []F, e int) (a, b float64) {
-	return minLSTMLinGates[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]))
-}
-
-func (f minlstmLin[F]) pairBackward(dk, k []F, e int, da, db float64) {
-	df, di, dh := minLSTMLinGatesBackward[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]), da, db)
-	put3(dk, f.E, e, df, di, dh, 0)
-}
-
-func (minlstmLog[F]) rows32() *rowKernels { return &minlstmLogRows }
-func (minlstmLin[F]) rows32() *rowKernels { return &minlstmLinRows }
 
 // The float32 row kernels of minLSTM's forms (k: [3E] = k_f | k_i | k_h).
 var (
@@ -105,13 +58,6 @@ var (
 		},
 	}
 )
-
-// put3 stores the gradients of the three gates of channel e in
-// dk: [3E] (k_f | k_i | k_h) and returns dp, for one-line callers.
-func put3[F tensor.Float](dk []F, E, e int, df, di, dh, dp float64) float64 {
-	dk[e], dk[E+e], dk[2*E+e] = F(df), F(di), F(dh)
-	return dp
-}
 
 // minLSTMD returns d = softplus(−k_f) − softplus(−k_i) = log i − log f.
 func minLSTMD[F tensor.Float](kf, ki float64) float64 {

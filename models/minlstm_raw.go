@@ -44,62 +44,15 @@ func minLSTMRawLinGatesBackward[F tensor.Float](kf, ki, kh, da, db float64) (dkf
 	return da * f * fn, db * minG[F](kh) * i * in, db * i * minDG[F](kh)
 }
 
-// minlstmRawCell is the unnormalised minLSTM's minCell
-// (Variants.NoCoeffNorm): k = k_f | k_i | k_h, E channels. Its forms have
-// no AVX2 kernels: their rows use the scalar functions above in float32 too.
-type minlstmRawCell[F tensor.Float] struct{ E int }
-
-func (minlstmRawCell[F]) name() string           { return "minlstm" }
-func (minlstmRawCell[F]) gates() int             { return 3 }
-func (c minlstmRawCell[F]) logForm() gateForm[F] { return minlstmRawLog[F]{E: c.E} }
-func (c minlstmRawCell[F]) linForm() gateForm[F] { return minlstmRawLin[F]{E: c.E} }
-
-// flops: log space, log a = −softplus(−k_f) 4, log b = −softplus(−k_i) +
+// minlstmRawCell returns the unnormalised minLSTM's cell over E channels
+// (Variants.NoCoeffNorm; k = k_f | k_i | k_h). Its forms have no AVX2
+// kernels: their rows use the scalar functions above in float32 too.
+// FLOPs: log space, log a = −softplus(−k_f) 4, log b = −softplus(−k_i) +
 // log g(k_h) 4+1+3; recurrence σ(k_f) 3, σ(k_i) 3, g 3, f·h + i·h̃ 3;
 // linear space σ(k_f) 3, σ(k_i) 3, g 3, b 1.
-func (minlstmRawCell[F]) flops() cellFLOPs {
-	return cellFLOPs{parallel: 4 + 8 + logScanFLOPs, sequential: 3 + 3 + 3 + 3, linear: 3 + 3 + 3 + 1 + linScanFLOPs}
+func minlstmRawCell[F tensor.Float](E int) gate3Cell[F] {
+	return gate3Cell[F]{E: E, step3: minLSTMRawCell[F], back3: minLSTMRawCellBackward[F],
+		log: gate3Form[F]{logSpace[F]{}, E, minLSTMRawLogGates[F], minLSTMRawLogGatesBackward[F], nil},
+		lin: gate3Form[F]{linSpace[F]{}, E, minLSTMRawLinGates[F], minLSTMRawLinGatesBackward[F], nil},
+		fl:  cellFLOPs{parallel: 4 + 8 + logScanFLOPs, sequential: 3 + 3 + 3 + 3, linear: 3 + 3 + 3 + 1 + linScanFLOPs}}
 }
-
-func (c minlstmRawCell[F]) step(k []F, e int, hPrev float64) float64 {
-	return minLSTMRawCell[F](float64(k[e]), float64(k[c.E+e]), float64(k[2*c.E+e]), hPrev)
-}
-
-func (c minlstmRawCell[F]) stepBackward(dk, k []F, e int, hPrev, g float64) float64 {
-	df, di, dh, dp := minLSTMRawCellBackward[F](float64(k[e]), float64(k[c.E+e]), float64(k[2*c.E+e]), hPrev, g)
-	return put3(dk, c.E, e, df, di, dh, dp)
-}
-
-// minlstmRawLog and minlstmRawLin are the unnormalised minLSTM's gate
-// forms (minLSTMRawLogGates, minLSTMRawLinGates), with E channels.
-type (
-	minlstmRawLog[F tensor.Float] struct {
-		E int
-		logSpace[F]
-	}
-	minlstmRawLin[F tensor.Float] struct {
-		E int
-		linSpace[F]
-	}
-)
-
-func (f minlstmRawLog[F]) pair(k []F, e int) (a, b float64) {
-	return minLSTMRawLogGates[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]))
-}
-
-func (f minlstmRawLog[F]) pairBackward(dk, k []F, e int, da, db float64) {
-	df, di, dh := minLSTMRawLogGatesBackward[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]), da, db)
-	put3(dk, f.E, e, df, di, dh, 0)
-}
-
-func (f minlstmRawLin[F]) pair(k []F, e int) (a, b float64) {
-	return minLSTMRawLinGates[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]))
-}
-
-func (f minlstmRawLin[F]) pairBackward(dk, k []F, e int, da, db float64) {
-	df, di, dh := minLSTMRawLinGatesBackward[F](float64(k[e]), float64(k[f.E+e]), float64(k[2*f.E+e]), da, db)
-	put3(dk, f.E, e, df, di, dh, 0)
-}
-
-func (minlstmRawLog[F]) rows32() *rowKernels { return nil }
-func (minlstmRawLin[F]) rows32() *rowKernels { return nil }
