@@ -22,15 +22,11 @@ import "rnnbench/internal/tensor"
 type GRU[F tensor.Float] struct {
 	rnnCore[F] // parameters (weight_ih rows r | z | n), output projection, sizes
 
-	gates []F // [B, T, 3E] r, z, n (holds the input projection before the time loop)
-	hn    []F // [B, T, E] W_hn h_{t−1} + b_hn
-	h     []F // [B, T, E] hidden states
-
-	gh   []F // scratch [B, 3E] hidden projection W_hh h_{t−1} + b_hh of one step
-	dpre []F // scratch [B, T, 3E] gradient of the input-side pre-activations
-	dgh  []F // scratch [B, 3E] gradient of the hidden-side pre-activations of one step
-	dhs  []F // scratch [B, T, E] dL/dh_t from the output (nil when E == D: dy is used)
-	dh   []F // scratch [B, E] dL/dh carried backwards through time
+	// rnnCore's gates: [B, T, 3E] hold r, z, n (the input projection
+	// before the time loop); h, dpre, dhs, dh as there.
+	hn  []F // [B, T, E] W_hn h_{t−1} + b_hn
+	gh  []F // scratch [B, 3E] hidden projection W_hh h_{t−1} + b_hh of one step
+	dgh []F // scratch [B, 3E] gradient of the hidden-side pre-activations of one step
 }
 
 // NewGRU registers a GRU mixer's parameters in ps under prefix. It returns
@@ -41,18 +37,10 @@ func NewGRU[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mi
 
 // Alloc makes the buffers for up to B sequences of up to T tokens.
 func (g *GRU[F]) Alloc(a *tensor.Arena[F], B, T int) {
-	E := g.E
-	g.maxB, g.maxT = B, T
-	g.gates = a.Make(tensor.Activation, B*T*3*E)
-	g.hn = a.Make(tensor.Activation, B*T*E)
-	g.h = a.Make(tensor.Activation, B*T*E)
-	g.gh = a.Make(tensor.Scratch, B*3*E)
-	g.dpre = a.Make(tensor.Scratch, B*T*3*E)
-	g.dgh = a.Make(tensor.Scratch, B*3*E)
-	if g.out != nil {
-		g.dhs = a.Make(tensor.Scratch, B*T*E)
-	}
-	g.dh = a.Make(tensor.Scratch, B*E)
+	g.alloc(a, B, T)
+	g.hn = a.Make(tensor.Activation, B*T*g.E)
+	g.gh = a.Make(tensor.Scratch, B*3*g.E)
+	g.dgh = a.Make(tensor.Scratch, B*3*g.E)
 }
 
 // rowGrain returns the rows per parallel chunk of the gate math, so that a
@@ -88,11 +76,7 @@ func (g *GRU[F]) forwardRows(T, t, lo, hi int) {
 	E := g.E
 	for b := lo; b < hi; b++ {
 		m := b*T + t
-		var hPrev []F
-		if t > 0 {
-			hPrev = g.h[(m-1)*E : m*E]
-		}
-		gruCell(g.h[m*E:(m+1)*E], hPrev, g.gates[m*3*E:(m+1)*3*E], g.gh[b*3*E:(b+1)*3*E], g.hn[m*E:(m+1)*E])
+		gruCell(g.h[m*E:(m+1)*E], prevRow(g.h, m, t, E), g.gates[m*3*E:(m+1)*3*E], g.gh[b*3*E:(b+1)*3*E], g.hn[m*E:(m+1)*E])
 	}
 }
 
@@ -151,7 +135,7 @@ func gruCell[F tensor.Float](hNew, hPrev, gates, gh, hn []F) {
 // matmul over all tokens at the end. It panics like Forward.
 func (g *GRU[F]) Backward(dx, dy, x []F, B, T int) {
 	E := g.E
-	dy = g.backwardStart(dx, dy, x, g.dhs, g.h, B, T)
+	dy = g.backwardStart(dx, dy, x, B, T)
 	clear(g.dh[:B*E])
 	dbhh := g.bhh.Grad
 	for t := T - 1; t >= 0; t-- {
@@ -168,7 +152,7 @@ func (g *GRU[F]) Backward(dx, dy, x []F, B, T int) {
 		}
 	}
 	// dW_ih += dpreᵀ·x, dx += dpre·W_ih, db_ih += Σ dpre over all B·T tokens.
-	g.inputBackward(dx, x, g.dpre, B*T, false)
+	g.inputBackward(dx, x, B*T, false)
 }
 
 // backwardRows runs the backward gate math of step t for batch rows

@@ -24,14 +24,11 @@ import "rnnbench/internal/tensor"
 type LSTM[F tensor.Float] struct {
 	rnnCore[F] // parameters (weight_ih rows i | f | g | o), output projection, sizes
 
-	gates []F // [B, T, 4E] i, f, g, o (pre-activations until step t runs)
-	c     []F // [B, T, E] cell states
-	h     []F // [B, T, E] hidden states
-
-	dpre []F // scratch [B, T, 4E] gradient of the gate pre-activations
-	dhs  []F // scratch [B, T, E] dL/dh_t from the output (nil when E == D: dy is used)
-	dh   []F // scratch [B, E] dL/dh carried backwards through time
-	dc   []F // scratch [B, E] dL/dc carried backwards through time
+	// rnnCore's gates: [B, T, 4E] hold i, f, g, o (pre-activations until
+	// step t runs); dpre is the gradient of all gate pre-activations; h,
+	// dhs, dh as there.
+	c  []F // [B, T, E] cell states
+	dc []F // scratch [B, E] dL/dc carried backwards through time
 }
 
 // NewLSTM registers an LSTM mixer's parameters in ps under prefix. It
@@ -42,17 +39,9 @@ func NewLSTM[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (M
 
 // Alloc makes the buffers for up to B sequences of up to T tokens.
 func (l *LSTM[F]) Alloc(a *tensor.Arena[F], B, T int) {
-	E := l.E
-	l.maxB, l.maxT = B, T
-	l.gates = a.Make(tensor.Activation, B*T*4*E)
-	l.c = a.Make(tensor.Activation, B*T*E)
-	l.h = a.Make(tensor.Activation, B*T*E)
-	l.dpre = a.Make(tensor.Scratch, B*T*4*E)
-	if l.out != nil {
-		l.dhs = a.Make(tensor.Scratch, B*T*E)
-	}
-	l.dh = a.Make(tensor.Scratch, B*E)
-	l.dc = a.Make(tensor.Scratch, B*E)
+	l.alloc(a, B, T)
+	l.c = a.Make(tensor.Activation, B*T*l.E)
+	l.dc = a.Make(tensor.Scratch, B*l.E)
 }
 
 // Forward computes y: [B, T, D] from x: [B, T, D]. It panics when B or T
@@ -84,11 +73,7 @@ func (l *LSTM[F]) forwardRows(T, t, lo, hi int) {
 	E := l.E
 	for b := lo; b < hi; b++ {
 		m := b*T + t
-		var cPrev []F
-		if t > 0 {
-			cPrev = l.c[(m-1)*E : m*E]
-		}
-		lstmCell(l.h[m*E:(m+1)*E], l.c[m*E:(m+1)*E], cPrev, l.gates[m*4*E:(m+1)*4*E])
+		lstmCell(l.h[m*E:(m+1)*E], l.c[m*E:(m+1)*E], prevRow(l.c, m, t, E), l.gates[m*4*E:(m+1)*4*E])
 	}
 }
 
@@ -146,7 +131,7 @@ func lstmCell[F tensor.Float](hNew, cNew, cPrev, gates []F) {
 // over all tokens at the end. It panics like Forward.
 func (l *LSTM[F]) Backward(dx, dy, x []F, B, T int) {
 	E := l.E
-	dy = l.backwardStart(dx, dy, x, l.dhs, l.h, B, T)
+	dy = l.backwardStart(dx, dy, x, B, T)
 	clear(l.dh[:B*E])
 	clear(l.dc[:B*E])
 	for t := T - 1; t >= 0; t-- {
@@ -160,7 +145,7 @@ func (l *LSTM[F]) Backward(dx, dy, x []F, B, T int) {
 		}
 	}
 	// dW_ih += dpreᵀ·x, dx += dpre·W_ih, db_ih = db_hh += Σ dpre over all B·T tokens.
-	l.inputBackward(dx, x, l.dpre, B*T, true)
+	l.inputBackward(dx, x, B*T, true)
 }
 
 // backwardRows runs the backward gate math of step t for batch rows

@@ -24,6 +24,24 @@ type rnnCore[F tensor.Float] struct {
 	out     *nn.Linear[F]    // E → D, nil when E == D
 
 	maxB, maxT int
+	gates      []F // [B, T, G·E] activation: the gates (the mixer says which values)
+	h          []F // [B, T, E] activation: hidden states
+	dpre       []F // [B, T, G·E] scratch: gradient of the input-side pre-activations
+	dhs        []F // [B, T, E] scratch: dL/dh_t from the output (nil when E == D: dy is used)
+	dh         []F // [B, E] scratch: dL/dh carried backwards through time
+}
+
+// alloc makes the shared buffers for up to B sequences of up to T tokens.
+func (r *rnnCore[F]) alloc(a *tensor.Arena[F], B, T int) {
+	n, E, GE := B*T, r.E, r.G*r.E
+	r.maxB, r.maxT = B, T
+	r.gates = a.Make(tensor.Activation, n*GE)
+	r.h = a.Make(tensor.Activation, n*E)
+	r.dpre = a.Make(tensor.Scratch, n*GE)
+	if r.out != nil {
+		r.dhs = a.Make(tensor.Scratch, n*E)
+	}
+	r.dh = a.Make(tensor.Scratch, B*E)
 }
 
 // newRNNCore registers the parameters of a G-gate recurrent mixer.
@@ -76,14 +94,14 @@ func (r *rnnCore[F]) project(y, h []F, M int) {
 // backwardStart checks Backward's arguments and returns dL/dh from the
 // output, [B, T, E]: through the output projection into dhs, or dy itself
 // when E == D.
-func (r *rnnCore[F]) backwardStart(dx, dy, x, dhs, h []F, B, T int) []F {
+func (r *rnnCore[F]) backwardStart(dx, dy, x []F, B, T int) []F {
 	r.check("Backward", B, T, x, dy)
 	if len(dx) < B*T*r.D {
 		panic(r.name + ": Backward dx too short")
 	}
 	if r.out != nil {
-		r.out.BackwardTo(dhs, dy, h, B*T)
-		return dhs
+		r.out.BackwardTo(r.dhs, dy, r.h, B*T)
+		return r.dhs
 	}
 	return dy
 }
@@ -92,9 +110,9 @@ func (r *rnnCore[F]) backwardStart(dx, dy, x, dhs, h []F, B, T int) []F {
 // input-side pre-activations), dW_ih += dpreᵀ·x, dx += dpre·W_ih and
 // db_ih += Σ dpre over all B·T tokens (and db_hh too, when both, as in the
 // LSTM, enter the same sum).
-func (r *rnnCore[F]) inputBackward(dx, x, dpre []F, M int, both bool) {
+func (r *rnnCore[F]) inputBackward(dx, x []F, M int, both bool) {
 	GE := r.G * r.E
-	dpre = dpre[:M*GE]
+	dpre := r.dpre[:M*GE]
 	tensor.MatMul(true, false, GE, r.D, M, dpre, x, 1, r.wih.Grad)
 	tensor.MatMul(false, false, M, r.D, GE, dpre, r.wih.Data, 1, dx)
 	for m := 0; m < M; m++ {
@@ -141,4 +159,13 @@ func (k stepRows[F, R]) Run(lo, hi int) {
 	} else {
 		k.r.forwardRows(k.T, k.t, lo, hi)
 	}
+}
+
+// prevRow returns row m−1 of s: [B·T, E], the state before token m at
+// time t, or nil (zeros) at t = 0.
+func prevRow[F tensor.Float](s []F, m, t, E int) []F {
+	if t == 0 {
+		return nil
+	}
+	return s[(m-1)*E : m*E]
 }
