@@ -133,14 +133,8 @@ func (m *minRNN[F]) Init(rng *rand.Rand) {
 // activations k and h ((G+1)·E per token), scratch dk and dh (when E ≠ D),
 // then the mode's buffers (see minRNN).
 func (m *minRNN[F]) Alloc(a *tensor.Arena[F], B, T int) {
-	n, E, GE := B*T, m.E, m.G*m.E
 	m.maxB, m.maxT = B, T
-	m.k = a.Make(tensor.Activation, n*GE)
-	m.h = a.Make(tensor.Activation, n*E)
-	m.dk = a.Make(tensor.Scratch, n*GE)
-	if m.out != nil {
-		m.dh = a.Make(tensor.Scratch, n*E)
-	}
+	m.k, m.h, m.dk, m.dh = allocGated(a, B*T, m.G*m.E, m.E, m.out != nil)
 	m.mode.alloc(m, a, B, T)
 }
 

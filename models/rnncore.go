@@ -33,15 +33,23 @@ type rnnCore[F tensor.Float] struct {
 
 // alloc makes the shared buffers for up to B sequences of up to T tokens.
 func (r *rnnCore[F]) alloc(a *tensor.Arena[F], B, T int) {
-	n, E, GE := B*T, r.E, r.G*r.E
 	r.maxB, r.maxT = B, T
-	r.gates = a.Make(tensor.Activation, n*GE)
-	r.h = a.Make(tensor.Activation, n*E)
-	r.dpre = a.Make(tensor.Scratch, n*GE)
-	if r.out != nil {
-		r.dhs = a.Make(tensor.Scratch, n*E)
+	r.gates, r.h, r.dpre, r.dhs = allocGated(a, B*T, r.G*r.E, r.E, r.out != nil)
+	r.dh = a.Make(tensor.Scratch, B*r.E)
+}
+
+// allocGated makes the buffers every recurrent mixer here keeps for n
+// tokens: the gates (activation, [n, GE]), the hidden states (activation,
+// [n, E]), the gradient of the gates (scratch, [n, GE]) and, when there is
+// an output projection (out), dL/dh from it (scratch, [n, E]; else nil).
+func allocGated[F tensor.Float](a *tensor.Arena[F], n, GE, E int, out bool) (gates, h, dgates, dhOut []F) {
+	gates = a.Make(tensor.Activation, n*GE)
+	h = a.Make(tensor.Activation, n*E)
+	dgates = a.Make(tensor.Scratch, n*GE)
+	if out {
+		dhOut = a.Make(tensor.Scratch, n*E)
 	}
-	r.dh = a.Make(tensor.Scratch, B*E)
+	return gates, h, dgates, dhOut
 }
 
 // newRNNCore registers the parameters of a G-gate recurrent mixer.
