@@ -28,16 +28,8 @@ func TestAttentionTorchFixture(t *testing.T) {
 // newAttn builds, initialises and allocates a float64 attention mixer.
 func newAttn(t *testing.T, c models.Config, B, T int) (models.Mixer[float64], *tensor.ParamSet[float64], *tensor.Arena[float64]) {
 	t.Helper()
-	ps := &tensor.ParamSet[float64]{}
-	m, err := models.NewAttention(ps, "mixer", c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps.Finalize()
-	m.Init(rand.New(rand.NewPCG(5, 6)))
-	a := &tensor.Arena[float64]{}
-	m.Alloc(a, B, T)
-	return m, ps, a
+	ps, m := initMixer[float64](t, "mixer", c, 5, 6)
+	return m, ps, allocMixer(m, B, T)
 }
 
 func param(t *testing.T, ps *tensor.ParamSet[float64], name string) []float64 {

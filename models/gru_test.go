@@ -12,12 +12,7 @@ import (
 )
 
 func TestGRUConformance(t *testing.T) {
-	t.Run("E=2D", func(t *testing.T) {
-		modeltest.Conformance(t, models.Config{Mixer: "gru", D: 4, Expansion: 2, V: 7, L: 1})
-	})
-	t.Run("E=D", func(t *testing.T) {
-		modeltest.Conformance(t, models.Config{Mixer: "gru", D: 4, Expansion: 1, V: 7, L: 1})
-	})
+	conformanceWidths(t, models.Config{Mixer: "gru", D: 4, V: 7, L: 1})
 }
 
 // TestGRUTorchFixture holds the GRU to torch.nn.GRU + nn.Linear(E, D) in
@@ -29,16 +24,8 @@ func TestGRUTorchFixture(t *testing.T) {
 // rnnNew builds, initialises and allocates a float64 mixer for B×T.
 func rnnNew(t *testing.T, c models.Config, B, T int) (models.Mixer[float64], *tensor.ParamSet[float64], *tensor.Arena[float64]) {
 	t.Helper()
-	ps := &tensor.ParamSet[float64]{}
-	m, err := models.NewMixer(ps, "mixer", c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps.Finalize()
-	m.Init(rand.New(rand.NewPCG(1, 2)))
-	a := &tensor.Arena[float64]{}
-	m.Alloc(a, B, T)
-	return m, ps, a
+	ps, m := initMixer[float64](t, "mixer", c, 1, 2)
+	return m, ps, allocMixer(m, B, T)
 }
 
 // rnnSet overwrites the named parameter with v.

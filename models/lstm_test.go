@@ -10,12 +10,7 @@ import (
 )
 
 func TestLSTMConformance(t *testing.T) {
-	t.Run("E=2D", func(t *testing.T) {
-		modeltest.Conformance(t, models.Config{Mixer: "lstm", D: 4, Expansion: 2, V: 7, L: 1})
-	})
-	t.Run("E=D", func(t *testing.T) {
-		modeltest.Conformance(t, models.Config{Mixer: "lstm", D: 4, Expansion: 1, V: 7, L: 1})
-	})
+	conformanceWidths(t, models.Config{Mixer: "lstm", D: 4, V: 7, L: 1})
 }
 
 // TestLSTMTorchFixture holds the LSTM to torch.nn.LSTM + nn.Linear(E, D) in

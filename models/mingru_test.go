@@ -27,15 +27,8 @@ func TestMinGRUTorchFixture(t *testing.T) {
 // minBuild makes a float64 mixer for B×T with seeded parameters.
 func minBuild(t *testing.T, c models.Config, B, T int) (*tensor.ParamSet[float64], models.Mixer[float64]) {
 	t.Helper()
-	ps := &tensor.ParamSet[float64]{}
-	m, err := models.NewMixer(ps, "mixer", c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps.Finalize()
-	m.Init(rand.New(rand.NewPCG(3, 3)))
-	var a tensor.Arena[float64]
-	m.Alloc(&a, B, T)
+	ps, m := initMixer[float64](t, "mixer", c, 3, 3)
+	allocMixer(m, B, T)
 	return ps, m
 }
 
@@ -125,18 +118,6 @@ func minModesAgree(t *testing.T, c models.Config, B, T int, scale, tol float64) 
 	}
 }
 
-// maxScaled returns max|got − want| / max|want| and where it is worst.
-func maxScaled(got, want []float64) (float64, int) {
-	scale, worst, at := 1e-300, 0.0, 0
-	for i := range want {
-		scale = math.Max(scale, math.Abs(want[i]))
-		if d := math.Abs(got[i] - want[i]); d > worst {
-			worst, at = d, i
-		}
-	}
-	return worst / scale, at
-}
-
 func TestMinGRUModesAgree(t *testing.T) {
 	minModesAgree(t, models.Config{Mixer: "mingru", D: 6, Expansion: 3}, 3, 33, 1, 1e-13)
 }
@@ -153,15 +134,8 @@ func TestMinGRUModesAgreeExtreme(t *testing.T) {
 func minAllocs(t *testing.T, c models.Config) float64 {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	const B, T = 2, 16
-	ps := &tensor.ParamSet[float32]{}
-	m, err := models.NewMixer(ps, "mixer", c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps.Finalize()
-	m.Init(rand.New(rand.NewPCG(1, 1)))
-	var a tensor.Arena[float32]
-	m.Alloc(&a, B, T)
+	_, m := initMixer[float32](t, "mixer", c, 1, 1)
+	allocMixer(m, B, T)
 	n := B * T * c.D
 	x, y, dx := make([]float32, n), make([]float32, n), make([]float32, n)
 	tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
@@ -173,9 +147,13 @@ func minAllocs(t *testing.T, c models.Config) float64 {
 	})
 }
 
-func TestMinGRUNoAllocations(t *testing.T) {
-	for _, mode := range models.Modes["mingru"] {
-		if n := minAllocs(t, models.Config{Mixer: "mingru", Mode: mode, D: 8, Expansion: 2}); n != 0 {
+func TestMinGRUNoAllocations(t *testing.T) { minNoAllocs(t, "mingru") }
+
+// minNoAllocs requires 0 allocations per Forward+Backward+Step in every
+// mode of mixer.
+func minNoAllocs(t *testing.T, mixer string) {
+	for _, mode := range models.Modes[mixer] {
+		if n := minAllocs(t, models.Config{Mixer: mixer, Mode: mode, D: 8, Expansion: 2}); n != 0 {
 			t.Errorf("%s: %v allocations per Forward+Backward+Step, want 0", mode, n)
 		}
 	}
@@ -229,8 +207,14 @@ func TestMinGRUFloat32LongSequence(t *testing.T) {
 	// T = 1024 (about 1e-7 scaled): the log-space scan keeps a* = Σ log a in
 	// float64 and rounds log h once (rounding a* to float32 at each step, as
 	// the paper's float32 cumsum does, gave 1.3e-5 here).
-	for _, mode := range models.Modes["mingru"] {
-		c := models.Config{Mixer: "mingru", Mode: mode, D: 8, Expansion: 2}
+	minFloat32Long(t, "mingru")
+}
+
+// minFloat32Long requires every mode of mixer to give a float32 Forward
+// within 1e-6 (scaled) of float64 at T = 1024.
+func minFloat32Long(t *testing.T, mixer string) {
+	for _, mode := range models.Modes[mixer] {
+		c := models.Config{Mixer: mixer, Mode: mode, D: 8, Expansion: 2}
 		if e := minForward32vs64(t, c, 2, 1024); e > 1e-6 {
 			t.Errorf("%s: float32 vs float64 scaled error %.2g", mode, e)
 		} else {
@@ -241,23 +225,19 @@ func TestMinGRUFloat32LongSequence(t *testing.T) {
 
 // BenchmarkMinGRU times a float32 Forward + Backward per mode
 // (B=8, T=512, D=64, E=128).
-func BenchmarkMinGRU(b *testing.B) {
-	for _, mode := range models.Modes["mingru"] {
-		b.Run(mode, func(b *testing.B) { minBench(b, models.Config{Mixer: "mingru", Mode: mode, D: 64, Expansion: 2}) })
+func BenchmarkMinGRU(b *testing.B) { minBenchModes(b, "mingru") }
+
+// minBenchModes runs minBench for every mode of mixer.
+func minBenchModes(b *testing.B, mixer string) {
+	for _, mode := range models.Modes[mixer] {
+		b.Run(mode, func(b *testing.B) { minBench(b, models.Config{Mixer: mixer, Mode: mode, D: 64, Expansion: 2}) })
 	}
 }
 
 func minBench(b *testing.B, c models.Config) {
 	const B, T = 8, 512
-	ps := &tensor.ParamSet[float32]{}
-	m, err := models.NewMixer(ps, "mixer", c)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ps.Finalize()
-	m.Init(rand.New(rand.NewPCG(1, 1)))
-	var a tensor.Arena[float32]
-	m.Alloc(&a, B, T)
+	_, m := initMixer[float32](b, "mixer", c, 1, 1)
+	allocMixer(m, B, T)
 	n := B * T * c.D
 	x, y, dx := make([]float32, n), make([]float32, n), make([]float32, n)
 	tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)

@@ -78,29 +78,10 @@ func TestMinLSTMModesAgreeExtreme(t *testing.T) {
 	minModesAgree(t, models.Config{Mixer: "minlstm", D: 6, Expansion: 3}, 2, 20, 1e4, 1e-10)
 }
 
-func TestMinLSTMNoAllocations(t *testing.T) {
-	for _, mode := range models.Modes["minlstm"] {
-		if n := minAllocs(t, models.Config{Mixer: "minlstm", Mode: mode, D: 8, Expansion: 2}); n != 0 {
-			t.Errorf("%s: %v allocations per Forward+Backward+Step, want 0", mode, n)
-		}
-	}
-}
+func TestMinLSTMNoAllocations(t *testing.T) { minNoAllocs(t, "minlstm") }
 
-func TestMinLSTMFloat32LongSequence(t *testing.T) {
-	for _, mode := range models.Modes["minlstm"] {
-		c := models.Config{Mixer: "minlstm", Mode: mode, D: 8, Expansion: 2}
-		if e := minForward32vs64(t, c, 2, 1024); e > 1e-6 {
-			t.Errorf("%s: float32 vs float64 scaled error %.2g", mode, e)
-		} else {
-			t.Logf("%s: float32 vs float64 scaled error %.2g", mode, e)
-		}
-	}
-}
+func TestMinLSTMFloat32LongSequence(t *testing.T) { minFloat32Long(t, "minlstm") }
 
 // BenchmarkMinLSTM times a float32 Forward + Backward per mode
 // (B=8, T=512, D=64, E=128).
-func BenchmarkMinLSTM(b *testing.B) {
-	for _, mode := range models.Modes["minlstm"] {
-		b.Run(mode, func(b *testing.B) { minBench(b, models.Config{Mixer: "minlstm", Mode: mode, D: 64, Expansion: 2}) })
-	}
-}
+func BenchmarkMinLSTM(b *testing.B) { minBenchModes(b, "minlstm") }
