@@ -81,28 +81,38 @@ func TestGRUHandComputed(t *testing.T) {
 }
 
 func TestGRUParamsMemoryAndFLOPs(t *testing.T) {
+	// G = 3 gates; activations r, z, n, W_hn h + b_hn, h (5E per token);
+	// elementwise 6E bias adds + 11E gate math; state h.
+	rnnCostCheck(t, "gru", 3, 5, 17, 1)
+}
+
+// rnnCostCheck checks a G-gate recurrent mixer (GRU, LSTM) at D = 4,
+// E = D and 2D: parameters G·E(D+E) + 2G·E (+ E·D out), activation bytes
+// act·E·B·T·8, FLOPs 2·D·G·E + 2·E·G·E + elem·E (+ 2·E·D out) and state
+// bytes states·B·E·8.
+func rnnCostCheck(t *testing.T, mixer string, G, act, elem, states int) {
 	const D, B, T = 4, 3, 5
 	for _, exp := range []int{1, 2} {
 		E := exp * D
-		c := models.Config{Mixer: "gru", D: D, Expansion: exp, V: 7, L: 1}
+		c := models.Config{Mixer: mixer, D: D, Expansion: exp, V: 7, L: 1}
 		m, ps, a := rnnNew(t, c, B, T)
-		wantParams := 3*E*(D+E) + 6*E
-		wantFLOPs := int64(2*D*3*E + 2*E*3*E + 17*E)
+		wantParams := G*E*(D+E) + 2*G*E
+		wantFLOPs := int64(2*D*G*E + 2*E*G*E + elem*E)
 		if exp != 1 {
 			wantParams += E * D
 			wantFLOPs += int64(2 * E * D)
 		}
 		if ps.Count() != wantParams {
-			t.Errorf("E=%d: %d parameters, want 3E(D+E)+6E(+ED) = %d", E, ps.Count(), wantParams)
+			t.Errorf("E=%d: %d parameters, want %dE(D+E)+%dE(+ED) = %d", E, ps.Count(), G, 2*G, wantParams)
 		}
-		if got, want := a.Bytes(tensor.Activation), int64(5*E*B*T*8); got != want {
-			t.Errorf("E=%d: activation bytes %d, want 5E·B·T·8 = %d", E, got, want)
+		if got, want := a.Bytes(tensor.Activation), int64(act*E*B*T*8); got != want {
+			t.Errorf("E=%d: activation bytes %d, want %dE·B·T·8 = %d", E, got, act, want)
 		}
 		if got := m.FLOPs(T); got != wantFLOPs {
 			t.Errorf("E=%d: FLOPs %d, want %d", E, got, wantFLOPs)
 		}
-		if got, want := m.NewState(B, T).Bytes(), int64(B*E*8); got != want {
-			t.Errorf("E=%d: state bytes %d, want B·E·8 = %d", E, got, want)
+		if got, want := m.NewState(B, T).Bytes(), int64(states*B*E*8); got != want {
+			t.Errorf("E=%d: state bytes %d, want %d·B·E·8 = %d", E, got, states, want)
 		}
 	}
 }

@@ -11,13 +11,10 @@ import (
 	"rnnbench/models/modeltest"
 )
 
+// TestMinGRUConformance runs the suite at E = 2D and E = D (no output
+// projection, y = h).
 func TestMinGRUConformance(t *testing.T) {
-	modeltest.Conformance(t, models.Config{Mixer: "mingru", Mode: "parallel", D: 4, Expansion: 2, V: 7, L: 1})
-}
-
-func TestMinGRUConformanceIdentityOut(t *testing.T) {
-	// E == D: no output projection, y = h.
-	modeltest.Conformance(t, models.Config{Mixer: "mingru", Mode: "parallel", D: 4, Expansion: 1, V: 7, L: 1})
+	conformanceWidths(t, models.Config{Mixer: "mingru", Mode: "parallel", D: 4, V: 7, L: 1})
 }
 
 func TestMinGRUTorchFixture(t *testing.T) {

@@ -8,13 +8,10 @@ import (
 	"rnnbench/models/modeltest"
 )
 
+// TestMinLSTMConformance runs the suite at E = 2D and E = D (no output
+// projection, y = h).
 func TestMinLSTMConformance(t *testing.T) {
-	modeltest.Conformance(t, models.Config{Mixer: "minlstm", Mode: "parallel", D: 4, Expansion: 2, V: 7, L: 1})
-}
-
-func TestMinLSTMConformanceIdentityOut(t *testing.T) {
-	// E == D: no output projection, y = h.
-	modeltest.Conformance(t, models.Config{Mixer: "minlstm", Mode: "parallel", D: 4, Expansion: 1, V: 7, L: 1})
+	conformanceWidths(t, models.Config{Mixer: "minlstm", Mode: "parallel", D: 4, V: 7, L: 1})
 }
 
 func TestMinLSTMTorchFixture(t *testing.T) {
