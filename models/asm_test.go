@@ -210,24 +210,7 @@ func TestMixersAsmMatchesPortable(t *testing.T) {
 			saved := haveAVX2
 			haveAVX2 = asm
 			defer func() { haveAVX2 = saved }()
-			ps := &tensor.ParamSet[float32]{}
-			m, err := NewMixer(ps, "m", c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ps.Finalize()
-			m.Init(rand.New(rand.NewPCG(1, 1)))
-			const B, T = 3, 37
-			var a tensor.Arena[float32]
-			m.Alloc(&a, B, T)
-			n := B * T * c.D
-			x, dy := make([]float32, n), make([]float32, n)
-			tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
-			tensor.Normal(rand.New(rand.NewPCG(3, 3)), dy, 1)
-			y, dx = make([]float32, n), make([]float32, n)
-			m.Forward(y, x, B, T)
-			m.Backward(dx, dy, x, B, T)
-			return y, dx, ps.Grad
+			return seededStep[float32](t, c, 3, 37)
 		}
 		y1, dx1, g1 := run(true)
 		y0, dx0, g0 := run(false)
@@ -273,23 +256,7 @@ func TestAttentionBlocksEqualOneBlock(t *testing.T) {
 		saved, savedMin := attnBlock, attnBlockMinT
 		attnBlock, attnBlockMinT = block, 0
 		defer func() { attnBlock, attnBlockMinT = saved, savedMin }()
-		ps := &tensor.ParamSet[float64]{}
-		m, err := NewMixer(ps, "m", c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ps.Finalize()
-		m.Init(rand.New(rand.NewPCG(1, 1)))
-		var a tensor.Arena[float64]
-		m.Alloc(&a, B, T)
-		n := B * T * c.D
-		x, dy := make([]float64, n), make([]float64, n)
-		tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
-		tensor.Normal(rand.New(rand.NewPCG(3, 3)), dy, 1)
-		y, dx = make([]float64, n), make([]float64, n)
-		m.Forward(y, x, B, T)
-		m.Backward(dx, dy, x, B, T)
-		return y, dx, ps.Grad
+		return seededStep[float64](t, c, B, T)
 	}
 	y1, dx1, g1 := run(1 << 30)
 	y2, dx2, g2 := run(attnBlock)
@@ -330,4 +297,27 @@ func testLogScanExtreme(t *testing.T) {
 			t.Fatalf("%s not finite", name)
 		}
 	}
+}
+
+// seededStep builds the mixer of c (parameters from PCG(1, 1)) and runs
+// one Forward and Backward over B×T with x from PCG(2, 2) and dy from
+// PCG(3, 3), returning y, dx and the parameter gradients.
+func seededStep[F tensor.Float](t *testing.T, c Config, B, T int) (y, dx, grads []F) {
+	ps := &tensor.ParamSet[F]{}
+	m, err := NewMixer(ps, "m", c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps.Finalize()
+	m.Init(rand.New(rand.NewPCG(1, 1)))
+	var a tensor.Arena[F]
+	m.Alloc(&a, B, T)
+	n := B * T * c.D
+	x, dy := make([]F, n), make([]F, n)
+	tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
+	tensor.Normal(rand.New(rand.NewPCG(3, 3)), dy, 1)
+	y, dx = make([]F, n), make([]F, n)
+	m.Forward(y, x, B, T)
+	m.Backward(dx, dy, x, B, T)
+	return y, dx, ps.Grad
 }

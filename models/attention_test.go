@@ -200,20 +200,5 @@ func TestAttentionNoAllocs(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	const B, T = 2, 16
 	m, _, _ := newAttn(t, attnConfig, B, T)
-	n := B * T * attnConfig.D
-	x, y, dx := make([]float64, n), make([]float64, n), make([]float64, n)
-	tensor.Normal(rand.New(rand.NewPCG(1, 1)), x, 1)
-	if allocs := testing.AllocsPerRun(5, func() {
-		m.Forward(y, x, B, T)
-		m.Backward(dx, y, x, B, T)
-	}); allocs != 0 {
-		t.Errorf("Forward+Backward: %v allocations per run, want 0", allocs)
-	}
-	s := m.NewState(B, 8)
-	if allocs := testing.AllocsPerRun(5, func() {
-		s.Reset()
-		m.Step(s, y[:B*attnConfig.D], x[:B*attnConfig.D])
-	}); allocs != 0 {
-		t.Errorf("Step: %v allocations per run, want 0", allocs)
-	}
+	mixerNoAllocs(t, m, attnConfig.D, B, T)
 }

@@ -156,21 +156,7 @@ func rnnCheckNoAllocs(t *testing.T, c models.Config) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	const B, T = 2, 16
 	m, _, _ := rnnNew(t, c, B, T)
-	n := B * T * c.D
-	x, y, dx := make([]float64, n), make([]float64, n), make([]float64, n)
-	tensor.Normal(rand.New(rand.NewPCG(1, 1)), x, 1)
-	if allocs := testing.AllocsPerRun(5, func() {
-		m.Forward(y, x, B, T)
-		m.Backward(dx, y, x, B, T)
-	}); allocs != 0 {
-		t.Errorf("Forward+Backward: %v allocations per run, want 0", allocs)
-	}
-	s := m.NewState(B, T)
-	if allocs := testing.AllocsPerRun(5, func() {
-		m.Step(s, y[:B*c.D], x[:B*c.D])
-	}); allocs != 0 {
-		t.Errorf("Step: %v allocations per run, want 0", allocs)
-	}
+	mixerNoAllocs(t, m, c.D, B, T)
 }
 
 // TestGRUParallelDeterminism: with E large enough that the gate math splits

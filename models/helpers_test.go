@@ -81,3 +81,38 @@ func modelGradCheck(t *testing.T, c models.Config) {
 		t.Fatalf("gradient error %.3g (relative %.3g) at parameter element %d", worst, worst/scale, at)
 	}
 }
+
+// mixerNoAllocs requires that Forward+Backward over B×T and Reset+Step
+// allocate nothing (the caller sets GOMAXPROCS 1: tensor.For itself
+// starts goroutines when GOMAXPROCS > 1).
+func mixerNoAllocs(t *testing.T, m models.Mixer[float64], D, B, T int) {
+	n := B * T * D
+	x, y, dx := make([]float64, n), make([]float64, n), make([]float64, n)
+	tensor.Normal(rand.New(rand.NewPCG(1, 1)), x, 1)
+	if allocs := testing.AllocsPerRun(5, func() {
+		m.Forward(y, x, B, T)
+		m.Backward(dx, y, x, B, T)
+	}); allocs != 0 {
+		t.Errorf("Forward+Backward: %v allocations per run, want 0", allocs)
+	}
+	s := m.NewState(B, T)
+	if allocs := testing.AllocsPerRun(5, func() {
+		s.Reset()
+		m.Step(s, y[:B*D], x[:B*D])
+	}); allocs != 0 {
+		t.Errorf("Step: %v allocations per run, want 0", allocs)
+	}
+}
+
+// stepSetup builds the whole model of c (seed 2) for B×T and returns it,
+// a batch of tokens, Forward's logits on them and a fresh inference state.
+func stepSetup(t *testing.T, c models.Config, B, T int) (*models.Model[float64], []int32, []float64, *models.ModelState[float64]) {
+	m, err := models.New[float64](c, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Alloc(B, T)
+	tokens, _ := tinyBatch(B, T, c.V)
+	logits := append([]float64(nil), m.Forward(tokens, B, T, false)...)
+	return m, tokens, logits, m.NewState(B, T)
+}

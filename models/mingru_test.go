@@ -37,14 +37,21 @@ func TestMinGRUHandValues(t *testing.T) {
 	h1 := 0.75
 	h2 := 0.5*h1 + 0.5*s
 	want := []float64{h1, h2, 0.5*h2 + 0.25}
-	for _, mode := range models.Modes["mingru"] {
-		c := models.Config{Mixer: "mingru", Mode: mode, D: 1, Expansion: 1}
+	minHandCheck(t, "mingru", []float64{0, 1}, []float64{0, 0}, want)
+}
+
+// minHandCheck sets the D = E = 1 mixer's in.weight to w and in.bias to
+// bias and requires y within 1e-15 of want for x = (1, −1, 0), in every
+// mode.
+func minHandCheck(t *testing.T, mixer string, w, bias, want []float64) {
+	for _, mode := range models.Modes[mixer] {
+		c := models.Config{Mixer: mixer, Mode: mode, D: 1, Expansion: 1}
 		ps, m := minBuild(t, c, 1, 3)
 		if len(ps.Params) != 2 {
 			t.Fatalf("%s: %d parameters, want in.weight and in.bias only (E == D)", mode, len(ps.Params))
 		}
-		copy(ps.Params[0].Data, []float64{0, 1})
-		copy(ps.Params[1].Data, []float64{0, 0})
+		copy(ps.Params[0].Data, w)
+		copy(ps.Params[1].Data, bias)
 		y := make([]float64, 3)
 		m.Forward(y, []float64{1, -1, 0}, 1, 3)
 		for i := range want {

@@ -27,22 +27,7 @@ func TestMinLSTMHandValues(t *testing.T) {
 	h1 := 0.6 * 1.5
 	h2 := 0.4*h1 + 0.6*s
 	want := []float64{h1, h2, 0.4*h2 + 0.3}
-	for _, mode := range models.Modes["minlstm"] {
-		c := models.Config{Mixer: "minlstm", Mode: mode, D: 1, Expansion: 1}
-		ps, m := minBuild(t, c, 1, 3)
-		if len(ps.Params) != 2 {
-			t.Fatalf("%s: %d parameters, want in.weight and in.bias only (E == D)", mode, len(ps.Params))
-		}
-		copy(ps.Params[0].Data, []float64{0, 0, 1})
-		copy(ps.Params[1].Data, []float64{0, math.Log(3), 0})
-		y := make([]float64, 3)
-		m.Forward(y, []float64{1, -1, 0}, 1, 3)
-		for i := range want {
-			if math.Abs(y[i]-want[i]) > 1e-15 {
-				t.Errorf("%s: y[%d] = %.17g, want %.17g", mode, i, y[i], want[i])
-			}
-		}
-	}
+	minHandCheck(t, "minlstm", []float64{0, 0, 1}, []float64{0, math.Log(3), 0}, want)
 }
 
 func TestMinLSTMParameters(t *testing.T) {

@@ -42,14 +42,7 @@ func TestModelStepEqualsForward(t *testing.T) {
 	for _, name := range models.MixerNames {
 		t.Run(name, func(t *testing.T) {
 			c := tinyConfig(name)
-			m, err := models.New[float64](c, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m.Alloc(B, T)
-			tokens, _ := tinyBatch(B, T, c.V)
-			logits := append([]float64(nil), m.Forward(tokens, B, T, false)...)
-			st := m.NewState(B, T)
+			m, tokens, logits, st := stepSetup(t, c, B, T)
 			step := make([]int32, B)
 			for tt := 0; tt < T; tt++ {
 				for b := 0; b < B; b++ {

@@ -68,14 +68,7 @@ func TestModelStepEqualsForwardVariants(t *testing.T) {
 	const B, T = 2, 6
 	for _, c := range variantConfigs() {
 		t.Run(c.Mixer, func(t *testing.T) {
-			m, err := models.New[float64](c, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m.Alloc(B, T)
-			tokens, _ := tinyBatch(B, T, c.V)
-			logits := append([]float64(nil), m.Forward(tokens, B, T, false)...)
-			st := m.NewState(B, T)
+			m, tokens, logits, st := stepSetup(t, c, B, T)
 			step := make([]int32, B)
 			for pass := range 2 {
 				for tt := 0; tt < T; tt++ {
