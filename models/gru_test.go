@@ -21,13 +21,6 @@ func TestGRUTorchFixture(t *testing.T) {
 	modeltest.CheckTorchFixture(t, "../testdata/torch/gru.json")
 }
 
-// rnnNew builds, initialises and allocates a float64 mixer for B×T.
-func rnnNew(t *testing.T, c models.Config, B, T int) (models.Mixer[float64], *tensor.ParamSet[float64], *tensor.Arena[float64]) {
-	t.Helper()
-	ps, m := initMixer[float64](t, "mixer", c, 1, 2)
-	return m, ps, allocMixer(m, B, T)
-}
-
 // rnnSet overwrites the named parameter with v.
 func rnnSet(t *testing.T, ps *tensor.ParamSet[float64], name string, v ...float64) {
 	t.Helper()
@@ -60,7 +53,7 @@ func rnnNear(t *testing.T, what string, got, want []float64) {
 // = 0.75 + 0.105 = 0.855, dx_0 = dh_0·(1−z)(1−n_0²) = 0.07695.
 func TestGRUHandComputed(t *testing.T) {
 	c := models.Config{Mixer: "gru", D: 1, Expansion: 1, V: 2, L: 1}
-	m, ps, _ := rnnNew(t, c, 1, 2)
+	m, ps, _ := buildMixer(t, c, 1, 2, 1, 2)
 	rnnSet(t, ps, "mixer.weight_ih", 0, 0, 1) // r, z, n
 	rnnSet(t, ps, "mixer.weight_hh", 0, 0, 1)
 	rnnSet(t, ps, "mixer.bias_ih", 0, math.Log(3), 0) // σ(ln 3) = 3/4
@@ -95,7 +88,7 @@ func rnnCostCheck(t *testing.T, mixer string, G, act, elem, states int) {
 	for _, exp := range []int{1, 2} {
 		E := exp * D
 		c := models.Config{Mixer: mixer, D: D, Expansion: exp, V: 7, L: 1}
-		m, ps, a := rnnNew(t, c, B, T)
+		m, ps, a := buildMixer(t, c, B, T, 1, 2)
 		wantParams := G*E*(D+E) + 2*G*E
 		wantFLOPs := int64(2*D*G*E + 2*E*G*E + elem*E)
 		if exp != 1 {
@@ -124,7 +117,7 @@ func TestGRUInitBound(t *testing.T) {
 }
 
 func rnnCheckInit(t *testing.T, c models.Config) {
-	_, ps, _ := rnnNew(t, c, 1, 1)
+	_, ps, _ := buildMixer(t, c, 1, 1, 1, 2)
 	bound := 1 / math.Sqrt(float64(c.E()))
 	for _, p := range ps.Params {
 		lo, hi := math.Inf(1), math.Inf(-1)
@@ -155,7 +148,7 @@ func TestGRUNoAllocs(t *testing.T) {
 func rnnCheckNoAllocs(t *testing.T, c models.Config) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	const B, T = 2, 16
-	m, _, _ := rnnNew(t, c, B, T)
+	m, _, _ := buildMixer(t, c, B, T, 1, 2)
 	mixerNoAllocs(t, m, c.D, B, T)
 }
 

@@ -33,6 +33,14 @@ func allocMixer[F tensor.Float](m models.Mixer[F], B, T int) *tensor.Arena[F] {
 	return a
 }
 
+// buildMixer is initMixer (prefix "mixer", float64) with the buffers for
+// B×T allocated.
+func buildMixer(t *testing.T, c models.Config, B, T int, s1, s2 uint64) (models.Mixer[float64], *tensor.ParamSet[float64], *tensor.Arena[float64]) {
+	t.Helper()
+	ps, m := initMixer[float64](t, "mixer", c, s1, s2)
+	return m, ps, allocMixer(m, B, T)
+}
+
 // conformanceWidths runs the conformance suite on c at E = 2D and E = D
 // (no output projection).
 func conformanceWidths(t *testing.T, c models.Config) {

@@ -29,7 +29,7 @@ func TestLSTMTorchFixture(t *testing.T) {
 // dc_0 = dc_1·f + dh_0·o(1−τ_0²), dx_0 = dc_0·i(1−g_0²).
 func TestLSTMHandComputed(t *testing.T) {
 	c := models.Config{Mixer: "lstm", D: 1, Expansion: 1, V: 2, L: 1}
-	m, ps, _ := rnnNew(t, c, 1, 2)
+	m, ps, _ := buildMixer(t, c, 1, 2, 1, 2)
 	rnnSet(t, ps, "mixer.weight_ih", 0, 0, 1, 0) // i, f, g, o
 	rnnSet(t, ps, "mixer.weight_hh", 0, 0, 1, 0)
 	rnnSet(t, ps, "mixer.bias_ih", 0, math.Log(3), 0, math.Log(4)) // σ(ln 3) = 3/4, σ(ln 4) = 4/5

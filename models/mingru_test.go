@@ -140,9 +140,7 @@ func minAllocs(t *testing.T, c models.Config) float64 {
 	const B, T = 2, 16
 	_, m := initMixer[float32](t, "mixer", c, 1, 1)
 	allocMixer(m, B, T)
-	n := B * T * c.D
-	x, y, dx := make([]float32, n), make([]float32, n), make([]float32, n)
-	tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
+	x, y, dx := minInputs(B * T * c.D)
 	st := m.NewState(B, T)
 	return testing.AllocsPerRun(10, func() {
 		m.Forward(y, x, B, T)
@@ -242,13 +240,19 @@ func minBench(b *testing.B, c models.Config) {
 	const B, T = 8, 512
 	_, m := initMixer[float32](b, "mixer", c, 1, 1)
 	allocMixer(m, B, T)
-	n := B * T * c.D
-	x, y, dx := make([]float32, n), make([]float32, n), make([]float32, n)
-	tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
+	x, y, dx := minInputs(B * T * c.D)
 	b.ReportAllocs()
 	for b.Loop() {
 		m.Forward(y, x, B, T)
 		m.Backward(dx, y, x, B, T)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*B*T), "ns/token")
+}
+
+// minInputs returns x drawn from N(0, 1) (PCG(2, 2)) and zeroed y and dx,
+// each of n float32 values.
+func minInputs(n int) (x, y, dx []float32) {
+	x, y, dx = make([]float32, n), make([]float32, n), make([]float32, n)
+	tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
+	return x, y, dx
 }

@@ -33,6 +33,16 @@ func relErr(got, want, floor float64) float64 {
 	return math.Abs(got-want) / math.Max(math.Abs(want), floor)
 }
 
+// dot returns Σ y[i]·dy[i], the loss whose gradient with respect to y is
+// dy (finite-difference checks).
+func dot(y, dy []float64) float64 {
+	s := 0.0
+	for i := range y {
+		s += y[i] * dy[i]
+	}
+	return s
+}
+
 // scaledErr returns max|got − want| / max|want|: the error relative to the
 // tensor's scale, meaningful for elements near 0, and where it is worst.
 func scaledErr(got, want []float64) (float64, int) {
