@@ -150,6 +150,9 @@ func testLogScanKernel(t *testing.T) {
 			dh[i] = float32(rng.NormFloat64())
 		}
 		logh, h, dla, dlb := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+		for i := range dla { // the kernels overwrite, dlog a_0 included
+			dla[i], dlb[i] = 7, -7
+		}
 		logScanRange(logh, h, loga, logb, T, E, 0, B*E)
 		logScanBackwardRange(dla, dlb, dh, loga, logb, logh, h, T, E, 0, B*E)
 		rlogh, rh, rdla, rdlb := scanRef(loga, logb, dh, T, E, B*E)
@@ -174,7 +177,7 @@ func testLinearScanKernel(t *testing.T) {
 			a64[i], b64[i], dh64[i] = float64(a[i]), float64(b[i]), float64(dh[i])
 		}
 		h, da, db := make([]float32, n), make([]float32, n), make([]float32, n)
-		for i := range da { // the kernels accumulate
+		for i := range da { // the kernels overwrite, da_0 included
 			da[i], db[i] = 1, -1
 		}
 		linearScanRange(h, a, b, T, E, 0, B*E)

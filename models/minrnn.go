@@ -206,21 +206,6 @@ func (m *minRNN[F]) FLOPs(T int) int64 {
 // so that a chunk holds at least about 2048 channels.
 func minRowGrain(E int) int { return max(1, 2048/E) }
 
-// clearChannels zeroes channels [lo, hi) of B·E of the gate gradients
-// dga, dgb (which the scans' backward kernels accumulate into), inside the
-// parallel tasks rather than as a serial clear.
-func (m *minRNN[F]) clearChannels(T, lo, hi int) {
-	for c := lo; c < hi; {
-		b, e0, w := scanTileAt(c, m.E, hi)
-		for t := 0; t < T; t++ {
-			i := (b*T+t)*m.E + e0
-			clear(m.dga[i : i+w])
-			clear(m.dgb[i : i+w])
-		}
-		c += w
-	}
-}
-
 // f32 returns a pointer to s[i] as *float32; only for F = float32.
 func f32[F tensor.Float](s []F, i int) *float32 { return (*float32)(unsafe.Pointer(&s[i])) }
 

@@ -23,7 +23,7 @@ type gateScan[F tensor.Float] interface {
 
 // chanScan is a gateScan's scan and backward as one parallel pass each
 // over the B·E channels, the kernels K and KB (named types of minCall);
-// KB accumulates into dga, dgb, which each task clears first (clearBack).
+// KB overwrites dga, dgb.
 type chanScan[F tensor.Float, K, KB callKernel[F]] struct{}
 
 // callKernel is a tensor.Kernel whose value is a minCall.
@@ -36,18 +36,8 @@ type callKernel[F tensor.Float] interface {
 	tensor.Kernel
 }
 
-func (chanScan[F, K, KB]) scan(c minCall[F]) { tensor.ForWith(c.B*c.m.E, scanTile, K(c)) }
-func (chanScan[F, K, KB]) scanBackward(c minCall[F]) {
-	tensor.ForWith(c.B*c.m.E, scanTile, clearBack[F, KB](c))
-}
-
-// clearBack runs KB on channels [lo, hi) after clearing their dga, dgb.
-type clearBack[F tensor.Float, KB callKernel[F]] minCall[F]
-
-func (c clearBack[F, KB]) Run(lo, hi int) {
-	c.m.clearChannels(c.T, lo, hi)
-	KB(c).Run(lo, hi)
-}
+func (chanScan[F, K, KB]) scan(c minCall[F])         { tensor.ForWith(c.B*c.m.E, scanTile, K(c)) }
+func (chanScan[F, K, KB]) scanBackward(c minCall[F]) { tensor.ForWith(c.B*c.m.E, scanTile, KB(c)) }
 
 func (g gatedMode[F]) alloc(m *minRNN[F], a *tensor.Arena[F], B, T int) {
 	n := B * T * m.E

@@ -17,7 +17,7 @@ func (linScan[F]) alloc(m *minRNN[F], a *tensor.Arena[F], B, T int) {}
 func (linScan[F]) flops(c cellFLOPs) int64 { return c.linear }
 
 // linScanChannels runs h = a·h + b for channels [lo, hi) of B·E;
-// linScanBackChannels its backward, accumulating into dga, dgb.
+// linScanBackChannels its backward, overwriting dga, dgb.
 type (
 	linScanChannels[F tensor.Float]     minCall[F]
 	linScanBackChannels[F tensor.Float] minCall[F]

@@ -24,7 +24,7 @@ func (logScan[F]) alloc(m *minRNN[F], a *tensor.Arena[F], B, T int) {
 func (logScan[F]) flops(c cellFLOPs) int64 { return c.parallel }
 
 // logScanChannels runs the log-space scan for channels [lo, hi) of B·E;
-// logScanBackChannels its backward, accumulating into dga, dgb.
+// logScanBackChannels its backward, overwriting dga, dgb.
 type (
 	logScanChannels[F tensor.Float]     minCall[F]
 	logScanBackChannels[F tensor.Float] minCall[F]

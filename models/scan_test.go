@@ -155,6 +155,9 @@ func TestScanLogBackwardFiniteDifferences(t *testing.T) {
 	logh, h := make([]float64, n), make([]float64, n)
 	logScanRange(logh, h, loga, logb, T, E, 0, B*E)
 	dla, dlb := make([]float64, n), make([]float64, n)
+	for i := range dla { // overwritten, dlog a_0 included
+		dla[i], dlb[i] = 7, 7
+	}
 	logScanBackwardRange(dla, dlb, w, loga, logb, logh, h, T, E, 0, B*E)
 	const eps = 1e-6
 	for _, c := range []struct {
@@ -176,16 +179,17 @@ func TestScanLogBackwardFiniteDifferences(t *testing.T) {
 		}
 	}
 	// The log-space gradients are the linear ones times a and b
-	// (dlog a = a·da, dlog b = b·db), and both kernels accumulate.
+	// (dlog a = a·da, dlog b = b·db), and both kernels overwrite what the
+	// gradients held (here 7).
 	a, b := expAll(loga), expAll(logb)
 	hl, da, db := make([]float64, n), make([]float64, n), make([]float64, n)
 	linearScanRange(hl, a, b, T, E, 0, B*E)
 	for i := range da {
-		da[i], db[i] = 1, 1
+		da[i], db[i] = 7, 7
 	}
 	linearScanBackwardRange(da, db, w, a, hl, T, E, 0, B*E)
 	for i := range da {
-		da[i], db[i] = a[i]*(da[i]-1), b[i]*(db[i]-1)
+		da[i], db[i] = a[i]*da[i], b[i]*db[i]
 	}
 	if e, i := scaledErr(dla, da); e > 1e-13 {
 		t.Errorf("dlog a vs a·da: scaled error %.2g at [%d]: %.17g vs %.17g", e, i, dla[i], da[i])
