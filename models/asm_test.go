@@ -75,9 +75,13 @@ func testGateKernels(t *testing.T) {
 	f64 := func(x float32) float64 { return float64(x) }
 	for _, lstm := range []bool{false, true} {
 		for _, log := range []bool{true, false} {
-			m := &minRNN[float32]{lstm: lstm, E: n, G: 2}
+			var cell minCell[float32] = mingruCell[float32]{n}
 			if lstm {
-				m.G = 3
+				cell = minlstmCell[float32](n)
+			}
+			m := &minRNN[float32]{form: cell.linForm(), E: n, G: cell.gates()}
+			if log {
+				m.form = cell.logForm()
 			}
 			k := append(append([]float32(nil), kz...), kh...)
 			if lstm {
@@ -107,13 +111,8 @@ func testGateKernels(t *testing.T) {
 					wantD[0][e], wantD[1][e] = minGRULinGatesBackward[float64](z, h, f64(da[e]), f64(db[e]))
 				}
 			}
-			if log {
-				m.logGatesRows(minCall[float32]{}, 0, 1)
-				m.logGatesBackwardRows(minCall[float32]{}, 0, 1)
-			} else {
-				m.linGatesRows(minCall[float32]{}, 0, 1)
-				m.linGatesBackwardRows(minCall[float32]{}, 0, 1)
-			}
+			gateRows[float32]{m: m}.Run(0, 1)
+			gateBackRows[float32]{m: m}.Run(0, 1)
 			name := map[bool]string{false: "mingru", true: "minlstm"}[lstm] + map[bool]string{false: " linear", true: " log"}[log]
 			gateCheck(t, name+" a", m.ga, wantA, 2e-6)
 			gateCheck(t, name+" b", m.gb, wantB, 2e-6)
@@ -151,6 +150,9 @@ func testLogScanKernel(t *testing.T) {
 			dh[i] = float32(rng.NormFloat64())
 		}
 		logh, h, dla, dlb := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+		for i := range dla { // the kernels overwrite, dlog a_0 included
+			dla[i], dlb[i] = 7, -7
+		}
 		logScanRange(logh, h, loga, logb, T, E, 0, B*E)
 		logScanBackwardRange(dla, dlb, dh, loga, logb, logh, h, T, E, 0, B*E)
 		rlogh, rh, rdla, rdlb := scanRef(loga, logb, dh, T, E, B*E)
@@ -175,7 +177,7 @@ func testLinearScanKernel(t *testing.T) {
 			a64[i], b64[i], dh64[i] = float64(a[i]), float64(b[i]), float64(dh[i])
 		}
 		h, da, db := make([]float32, n), make([]float32, n), make([]float32, n)
-		for i := range da { // the kernels accumulate
+		for i := range da { // the kernels overwrite, da_0 included
 			da[i], db[i] = 1, -1
 		}
 		linearScanRange(h, a, b, T, E, 0, B*E)
@@ -211,24 +213,7 @@ func TestMixersAsmMatchesPortable(t *testing.T) {
 			saved := haveAVX2
 			haveAVX2 = asm
 			defer func() { haveAVX2 = saved }()
-			ps := &tensor.ParamSet[float32]{}
-			m, err := NewMixer(ps, "m", c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ps.Finalize()
-			m.Init(rand.New(rand.NewPCG(1, 1)))
-			const B, T = 3, 37
-			var a tensor.Arena[float32]
-			m.Alloc(&a, B, T)
-			n := B * T * c.D
-			x, dy := make([]float32, n), make([]float32, n)
-			tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
-			tensor.Normal(rand.New(rand.NewPCG(3, 3)), dy, 1)
-			y, dx = make([]float32, n), make([]float32, n)
-			m.Forward(y, x, B, T)
-			m.Backward(dx, dy, x, B, T)
-			return y, dx, ps.Grad
+			return seededStep[float32](t, c, 3, 37)
 		}
 		y1, dx1, g1 := run(true)
 		y0, dx0, g0 := run(false)
@@ -274,23 +259,7 @@ func TestAttentionBlocksEqualOneBlock(t *testing.T) {
 		saved, savedMin := attnBlock, attnBlockMinT
 		attnBlock, attnBlockMinT = block, 0
 		defer func() { attnBlock, attnBlockMinT = saved, savedMin }()
-		ps := &tensor.ParamSet[float64]{}
-		m, err := NewMixer(ps, "m", c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ps.Finalize()
-		m.Init(rand.New(rand.NewPCG(1, 1)))
-		var a tensor.Arena[float64]
-		m.Alloc(&a, B, T)
-		n := B * T * c.D
-		x, dy := make([]float64, n), make([]float64, n)
-		tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
-		tensor.Normal(rand.New(rand.NewPCG(3, 3)), dy, 1)
-		y, dx = make([]float64, n), make([]float64, n)
-		m.Forward(y, x, B, T)
-		m.Backward(dx, dy, x, B, T)
-		return y, dx, ps.Grad
+		return seededStep[float64](t, c, B, T)
 	}
 	y1, dx1, g1 := run(1 << 30)
 	y2, dx2, g2 := run(attnBlock)
@@ -331,4 +300,27 @@ func testLogScanExtreme(t *testing.T) {
 			t.Fatalf("%s not finite", name)
 		}
 	}
+}
+
+// seededStep builds the mixer of c (parameters from PCG(1, 1)) and runs
+// one Forward and Backward over B×T with x from PCG(2, 2) and dy from
+// PCG(3, 3), returning y, dx and the parameter gradients.
+func seededStep[F tensor.Float](t *testing.T, c Config, B, T int) (y, dx, grads []F) {
+	ps := &tensor.ParamSet[F]{}
+	m, err := NewMixer(ps, "m", c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps.Finalize()
+	m.Init(rand.New(rand.NewPCG(1, 1)))
+	var a tensor.Arena[F]
+	m.Alloc(&a, B, T)
+	n := B * T * c.D
+	x, dy := make([]F, n), make([]F, n)
+	tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
+	tensor.Normal(rand.New(rand.NewPCG(3, 3)), dy, 1)
+	y, dx = make([]F, n), make([]F, n)
+	m.Forward(y, x, B, T)
+	m.Backward(dx, dy, x, B, T)
+	return y, dx, ps.Grad
 }

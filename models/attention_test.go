@@ -25,21 +25,6 @@ func TestAttentionTorchFixture(t *testing.T) {
 	modeltest.CheckTorchFixture(t, "../testdata/torch/transformer.json")
 }
 
-// newAttn builds, initialises and allocates a float64 attention mixer.
-func newAttn(t *testing.T, c models.Config, B, T int) (models.Mixer[float64], *tensor.ParamSet[float64], *tensor.Arena[float64]) {
-	t.Helper()
-	ps := &tensor.ParamSet[float64]{}
-	m, err := models.NewAttention(ps, "mixer", c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps.Finalize()
-	m.Init(rand.New(rand.NewPCG(5, 6)))
-	a := &tensor.Arena[float64]{}
-	m.Alloc(a, B, T)
-	return m, ps, a
-}
-
 func param(t *testing.T, ps *tensor.ParamSet[float64], name string) []float64 {
 	t.Helper()
 	p, err := ps.Get(name)
@@ -112,7 +97,7 @@ func slowAttention(x, wqkv, wproj []float64, B, T, D, H int) []float64 {
 func TestAttentionMatchesSlowReference(t *testing.T) {
 	c := models.Config{Mixer: "transformer", D: 16, H: 4, Expansion: 1, V: 7, L: 1}
 	const B, T = 3, 9
-	m, ps, _ := newAttn(t, c, B, T)
+	m, ps, _ := buildMixer(t, c, B, T, 5, 6)
 	x := make([]float64, B*T*c.D)
 	tensor.Normal(rand.New(rand.NewPCG(7, 8)), x, 1)
 	// Sharpen the attention so the softmax is far from uniform.
@@ -133,7 +118,7 @@ func TestAttentionMatchesSlowReference(t *testing.T) {
 // position 0 is the identity, so y = W_proj·(W_v·x), W_v rows 2D..3D of
 // W_qkv. Checked on hand-set weights: W_v = 2·I, W_proj = shift by one.
 func TestAttentionSingleToken(t *testing.T) {
-	m, ps, _ := newAttn(t, attnConfig, 1, 1)
+	m, ps, _ := buildMixer(t, attnConfig, 1, 1, 5, 6)
 	D := attnConfig.D
 	wqkv, wproj := param(t, ps, "mixer.qkv.weight"), param(t, ps, "mixer.proj.weight")
 	for i := 0; i < D; i++ {
@@ -157,7 +142,7 @@ func TestAttentionSingleToken(t *testing.T) {
 
 func TestAttentionMemoryAndFLOPs(t *testing.T) {
 	const B, T = 2, 5
-	m, _, a := newAttn(t, attnConfig, B, T)
+	m, _, a := buildMixer(t, attnConfig, B, T, 5, 6)
 	D, H := attnConfig.D, attnConfig.H
 	// qkv [B,T,3D] + P [B,H,T,T] + o [B,T,D], float64.
 	if got, want := a.Bytes(tensor.Activation), int64(8*(3*B*T*D+B*H*T*T+B*T*D)); got != want {
@@ -207,21 +192,6 @@ func TestAttentionConfigErrors(t *testing.T) {
 func TestAttentionNoAllocs(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	const B, T = 2, 16
-	m, _, _ := newAttn(t, attnConfig, B, T)
-	n := B * T * attnConfig.D
-	x, y, dx := make([]float64, n), make([]float64, n), make([]float64, n)
-	tensor.Normal(rand.New(rand.NewPCG(1, 1)), x, 1)
-	if allocs := testing.AllocsPerRun(5, func() {
-		m.Forward(y, x, B, T)
-		m.Backward(dx, y, x, B, T)
-	}); allocs != 0 {
-		t.Errorf("Forward+Backward: %v allocations per run, want 0", allocs)
-	}
-	s := m.NewState(B, 8)
-	if allocs := testing.AllocsPerRun(5, func() {
-		s.Reset()
-		m.Step(s, y[:B*attnConfig.D], x[:B*attnConfig.D])
-	}); allocs != 0 {
-		t.Errorf("Step: %v allocations per run, want 0", allocs)
-	}
+	m, _, _ := buildMixer(t, attnConfig, B, T, 5, 6)
+	mixerNoAllocs(t, m, attnConfig.D, B, T)
 }

@@ -93,14 +93,7 @@ func TestConv1dBackwardFD(t *testing.T) {
 			}
 		}
 		conv1dBackward(dx, ldx, dy, x, w, dw, db, B, T, E, K)
-		loss := func() float64 {
-			y := conv1dRef(x, ldx, w, bias, B, T, E, K)
-			s := 0.0
-			for i := range y {
-				s += y[i] * dy[i]
-			}
-			return s
-		}
+		loss := func() float64 { return dot(conv1dRef(x, ldx, w, bias, B, T, E, K), dy) }
 		for _, p := range []struct {
 			name string
 			v, g []float64

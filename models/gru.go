@@ -1,11 +1,6 @@
 package models
 
-import (
-	"math/rand/v2"
-
-	"rnnbench/internal/nn"
-	"rnnbench/internal/tensor"
-)
+import "rnnbench/internal/tensor"
 
 // GRU is the classic gated recurrent unit as a sequence mixer, trained by
 // backpropagation through time one step after another. Equations, gate order
@@ -25,85 +20,27 @@ import (
 // Activations kept for backward, per token: gates r, z, n (3E), W_hn h + b_hn
 // (E) and h (E): 5E floats.
 type GRU[F tensor.Float] struct {
-	D, E int
-	wih  *tensor.Param[F] // [3E, D], rows r | z | n
-	whh  *tensor.Param[F] // [3E, E]
-	bih  *tensor.Param[F] // [3E]
-	bhh  *tensor.Param[F] // [3E]
-	out  *nn.Linear[F]    // E → D, nil when E == D
+	rnnCore[F] // parameters (weight_ih rows r | z | n), output projection, sizes
 
-	maxB, maxT int
-
-	gates []F // [B, T, 3E] r, z, n (holds the input projection before the time loop)
-	hn    []F // [B, T, E] W_hn h_{t−1} + b_hn
-	h     []F // [B, T, E] hidden states
-
-	gh   []F // scratch [B, 3E] hidden projection W_hh h_{t−1} + b_hh of one step
-	dpre []F // scratch [B, T, 3E] gradient of the input-side pre-activations
-	dgh  []F // scratch [B, 3E] gradient of the hidden-side pre-activations of one step
-	dhs  []F // scratch [B, T, E] dL/dh_t from the output (nil when E == D: dy is used)
-	dh   []F // scratch [B, E] dL/dh carried backwards through time
-}
-
-// gruRows is the gate math of one time step t of sequences of length T
-// over batch rows [lo, hi), forward or (with dy: [B, T, E], dL/dh from
-// the output) backward: a tensor.ForWith kernel.
-type gruRows[F tensor.Float] struct {
-	g        *GRU[F]
-	T, t     int
-	dy       []F
-	backward bool
-}
-
-func (k gruRows[F]) Run(lo, hi int) {
-	if k.backward {
-		k.g.backwardRows(k.T, k.t, k.dy, lo, hi)
-	} else {
-		k.g.forwardRows(k.T, k.t, lo, hi)
-	}
+	// rnnCore's gates: [B, T, 3E] hold r, z, n (the input projection
+	// before the time loop); h, dpre, dhs, dh as there.
+	hn  []F // [B, T, E] W_hn h_{t−1} + b_hn
+	gh  []F // scratch [B, 3E] hidden projection W_hh h_{t−1} + b_hh of one step
+	dgh []F // scratch [B, 3E] gradient of the hidden-side pre-activations of one step
 }
 
 // NewGRU registers a GRU mixer's parameters in ps under prefix. It returns
 // expects a config that passed Config.ValidateMixer (NewMixer checks it).
 func NewGRU[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	g := &GRU[F]{D: c.D, E: c.E()}
-	E, D := g.E, g.D
-	g.wih = ps.New(prefix+".weight_ih", true, 3*E, D)
-	g.whh = ps.New(prefix+".weight_hh", true, 3*E, E)
-	g.bih = ps.New(prefix+".bias_ih", false, 3*E)
-	g.bhh = ps.New(prefix+".bias_hh", false, 3*E)
-	if E != D {
-		g.out = nn.NewLinear(ps, prefix+".out", E, D, false)
-	}
-	return g, nil
-}
-
-// Init draws every weight and bias from U(−1/√E, 1/√E) as PyTorch's nn.GRU
-// does, and the output projection from U(−1/√E, 1/√E) as nn.Linear does.
-func (g *GRU[F]) Init(rng *rand.Rand) {
-	bound := tensor.KaimingBound(g.E)
-	for _, p := range []*tensor.Param[F]{g.wih, g.whh, g.bih, g.bhh} {
-		tensor.Uniform(rng, p.Data, bound)
-	}
-	if g.out != nil {
-		g.out.Init(rng)
-	}
+	return &GRU[F]{rnnCore: newRNNCore(ps, prefix, "gru", c, 3)}, nil
 }
 
 // Alloc makes the buffers for up to B sequences of up to T tokens.
 func (g *GRU[F]) Alloc(a *tensor.Arena[F], B, T int) {
-	E := g.E
-	g.maxB, g.maxT = B, T
-	g.gates = a.Make(tensor.Activation, B*T*3*E)
-	g.hn = a.Make(tensor.Activation, B*T*E)
-	g.h = a.Make(tensor.Activation, B*T*E)
-	g.gh = a.Make(tensor.Scratch, B*3*E)
-	g.dpre = a.Make(tensor.Scratch, B*T*3*E)
-	g.dgh = a.Make(tensor.Scratch, B*3*E)
-	if g.out != nil {
-		g.dhs = a.Make(tensor.Scratch, B*T*E)
-	}
-	g.dh = a.Make(tensor.Scratch, B*E)
+	g.alloc(a, B, T)
+	g.hn = a.Make(tensor.Activation, B*T*g.E)
+	g.gh = a.Make(tensor.Scratch, B*3*g.E)
+	g.dgh = a.Make(tensor.Scratch, B*3*g.E)
 }
 
 // rowGrain returns the rows per parallel chunk of the gate math, so that a
@@ -129,13 +66,9 @@ func (g *GRU[F]) Forward(y, x []F, B, T int) {
 		if t > 0 {
 			tensor.Gemm(false, true, B, 3*E, E, 1, g.h[(t-1)*E:], T*E, g.whh.Data, E, 1, g.gh, 3*E)
 		}
-		tensor.ForWith(B, rowGrain(E), gruRows[F]{g: g, T: T, t: t})
+		tensor.ForWith(B, rowGrain(E), stepRows[F, *GRU[F]]{r: g, T: T, t: t})
 	}
-	if g.out != nil {
-		g.out.Forward(y, g.h, B*T)
-	} else {
-		copy(y[:B*T*D], g.h[:B*T*E])
-	}
+	g.project(y, g.h, B*T)
 }
 
 // forwardRows runs the gate math of step t for batch rows [lo, hi).
@@ -143,11 +76,7 @@ func (g *GRU[F]) forwardRows(T, t, lo, hi int) {
 	E := g.E
 	for b := lo; b < hi; b++ {
 		m := b*T + t
-		var hPrev []F
-		if t > 0 {
-			hPrev = g.h[(m-1)*E : m*E]
-		}
-		gruCell(g.h[m*E:(m+1)*E], hPrev, g.gates[m*3*E:(m+1)*3*E], g.gh[b*3*E:(b+1)*3*E], g.hn[m*E:(m+1)*E])
+		gruCell(g.h[m*E:(m+1)*E], prevRow(g.h, m, t, E), g.gates[m*3*E:(m+1)*3*E], g.gh[b*3*E:(b+1)*3*E], g.hn[m*E:(m+1)*E])
 	}
 }
 
@@ -205,19 +134,12 @@ func gruCell[F tensor.Float](hNew, hPrev, gates, gh, hn []F) {
 // dW_hh and db_hh accumulate per step; dW_ih, db_ih and dx come from one
 // matmul over all tokens at the end. It panics like Forward.
 func (g *GRU[F]) Backward(dx, dy, x []F, B, T int) {
-	D, E := g.D, g.E
-	g.check("Backward", B, T, x, dy)
-	if len(dx) < B*T*D {
-		panic("gru: Backward dx too short")
-	}
-	if g.out != nil {
-		g.out.BackwardTo(g.dhs, dy, g.h, B*T)
-		dy = g.dhs
-	}
+	E := g.E
+	dy = g.backwardStart(dx, dy, x, B, T)
 	clear(g.dh[:B*E])
 	dbhh := g.bhh.Grad
 	for t := T - 1; t >= 0; t-- {
-		tensor.ForWith(B, rowGrain(E), gruRows[F]{g: g, T: T, t: t, dy: dy, backward: true})
+		tensor.ForWith(B, rowGrain(E), stepRows[F, *GRU[F]]{r: g, T: T, t: t, dy: dy, backward: true})
 		for b := 0; b < B; b++ {
 			tensor.Add(dbhh, g.dgh[b*3*E:(b+1)*3*E])
 		}
@@ -230,12 +152,7 @@ func (g *GRU[F]) Backward(dx, dy, x []F, B, T int) {
 		}
 	}
 	// dW_ih += dpreᵀ·x, dx += dpre·W_ih, db_ih += Σ dpre over all B·T tokens.
-	dpre := g.dpre[:B*T*3*E]
-	tensor.MatMul(true, false, 3*E, D, B*T, dpre, x, 1, g.wih.Grad)
-	tensor.MatMul(false, false, B*T, D, 3*E, dpre, g.wih.Data, 1, dx)
-	for m := 0; m < B*T; m++ {
-		tensor.Add(g.bih.Grad, dpre[m*3*E:(m+1)*3*E])
-	}
+	g.inputBackward(dx, x, B*T, false)
 }
 
 // backwardRows runs the backward gate math of step t for batch rows
@@ -266,16 +183,6 @@ func (g *GRU[F]) backwardRows(T, t int, dy []F, lo, hi int) {
 			dg[j], dg[E+j], dg[2*E+j] = dr, dz, dn*r[j]
 			dh[j] = d * z[j]
 		}
-	}
-}
-
-// check panics when B or T exceed Alloc's or a and b are shorter than B·T·D.
-func (g *GRU[F]) check(op string, B, T int, a, b []F) {
-	if B > g.maxB || T > g.maxT {
-		panic("gru: " + op + " with B or T above Alloc's")
-	}
-	if len(a) < B*T*g.D || len(b) < B*T*g.D {
-		panic("gru: " + op + " slice shorter than B·T·D")
 	}
 }
 
@@ -319,11 +226,7 @@ func (g *GRU[F]) Step(st State, y, x []F) {
 		h := s.h[b*E : (b+1)*E]
 		gruCell(h, h, s.xg[b*3*E:(b+1)*3*E], s.gh[b*3*E:(b+1)*3*E], s.hn)
 	}
-	if g.out != nil {
-		g.out.Forward(y, s.h, B)
-	} else {
-		copy(y[:B*D], s.h)
-	}
+	g.project(y, s.h, B)
 }
 
 // FLOPs returns the forward FLOPs per token, independent of T:
@@ -332,10 +235,5 @@ func (g *GRU[F]) Step(st State, y, x []F) {
 // h′ = (1−z)n + z·h: 1 sub, 2 mul, 1 add), and the output projection 2·E·D
 // when E ≠ D.
 func (g *GRU[F]) FLOPs(T int) int64 {
-	D, E := int64(g.D), int64(g.E)
-	f := 2*D*3*E + 2*E*3*E + 6*E + 11*E
-	if g.out != nil {
-		f += 2 * E * D
-	}
-	return f
+	return g.flops() + 11*int64(g.E)
 }

@@ -12,33 +12,13 @@ import (
 )
 
 func TestGRUConformance(t *testing.T) {
-	t.Run("E=2D", func(t *testing.T) {
-		modeltest.Conformance(t, models.Config{Mixer: "gru", D: 4, Expansion: 2, V: 7, L: 1})
-	})
-	t.Run("E=D", func(t *testing.T) {
-		modeltest.Conformance(t, models.Config{Mixer: "gru", D: 4, Expansion: 1, V: 7, L: 1})
-	})
+	conformanceWidths(t, models.Config{Mixer: "gru", D: 4, V: 7, L: 1})
 }
 
 // TestGRUTorchFixture holds the GRU to torch.nn.GRU + nn.Linear(E, D) in
 // float64; regenerate the fixture with /usr/bin/python3 scripts/torch/gru.py.
 func TestGRUTorchFixture(t *testing.T) {
 	modeltest.CheckTorchFixture(t, "../testdata/torch/gru.json")
-}
-
-// rnnNew builds, initialises and allocates a float64 mixer for B×T.
-func rnnNew(t *testing.T, c models.Config, B, T int) (models.Mixer[float64], *tensor.ParamSet[float64], *tensor.Arena[float64]) {
-	t.Helper()
-	ps := &tensor.ParamSet[float64]{}
-	m, err := models.NewMixer(ps, "mixer", c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps.Finalize()
-	m.Init(rand.New(rand.NewPCG(1, 2)))
-	a := &tensor.Arena[float64]{}
-	m.Alloc(a, B, T)
-	return m, ps, a
 }
 
 // rnnSet overwrites the named parameter with v.
@@ -73,7 +53,7 @@ func rnnNear(t *testing.T, what string, got, want []float64) {
 // = 0.75 + 0.105 = 0.855, dx_0 = dh_0·(1−z)(1−n_0²) = 0.07695.
 func TestGRUHandComputed(t *testing.T) {
 	c := models.Config{Mixer: "gru", D: 1, Expansion: 1, V: 2, L: 1}
-	m, ps, _ := rnnNew(t, c, 1, 2)
+	m, ps, _ := buildMixer(t, c, 1, 2, 1, 2)
 	rnnSet(t, ps, "mixer.weight_ih", 0, 0, 1) // r, z, n
 	rnnSet(t, ps, "mixer.weight_hh", 0, 0, 1)
 	rnnSet(t, ps, "mixer.bias_ih", 0, math.Log(3), 0) // σ(ln 3) = 3/4
@@ -94,28 +74,38 @@ func TestGRUHandComputed(t *testing.T) {
 }
 
 func TestGRUParamsMemoryAndFLOPs(t *testing.T) {
+	// G = 3 gates; activations r, z, n, W_hn h + b_hn, h (5E per token);
+	// elementwise 6E bias adds + 11E gate math; state h.
+	rnnCostCheck(t, "gru", 3, 5, 17, 1)
+}
+
+// rnnCostCheck checks a G-gate recurrent mixer (GRU, LSTM) at D = 4,
+// E = D and 2D: parameters G·E(D+E) + 2G·E (+ E·D out), activation bytes
+// act·E·B·T·8, FLOPs 2·D·G·E + 2·E·G·E + elem·E (+ 2·E·D out) and state
+// bytes states·B·E·8.
+func rnnCostCheck(t *testing.T, mixer string, G, act, elem, states int) {
 	const D, B, T = 4, 3, 5
 	for _, exp := range []int{1, 2} {
 		E := exp * D
-		c := models.Config{Mixer: "gru", D: D, Expansion: exp, V: 7, L: 1}
-		m, ps, a := rnnNew(t, c, B, T)
-		wantParams := 3*E*(D+E) + 6*E
-		wantFLOPs := int64(2*D*3*E + 2*E*3*E + 17*E)
+		c := models.Config{Mixer: mixer, D: D, Expansion: exp, V: 7, L: 1}
+		m, ps, a := buildMixer(t, c, B, T, 1, 2)
+		wantParams := G*E*(D+E) + 2*G*E
+		wantFLOPs := int64(2*D*G*E + 2*E*G*E + elem*E)
 		if exp != 1 {
 			wantParams += E * D
 			wantFLOPs += int64(2 * E * D)
 		}
 		if ps.Count() != wantParams {
-			t.Errorf("E=%d: %d parameters, want 3E(D+E)+6E(+ED) = %d", E, ps.Count(), wantParams)
+			t.Errorf("E=%d: %d parameters, want %dE(D+E)+%dE(+ED) = %d", E, ps.Count(), G, 2*G, wantParams)
 		}
-		if got, want := a.Bytes(tensor.Activation), int64(5*E*B*T*8); got != want {
-			t.Errorf("E=%d: activation bytes %d, want 5E·B·T·8 = %d", E, got, want)
+		if got, want := a.Bytes(tensor.Activation), int64(act*E*B*T*8); got != want {
+			t.Errorf("E=%d: activation bytes %d, want %dE·B·T·8 = %d", E, got, act, want)
 		}
 		if got := m.FLOPs(T); got != wantFLOPs {
 			t.Errorf("E=%d: FLOPs %d, want %d", E, got, wantFLOPs)
 		}
-		if got, want := m.NewState(B, T).Bytes(), int64(B*E*8); got != want {
-			t.Errorf("E=%d: state bytes %d, want B·E·8 = %d", E, got, want)
+		if got, want := m.NewState(B, T).Bytes(), int64(states*B*E*8); got != want {
+			t.Errorf("E=%d: state bytes %d, want %d·B·E·8 = %d", E, got, states, want)
 		}
 	}
 }
@@ -127,7 +117,7 @@ func TestGRUInitBound(t *testing.T) {
 }
 
 func rnnCheckInit(t *testing.T, c models.Config) {
-	_, ps, _ := rnnNew(t, c, 1, 1)
+	_, ps, _ := buildMixer(t, c, 1, 1, 1, 2)
 	bound := 1 / math.Sqrt(float64(c.E()))
 	for _, p := range ps.Params {
 		lo, hi := math.Inf(1), math.Inf(-1)
@@ -158,22 +148,8 @@ func TestGRUNoAllocs(t *testing.T) {
 func rnnCheckNoAllocs(t *testing.T, c models.Config) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	const B, T = 2, 16
-	m, _, _ := rnnNew(t, c, B, T)
-	n := B * T * c.D
-	x, y, dx := make([]float64, n), make([]float64, n), make([]float64, n)
-	tensor.Normal(rand.New(rand.NewPCG(1, 1)), x, 1)
-	if allocs := testing.AllocsPerRun(5, func() {
-		m.Forward(y, x, B, T)
-		m.Backward(dx, y, x, B, T)
-	}); allocs != 0 {
-		t.Errorf("Forward+Backward: %v allocations per run, want 0", allocs)
-	}
-	s := m.NewState(B, T)
-	if allocs := testing.AllocsPerRun(5, func() {
-		m.Step(s, y[:B*c.D], x[:B*c.D])
-	}); allocs != 0 {
-		t.Errorf("Step: %v allocations per run, want 0", allocs)
-	}
+	m, _, _ := buildMixer(t, c, B, T, 1, 2)
+	mixerNoAllocs(t, m, c.D, B, T)
 }
 
 // TestGRUParallelDeterminism: with E large enough that the gate math splits

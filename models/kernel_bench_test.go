@@ -26,22 +26,23 @@ func kbInputs(n int, seed uint64) []float32 {
 }
 
 // kbMin builds a float32 minRNN (without parameters) holding random
-// pre-activations k, gate tensors and gradients for B×T tokens.
-// The call's arguments are in kc.
-func kbMin(lstm bool, mode string) (*minRNN[float32], *minCall[float32]) {
+// pre-activations k, gate tensors and gradients for B×T tokens, and
+// returns the call (sizes, gradient of h) that the passes run with.
+func kbMin(lstm bool) *minCall[float32] {
 	M, E := kbB*kbT, kbE
-	m := &minRNN[float32]{lstm: lstm, mode: mode, E: E, G: 2}
-	kc := &minCall[float32]{B: kbB, T: kbT}
+	var cell minCell[float32] = mingruCell[float32]{E}
 	if lstm {
-		m.G = 3
+		cell = minlstmCell[float32](E)
 	}
+	m := &minRNN[float32]{cell: cell, form: cell.logForm(), E: E, G: cell.gates()}
+	kc := &minCall[float32]{m: m, B: kbB, T: kbT}
 	m.k = kbInputs(M*m.G*E, 1)
 	m.h, m.logh = make([]float32, M*E), make([]float32, M*E)
 	m.ga, m.gb = make([]float32, M*E), make([]float32, M*E)
 	m.dk = make([]float32, M*m.G*E)
 	m.dga, m.dgb, kc.gradH = kbInputs(M*E, 2), kbInputs(M*E, 3), kbInputs(M*E, 4)
 	m.cin, m.cprod = make([]float32, kbB*maxChunks*E), make([]float32, kbB*maxChunks*E)
-	return m, kc
+	return kc
 }
 
 // kbRun times body, one pass over all B·T·E channel-steps per call.
@@ -58,44 +59,46 @@ func BenchmarkKernelMinGates(b *testing.B) {
 	M := kbB * kbT
 	for _, lstm := range []bool{false, true} {
 		name := map[bool]string{false: "mingru", true: "minlstm"}[lstm]
-		m, kc := kbMin(lstm, "parallel")
-		b.Run(name+"/log/forward", func(b *testing.B) { kbRun(b, func() { m.logGatesRows(*kc, 0, M) }) })
-		b.Run(name+"/log/backward", func(b *testing.B) { kbRun(b, func() { m.logGatesBackwardRows(*kc, 0, M) }) })
-		b.Run(name+"/linear/forward", func(b *testing.B) { kbRun(b, func() { m.linGatesRows(*kc, 0, M) }) })
-		b.Run(name+"/linear/backward", func(b *testing.B) { kbRun(b, func() { m.linGatesBackwardRows(*kc, 0, M) }) })
+		kc := kbMin(lstm)
+		for _, form := range []string{"log", "linear"} {
+			kc.m.form = map[string]gateForm[float32]{"log": kc.m.cell.logForm(), "linear": kc.m.cell.linForm()}[form]
+			b.Run(name+"/"+form+"/forward", func(b *testing.B) { kbRun(b, func() { gateRows[float32](*kc).Run(0, M) }) })
+			b.Run(name+"/"+form+"/backward", func(b *testing.B) { kbRun(b, func() { gateBackRows[float32](*kc).Run(0, M) }) })
+		}
 	}
 }
 
 func BenchmarkKernelScan(b *testing.B) {
 	C := kbB * kbE
-	m, kc := kbMin(false, "parallel")
-	m.logGatesRows(*kc, 0, kbB*kbT) // realistic log a, log b
-	b.Run("log/forward", func(b *testing.B) { kbRun(b, func() { m.logScanChannels(*kc, 0, C) }) })
+	kc := kbMin(false)
+	gateRows[float32](*kc).Run(0, kbB*kbT) // realistic log a, log b
+	b.Run("log/forward", func(b *testing.B) { kbRun(b, func() { logScanChannels[float32](*kc).Run(0, C) }) })
 	b.Run("log/backward", func(b *testing.B) {
-		m.logScanChannels(*kc, 0, C)
-		kbRun(b, func() { m.logScanBackwardChannels(*kc, 0, C) })
+		logScanChannels[float32](*kc).Run(0, C)
+		kbRun(b, func() { logScanBackChannels[float32](*kc).Run(0, C) })
 	})
-	m.linGatesRows(*kc, 0, kbB*kbT) // a, b
-	b.Run("linear/forward", func(b *testing.B) { kbRun(b, func() { m.linScanChannels(*kc, 0, C) }) })
-	b.Run("linear/backward", func(b *testing.B) { kbRun(b, func() { m.linScanBackwardChannels(*kc, 0, C) }) })
+	kc.m.form = kc.m.cell.linForm()
+	gateRows[float32](*kc).Run(0, kbB*kbT) // a, b
+	b.Run("linear/forward", func(b *testing.B) { kbRun(b, func() { linScanChannels[float32](*kc).Run(0, C) }) })
+	b.Run("linear/backward", func(b *testing.B) { kbRun(b, func() { linScanBackChannels[float32](*kc).Run(0, C) }) })
 	kc.chunk, kc.nChunks = chunkSize(kbT)
 	tasks := scanTiles(kbB, kbE) * kc.nChunks
 	b.Run("chunked/forward", func(b *testing.B) {
 		kbRun(b, func() {
-			m.chunkLocalTasks(*kc, 0, tasks)
-			m.chunkCarryChannels(*kc, 0, C)
-			m.chunkFixTasks(*kc, 0, tasks)
+			chunkLocalTasks[float32](*kc).Run(0, tasks)
+			chunkCarryChannels[float32](*kc).Run(0, C)
+			chunkFixTasks[float32](*kc).Run(0, tasks)
 		})
 	})
 	b.Run("chunked/backward", func(b *testing.B) {
 		kbRun(b, func() {
-			m.chunkLocalBackwardTasks(*kc, 0, tasks)
-			m.chunkCarryBackwardChannels(*kc, 0, C)
-			m.chunkFixBackwardTasks(*kc, 0, tasks)
+			chunkLocalBackTasks[float32](*kc).Run(0, tasks)
+			chunkCarryBackChannels[float32](*kc).Run(0, C)
+			chunkFixBackTasks[float32](*kc).Run(0, tasks)
 		})
 	})
-	b.Run("sequential/forward", func(b *testing.B) { kbRun(b, func() { m.sequentialChannels(*kc, 0, C) }) })
-	b.Run("sequential/backward", func(b *testing.B) { kbRun(b, func() { m.sequentialBackwardChannels(*kc, 0, C) }) })
+	b.Run("sequential/forward", func(b *testing.B) { kbRun(b, func() { seqChannels[float32](*kc).Run(0, C) }) })
+	b.Run("sequential/backward", func(b *testing.B) { kbRun(b, func() { seqBackChannels[float32](*kc).Run(0, C) }) })
 }
 
 // BenchmarkKernelS6 times Mamba's selective scan per channel-step (each

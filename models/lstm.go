@@ -1,11 +1,6 @@
 package models
 
-import (
-	"math/rand/v2"
-
-	"rnnbench/internal/nn"
-	"rnnbench/internal/tensor"
-)
+import "rnnbench/internal/tensor"
 
 // LSTM is the classic long short-term memory cell as a sequence mixer,
 // trained by backpropagation through time one step after another.
@@ -27,83 +22,26 @@ import (
 // Activations kept for backward, per token: gates i, f, g, o (4E), c (E) and
 // h (E): 6E floats. tanh(c) is recomputed in backward.
 type LSTM[F tensor.Float] struct {
-	D, E int
-	wih  *tensor.Param[F] // [4E, D], rows i | f | g | o
-	whh  *tensor.Param[F] // [4E, E]
-	bih  *tensor.Param[F] // [4E]
-	bhh  *tensor.Param[F] // [4E]
-	out  *nn.Linear[F]    // E → D, nil when E == D
+	rnnCore[F] // parameters (weight_ih rows i | f | g | o), output projection, sizes
 
-	maxB, maxT int
-
-	gates []F // [B, T, 4E] i, f, g, o (pre-activations until step t runs)
-	c     []F // [B, T, E] cell states
-	h     []F // [B, T, E] hidden states
-
-	dpre []F // scratch [B, T, 4E] gradient of the gate pre-activations
-	dhs  []F // scratch [B, T, E] dL/dh_t from the output (nil when E == D: dy is used)
-	dh   []F // scratch [B, E] dL/dh carried backwards through time
-	dc   []F // scratch [B, E] dL/dc carried backwards through time
-}
-
-// lstmRows is the gate math of one time step t of sequences of length T
-// over batch rows [lo, hi), forward or (with dy: [B, T, E], dL/dh from
-// the output) backward: a tensor.ForWith kernel.
-type lstmRows[F tensor.Float] struct {
-	l        *LSTM[F]
-	T, t     int
-	dy       []F
-	backward bool
-}
-
-func (k lstmRows[F]) Run(lo, hi int) {
-	if k.backward {
-		k.l.backwardRows(k.T, k.t, k.dy, lo, hi)
-	} else {
-		k.l.forwardRows(k.T, k.t, lo, hi)
-	}
+	// rnnCore's gates: [B, T, 4E] hold i, f, g, o (pre-activations until
+	// step t runs); dpre is the gradient of all gate pre-activations; h,
+	// dhs, dh as there.
+	c  []F // [B, T, E] cell states
+	dc []F // scratch [B, E] dL/dc carried backwards through time
 }
 
 // NewLSTM registers an LSTM mixer's parameters in ps under prefix. It
 // expects a config that passed Config.ValidateMixer (NewMixer checks it).
 func NewLSTM[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	l := &LSTM[F]{D: c.D, E: c.E()}
-	E, D := l.E, l.D
-	l.wih = ps.New(prefix+".weight_ih", true, 4*E, D)
-	l.whh = ps.New(prefix+".weight_hh", true, 4*E, E)
-	l.bih = ps.New(prefix+".bias_ih", false, 4*E)
-	l.bhh = ps.New(prefix+".bias_hh", false, 4*E)
-	if E != D {
-		l.out = nn.NewLinear(ps, prefix+".out", E, D, false)
-	}
-	return l, nil
-}
-
-// Init draws every weight and bias from U(−1/√E, 1/√E) as PyTorch's nn.LSTM
-// does, and the output projection from U(−1/√E, 1/√E) as nn.Linear does.
-func (l *LSTM[F]) Init(rng *rand.Rand) {
-	bound := tensor.KaimingBound(l.E)
-	for _, p := range []*tensor.Param[F]{l.wih, l.whh, l.bih, l.bhh} {
-		tensor.Uniform(rng, p.Data, bound)
-	}
-	if l.out != nil {
-		l.out.Init(rng)
-	}
+	return &LSTM[F]{rnnCore: newRNNCore(ps, prefix, "lstm", c, 4)}, nil
 }
 
 // Alloc makes the buffers for up to B sequences of up to T tokens.
 func (l *LSTM[F]) Alloc(a *tensor.Arena[F], B, T int) {
-	E := l.E
-	l.maxB, l.maxT = B, T
-	l.gates = a.Make(tensor.Activation, B*T*4*E)
-	l.c = a.Make(tensor.Activation, B*T*E)
-	l.h = a.Make(tensor.Activation, B*T*E)
-	l.dpre = a.Make(tensor.Scratch, B*T*4*E)
-	if l.out != nil {
-		l.dhs = a.Make(tensor.Scratch, B*T*E)
-	}
-	l.dh = a.Make(tensor.Scratch, B*E)
-	l.dc = a.Make(tensor.Scratch, B*E)
+	l.alloc(a, B, T)
+	l.c = a.Make(tensor.Activation, B*T*l.E)
+	l.dc = a.Make(tensor.Scratch, B*l.E)
 }
 
 // Forward computes y: [B, T, D] from x: [B, T, D]. It panics when B or T
@@ -125,13 +63,9 @@ func (l *LSTM[F]) Forward(y, x []F, B, T int) {
 			// gates[:, t] += h_{t−1}·W_hhᵀ: [B, E]×[E, 4E], rows with strides T·E and T·4E.
 			tensor.Gemm(false, true, B, 4*E, E, 1, l.h[(t-1)*E:], T*E, l.whh.Data, E, 1, l.gates[t*4*E:], T*4*E)
 		}
-		tensor.ForWith(B, rowGrain(E), lstmRows[F]{l: l, T: T, t: t})
+		tensor.ForWith(B, rowGrain(E), stepRows[F, *LSTM[F]]{r: l, T: T, t: t})
 	}
-	if l.out != nil {
-		l.out.Forward(y, l.h, B*T)
-	} else {
-		copy(y[:B*T*D], l.h[:B*T*E])
-	}
+	l.project(y, l.h, B*T)
 }
 
 // forwardRows runs the gate math of step t for batch rows [lo, hi).
@@ -139,11 +73,7 @@ func (l *LSTM[F]) forwardRows(T, t, lo, hi int) {
 	E := l.E
 	for b := lo; b < hi; b++ {
 		m := b*T + t
-		var cPrev []F
-		if t > 0 {
-			cPrev = l.c[(m-1)*E : m*E]
-		}
-		lstmCell(l.h[m*E:(m+1)*E], l.c[m*E:(m+1)*E], cPrev, l.gates[m*4*E:(m+1)*4*E])
+		lstmCell(l.h[m*E:(m+1)*E], l.c[m*E:(m+1)*E], prevRow(l.c, m, t, E), l.gates[m*4*E:(m+1)*4*E])
 	}
 }
 
@@ -200,19 +130,12 @@ func lstmCell[F tensor.Float](hNew, cNew, cPrev, gates []F) {
 // dW_hh accumulates per step; dW_ih, both biases and dx come from one pass
 // over all tokens at the end. It panics like Forward.
 func (l *LSTM[F]) Backward(dx, dy, x []F, B, T int) {
-	D, E := l.D, l.E
-	l.check("Backward", B, T, x, dy)
-	if len(dx) < B*T*D {
-		panic("lstm: Backward dx too short")
-	}
-	if l.out != nil {
-		l.out.BackwardTo(l.dhs, dy, l.h, B*T)
-		dy = l.dhs
-	}
+	E := l.E
+	dy = l.backwardStart(dx, dy, x, B, T)
 	clear(l.dh[:B*E])
 	clear(l.dc[:B*E])
 	for t := T - 1; t >= 0; t-- {
-		tensor.ForWith(B, rowGrain(E), lstmRows[F]{l: l, T: T, t: t, dy: dy, backward: true})
+		tensor.ForWith(B, rowGrain(E), stepRows[F, *LSTM[F]]{r: l, T: T, t: t, dy: dy, backward: true})
 		if t > 0 {
 			dp := l.dpre[t*4*E:] // rows b·T+t, stride T·4E
 			// dW_hh += dpre_tᵀ·h_{t−1}: [4E, B]×[B, E].
@@ -222,14 +145,7 @@ func (l *LSTM[F]) Backward(dx, dy, x []F, B, T int) {
 		}
 	}
 	// dW_ih += dpreᵀ·x, dx += dpre·W_ih, db_ih = db_hh += Σ dpre over all B·T tokens.
-	dpre := l.dpre[:B*T*4*E]
-	tensor.MatMul(true, false, 4*E, D, B*T, dpre, x, 1, l.wih.Grad)
-	tensor.MatMul(false, false, B*T, D, 4*E, dpre, l.wih.Data, 1, dx)
-	for m := 0; m < B*T; m++ {
-		row := dpre[m*4*E : (m+1)*4*E]
-		tensor.Add(l.bih.Grad, row)
-		tensor.Add(l.bhh.Grad, row)
-	}
+	l.inputBackward(dx, x, B*T, true)
 }
 
 // backwardRows runs the backward gate math of step t for batch rows
@@ -271,16 +187,6 @@ func (l *LSTM[F]) backwardRows(T, t int, dy []F, lo, hi int) {
 // lstmBlock is the number of channels whose tanh(c) backwardRows computes
 // per call of the vector kernel.
 const lstmBlock = 256
-
-// check panics when B or T exceed Alloc's or a and b are shorter than B·T·D.
-func (l *LSTM[F]) check(op string, B, T int, a, b []F) {
-	if B > l.maxB || T > l.maxT {
-		panic("lstm: " + op + " with B or T above Alloc's")
-	}
-	if len(a) < B*T*l.D || len(b) < B*T*l.D {
-		panic("lstm: " + op + " slice shorter than B·T·D")
-	}
-}
 
 // lstmState is the recurrent state of B sequences: h, c: [B, E], plus
 // reused workspace for one step.
@@ -326,11 +232,7 @@ func (l *LSTM[F]) Step(st State, y, x []F) {
 		c := s.c[b*E : (b+1)*E]
 		lstmCell(s.h[b*E:(b+1)*E], c, c, s.gates[b*4*E:(b+1)*4*E])
 	}
-	if l.out != nil {
-		l.out.Forward(y, s.h, B)
-	} else {
-		copy(y[:B*D], s.h)
-	}
+	l.project(y, s.h, B)
 }
 
 // FLOPs returns the forward FLOPs per token, independent of T:
@@ -339,10 +241,5 @@ func (l *LSTM[F]) Step(st State, y, x []F) {
 // c′ = f·c + i·g: 3E; tanh(c′): E; h′ = o·tanh(c′): E), and the output
 // projection 2·E·D when E ≠ D.
 func (l *LSTM[F]) FLOPs(T int) int64 {
-	D, E := int64(l.D), int64(l.E)
-	f := 2*D*4*E + 2*E*4*E + 8*E + 13*E
-	if l.out != nil {
-		f += 2 * E * D
-	}
-	return f
+	return l.flops() + 13*int64(l.E)
 }

@@ -4,18 +4,12 @@ import (
 	"math"
 	"testing"
 
-	"rnnbench/internal/tensor"
 	"rnnbench/models"
 	"rnnbench/models/modeltest"
 )
 
 func TestLSTMConformance(t *testing.T) {
-	t.Run("E=2D", func(t *testing.T) {
-		modeltest.Conformance(t, models.Config{Mixer: "lstm", D: 4, Expansion: 2, V: 7, L: 1})
-	})
-	t.Run("E=D", func(t *testing.T) {
-		modeltest.Conformance(t, models.Config{Mixer: "lstm", D: 4, Expansion: 1, V: 7, L: 1})
-	})
+	conformanceWidths(t, models.Config{Mixer: "lstm", D: 4, V: 7, L: 1})
 }
 
 // TestLSTMTorchFixture holds the LSTM to torch.nn.LSTM + nn.Linear(E, D) in
@@ -35,7 +29,7 @@ func TestLSTMTorchFixture(t *testing.T) {
 // dc_0 = dc_1·f + dh_0·o(1−τ_0²), dx_0 = dc_0·i(1−g_0²).
 func TestLSTMHandComputed(t *testing.T) {
 	c := models.Config{Mixer: "lstm", D: 1, Expansion: 1, V: 2, L: 1}
-	m, ps, _ := rnnNew(t, c, 1, 2)
+	m, ps, _ := buildMixer(t, c, 1, 2, 1, 2)
 	rnnSet(t, ps, "mixer.weight_ih", 0, 0, 1, 0) // i, f, g, o
 	rnnSet(t, ps, "mixer.weight_hh", 0, 0, 1, 0)
 	rnnSet(t, ps, "mixer.bias_ih", 0, math.Log(3), 0, math.Log(4)) // σ(ln 3) = 3/4, σ(ln 4) = 4/5
@@ -66,30 +60,9 @@ func TestLSTMHandComputed(t *testing.T) {
 }
 
 func TestLSTMParamsMemoryAndFLOPs(t *testing.T) {
-	const D, B, T = 4, 3, 5
-	for _, exp := range []int{1, 2} {
-		E := exp * D
-		c := models.Config{Mixer: "lstm", D: D, Expansion: exp, V: 7, L: 1}
-		m, ps, a := rnnNew(t, c, B, T)
-		wantParams := 4*E*(D+E) + 8*E
-		wantFLOPs := int64(2*D*4*E + 2*E*4*E + 21*E)
-		if exp != 1 {
-			wantParams += E * D
-			wantFLOPs += int64(2 * E * D)
-		}
-		if ps.Count() != wantParams {
-			t.Errorf("E=%d: %d parameters, want 4E(D+E)+8E(+ED) = %d", E, ps.Count(), wantParams)
-		}
-		if got, want := a.Bytes(tensor.Activation), int64(6*E*B*T*8); got != want {
-			t.Errorf("E=%d: activation bytes %d, want 6E·B·T·8 = %d", E, got, want)
-		}
-		if got := m.FLOPs(T); got != wantFLOPs {
-			t.Errorf("E=%d: FLOPs %d, want %d", E, got, wantFLOPs)
-		}
-		if got, want := m.NewState(B, T).Bytes(), int64(2*B*E*8); got != want {
-			t.Errorf("E=%d: state bytes %d, want 2·B·E·8 = %d", E, got, want)
-		}
-	}
+	// G = 4 gates; activations i, f, g, o, c, h (6E per token); elementwise
+	// 8E bias adds + 13E gate math; state h and c.
+	rnnCostCheck(t, "lstm", 4, 6, 21, 2)
 }
 
 func TestLSTMInitBound(t *testing.T) {

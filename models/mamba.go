@@ -298,31 +298,37 @@ func (m *Mamba[F]) gateBackwardRows(lo, hi int) {
 // rowBlock is the stack buffer the backward row passes use for σ.
 const rowBlock = 256
 
-// softplusBackwardRows multiplies dΔ by σ(dtr) on token rows [lo, hi).
+// softplusBackwardRows multiplies dΔ by softplus′(dtr) = σ(dtr) on token
+// rows [lo, hi).
 func (m *Mamba[F]) softplusBackwardRows(lo, hi int) {
 	E := m.E
-	dd, dtr := m.ddelta[lo*E:hi*E], m.dtr[lo*E:hi*E]
-	var s [rowBlock]F
-	for off := 0; off < len(dd); off += rowBlock {
-		n := min(rowBlock, len(dd)-off)
-		sigmoidRow(s[:n], dtr[off:off+n])
-		for j, v := range s[:n] {
-			dd[off+j] *= v
-		}
-	}
+	mulSigmoidTerm(m.ddelta[lo*E:hi*E], m.dtr[lo*E:hi*E], false)
 }
 
 // siluBackwardRows multiplies du by SiLU′(xc) = s·(1 + xc·(1 − s)),
 // s = σ(xc), on token rows [lo, hi).
 func (m *Mamba[F]) siluBackwardRows(lo, hi int) {
 	E := m.E
-	du, xc := m.du[lo*E:hi*E], m.xc[lo*E:hi*E]
+	mulSigmoidTerm(m.du[lo*E:hi*E], m.xc[lo*E:hi*E], true)
+}
+
+// mulSigmoidTerm multiplies d[i] by s = σ(x[i]) (silu false: softplus′) or
+// by s·(1 + x[i]·(1 − s)) (silu true: SiLU′), computing σ a block of
+// rowBlock elements at a time with the vector kernel.
+func mulSigmoidTerm[F tensor.Float](d, x []F, silu bool) {
 	var s [rowBlock]F
-	for off := 0; off < len(du); off += rowBlock {
-		n := min(rowBlock, len(du)-off)
-		sigmoidRow(s[:n], xc[off:off+n])
-		for j, v := range s[:n] {
-			du[off+j] *= v * (1 + xc[off+j]*(1-v))
+	for off := 0; off < len(d); off += rowBlock {
+		n := min(rowBlock, len(d)-off)
+		sigmoidRow(s[:n], x[off:off+n])
+		dd, xx := d[off:off+n], x[off:off+n]
+		if silu {
+			for j, v := range s[:n] {
+				dd[j] *= v * (1 + xx[j]*(1-v))
+			}
+		} else {
+			for j, v := range s[:n] {
+				dd[j] *= v
+			}
 		}
 	}
 }

@@ -27,14 +27,7 @@ func TestMambaTorchFixture(t *testing.T) {
 
 func newMamba(t *testing.T, c models.Config) (*tensor.ParamSet[float64], models.Mixer[float64]) {
 	t.Helper()
-	ps := &tensor.ParamSet[float64]{}
-	m, err := models.NewMixer(ps, "m", c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps.Finalize()
-	m.Init(rand.New(rand.NewPCG(1, 2)))
-	return ps, m
+	return initMixer[float64](t, "m", c, 1, 2)
 }
 
 // TestMambaParams checks names, shapes, weight-decay flags and the count
@@ -210,13 +203,7 @@ func TestMambaGradientsLargeDelta(t *testing.T) {
 func TestMambaAllocs(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	const D = 8
-	ps := &tensor.ParamSet[float32]{}
-	m, err := models.NewMixer(ps, "m", models.Config{Mixer: "mamba", D: D, Expansion: 2, N: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps.Finalize()
-	m.Init(rand.New(rand.NewPCG(1, 2)))
+	_, m := initMixer[float32](t, "m", models.Config{Mixer: "mamba", D: D, Expansion: 2, N: 4}, 1, 2)
 	measure := func(B, T int) (count, bytes uint64) {
 		var a tensor.Arena[float32]
 		m.Alloc(&a, B, T)
@@ -246,15 +233,8 @@ func TestMambaAllocs(t *testing.T) {
 // D=64, E=128, N=16 mixer over B=16 sequences of T=256 tokens.
 func BenchmarkMambaTrainStep(b *testing.B) {
 	const B, T, D = 16, 256, 64
-	ps := &tensor.ParamSet[float32]{}
-	m, err := models.NewMixer(ps, "m", models.Config{Mixer: "mamba", D: D, Expansion: 2, N: 16})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ps.Finalize()
-	m.Init(rand.New(rand.NewPCG(1, 2)))
-	var a tensor.Arena[float32]
-	m.Alloc(&a, B, T)
+	_, m := initMixer[float32](b, "m", models.Config{Mixer: "mamba", D: D, Expansion: 2, N: 16}, 1, 2)
+	allocMixer(m, B, T)
 	x, y, dx := make([]float32, B*T*D), make([]float32, B*T*D), make([]float32, B*T*D)
 	tensor.Normal(rand.New(rand.NewPCG(3, 4)), x, 1)
 	b.ReportAllocs()

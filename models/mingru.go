@@ -14,12 +14,54 @@ import "rnnbench/internal/tensor"
 // c.Mode is one of Modes["mingru"] ("parallel" when empty; see minRNN); c
 // must have passed Config.ValidateMixer (NewMixer checks it).
 func NewMinGRU[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	m, err := newMinRNN[F](ps, prefix, c, false)
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return newMinRNN[F](ps, prefix, c, mingruCell[F]{c.E()}), nil
 }
+
+// mingruCell is minGRU's minCell: k = k_z | k_h, E channels.
+type mingruCell[F tensor.Float] struct{ E int }
+
+func (mingruCell[F]) name() string { return "mingru" }
+func (mingruCell[F]) gates() int   { return 2 }
+func (c mingruCell[F]) logForm() gateForm[F] {
+	return gate2Form[F]{logSpace[F]{}, c.E, minGRULogGates[F], minGRULogGatesBackward[F], &mingruLogRows}
+}
+
+func (c mingruCell[F]) linForm() gateForm[F] {
+	return gate2Form[F]{linSpace[F]{}, c.E, minGRULinGates[F], minGRULinGatesBackward[F], &mingruLinRows}
+}
+
+// flops: log space, log a = −softplus(k_z) 4, log b = k_z − softplus +
+// log g(k_h) 1+3+1 = 5; recurrence σ(±k_z) 4, g 3, a·h + z·h̃ 3; linear
+// space σ(±k_z) 4, g 3, b = z·h̃ 1.
+func (mingruCell[F]) flops() cellFLOPs {
+	return cellFLOPs{parallel: 4 + 5 + logScanFLOPs, sequential: 4 + 3 + 3, linear: 4 + 3 + 1 + linScanFLOPs}
+}
+
+func (c mingruCell[F]) step(k []F, e int, hPrev float64) float64 {
+	return minGRUCell[F](float64(k[e]), float64(k[c.E+e]), hPrev)
+}
+
+func (c mingruCell[F]) stepBackward(dk, k []F, e int, hPrev, g float64) float64 {
+	dz, dh, dp := minGRUCellBackward[F](float64(k[e]), float64(k[c.E+e]), hPrev, g)
+	dk[e], dk[c.E+e] = F(dz), F(dh)
+	return dp
+}
+
+// The float32 row kernels of minGRU's forms (k: [2E] = k_z | k_h).
+var (
+	mingruLogRows = rowKernels{
+		fwd: func(a, b, k []float32) { mingruLogFwdAVX(&a[0], &b[0], &k[0], &k[len(a)], len(a)) },
+		bwd: func(dk, k, da, db []float32) {
+			mingruLogBwdAVX(&dk[0], &dk[len(da)], &k[0], &k[len(da)], &da[0], &db[0], len(da))
+		},
+	}
+	mingruLinRows = rowKernels{
+		fwd: func(a, b, k []float32) { mingruLinFwdAVX(&a[0], &b[0], &k[0], &k[len(a)], len(a)) },
+		bwd: func(dk, k, da, db []float32) {
+			mingruLinBwdAVX(&dk[0], &dk[len(da)], &k[0], &k[len(da)], &da[0], &db[0], len(da))
+		},
+	}
+)
 
 // minGRUCell returns h_t = (1 − z)·h_{t−1} + z·g(k_h) with z = σ(k_z);
 // 1 − z is computed as σ(−k_z) so that it keeps its precision as z → 1.

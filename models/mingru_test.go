@@ -11,13 +11,10 @@ import (
 	"rnnbench/models/modeltest"
 )
 
+// TestMinGRUConformance runs the suite at E = 2D and E = D (no output
+// projection, y = h).
 func TestMinGRUConformance(t *testing.T) {
-	modeltest.Conformance(t, models.Config{Mixer: "mingru", Mode: "parallel", D: 4, Expansion: 2, V: 7, L: 1})
-}
-
-func TestMinGRUConformanceIdentityOut(t *testing.T) {
-	// E == D: no output projection, y = h.
-	modeltest.Conformance(t, models.Config{Mixer: "mingru", Mode: "parallel", D: 4, Expansion: 1, V: 7, L: 1})
+	conformanceWidths(t, models.Config{Mixer: "mingru", Mode: "parallel", D: 4, V: 7, L: 1})
 }
 
 func TestMinGRUTorchFixture(t *testing.T) {
@@ -27,15 +24,8 @@ func TestMinGRUTorchFixture(t *testing.T) {
 // minBuild makes a float64 mixer for B×T with seeded parameters.
 func minBuild(t *testing.T, c models.Config, B, T int) (*tensor.ParamSet[float64], models.Mixer[float64]) {
 	t.Helper()
-	ps := &tensor.ParamSet[float64]{}
-	m, err := models.NewMixer(ps, "mixer", c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps.Finalize()
-	m.Init(rand.New(rand.NewPCG(3, 3)))
-	var a tensor.Arena[float64]
-	m.Alloc(&a, B, T)
+	ps, m := initMixer[float64](t, "mixer", c, 3, 3)
+	allocMixer(m, B, T)
 	return ps, m
 }
 
@@ -47,14 +37,21 @@ func TestMinGRUHandValues(t *testing.T) {
 	h1 := 0.75
 	h2 := 0.5*h1 + 0.5*s
 	want := []float64{h1, h2, 0.5*h2 + 0.25}
-	for _, mode := range models.Modes["mingru"] {
-		c := models.Config{Mixer: "mingru", Mode: mode, D: 1, Expansion: 1}
+	minHandCheck(t, "mingru", []float64{0, 1}, []float64{0, 0}, want)
+}
+
+// minHandCheck sets the D = E = 1 mixer's in.weight to w and in.bias to
+// bias and requires y within 1e-15 of want for x = (1, −1, 0), in every
+// mode.
+func minHandCheck(t *testing.T, mixer string, w, bias, want []float64) {
+	for _, mode := range models.Modes[mixer] {
+		c := models.Config{Mixer: mixer, Mode: mode, D: 1, Expansion: 1}
 		ps, m := minBuild(t, c, 1, 3)
 		if len(ps.Params) != 2 {
 			t.Fatalf("%s: %d parameters, want in.weight and in.bias only (E == D)", mode, len(ps.Params))
 		}
-		copy(ps.Params[0].Data, []float64{0, 1})
-		copy(ps.Params[1].Data, []float64{0, 0})
+		copy(ps.Params[0].Data, w)
+		copy(ps.Params[1].Data, bias)
 		y := make([]float64, 3)
 		m.Forward(y, []float64{1, -1, 0}, 1, 3)
 		for i := range want {
@@ -125,18 +122,6 @@ func minModesAgree(t *testing.T, c models.Config, B, T int, scale, tol float64) 
 	}
 }
 
-// maxScaled returns max|got − want| / max|want| and where it is worst.
-func maxScaled(got, want []float64) (float64, int) {
-	scale, worst, at := 1e-300, 0.0, 0
-	for i := range want {
-		scale = math.Max(scale, math.Abs(want[i]))
-		if d := math.Abs(got[i] - want[i]); d > worst {
-			worst, at = d, i
-		}
-	}
-	return worst / scale, at
-}
-
 func TestMinGRUModesAgree(t *testing.T) {
 	minModesAgree(t, models.Config{Mixer: "mingru", D: 6, Expansion: 3}, 3, 33, 1, 1e-13)
 }
@@ -153,18 +138,9 @@ func TestMinGRUModesAgreeExtreme(t *testing.T) {
 func minAllocs(t *testing.T, c models.Config) float64 {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	const B, T = 2, 16
-	ps := &tensor.ParamSet[float32]{}
-	m, err := models.NewMixer(ps, "mixer", c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps.Finalize()
-	m.Init(rand.New(rand.NewPCG(1, 1)))
-	var a tensor.Arena[float32]
-	m.Alloc(&a, B, T)
-	n := B * T * c.D
-	x, y, dx := make([]float32, n), make([]float32, n), make([]float32, n)
-	tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
+	_, m := initMixer[float32](t, "mixer", c, 1, 1)
+	allocMixer(m, B, T)
+	x, y, dx := minInputs(B * T * c.D)
 	st := m.NewState(B, T)
 	return testing.AllocsPerRun(10, func() {
 		m.Forward(y, x, B, T)
@@ -173,9 +149,13 @@ func minAllocs(t *testing.T, c models.Config) float64 {
 	})
 }
 
-func TestMinGRUNoAllocations(t *testing.T) {
-	for _, mode := range models.Modes["mingru"] {
-		if n := minAllocs(t, models.Config{Mixer: "mingru", Mode: mode, D: 8, Expansion: 2}); n != 0 {
+func TestMinGRUNoAllocations(t *testing.T) { minNoAllocs(t, "mingru") }
+
+// minNoAllocs requires 0 allocations per Forward+Backward+Step in every
+// mode of mixer.
+func minNoAllocs(t *testing.T, mixer string) {
+	for _, mode := range models.Modes[mixer] {
+		if n := minAllocs(t, models.Config{Mixer: mixer, Mode: mode, D: 8, Expansion: 2}); n != 0 {
 			t.Errorf("%s: %v allocations per Forward+Backward+Step, want 0", mode, n)
 		}
 	}
@@ -229,8 +209,14 @@ func TestMinGRUFloat32LongSequence(t *testing.T) {
 	// T = 1024 (about 1e-7 scaled): the log-space scan keeps a* = Σ log a in
 	// float64 and rounds log h once (rounding a* to float32 at each step, as
 	// the paper's float32 cumsum does, gave 1.3e-5 here).
-	for _, mode := range models.Modes["mingru"] {
-		c := models.Config{Mixer: "mingru", Mode: mode, D: 8, Expansion: 2}
+	minFloat32Long(t, "mingru")
+}
+
+// minFloat32Long requires every mode of mixer to give a float32 Forward
+// within 1e-6 (scaled) of float64 at T = 1024.
+func minFloat32Long(t *testing.T, mixer string) {
+	for _, mode := range models.Modes[mixer] {
+		c := models.Config{Mixer: mixer, Mode: mode, D: 8, Expansion: 2}
 		if e := minForward32vs64(t, c, 2, 1024); e > 1e-6 {
 			t.Errorf("%s: float32 vs float64 scaled error %.2g", mode, e)
 		} else {
@@ -241,30 +227,32 @@ func TestMinGRUFloat32LongSequence(t *testing.T) {
 
 // BenchmarkMinGRU times a float32 Forward + Backward per mode
 // (B=8, T=512, D=64, E=128).
-func BenchmarkMinGRU(b *testing.B) {
-	for _, mode := range models.Modes["mingru"] {
-		b.Run(mode, func(b *testing.B) { minBench(b, models.Config{Mixer: "mingru", Mode: mode, D: 64, Expansion: 2}) })
+func BenchmarkMinGRU(b *testing.B) { minBenchModes(b, "mingru") }
+
+// minBenchModes runs minBench for every mode of mixer.
+func minBenchModes(b *testing.B, mixer string) {
+	for _, mode := range models.Modes[mixer] {
+		b.Run(mode, func(b *testing.B) { minBench(b, models.Config{Mixer: mixer, Mode: mode, D: 64, Expansion: 2}) })
 	}
 }
 
 func minBench(b *testing.B, c models.Config) {
 	const B, T = 8, 512
-	ps := &tensor.ParamSet[float32]{}
-	m, err := models.NewMixer(ps, "mixer", c)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ps.Finalize()
-	m.Init(rand.New(rand.NewPCG(1, 1)))
-	var a tensor.Arena[float32]
-	m.Alloc(&a, B, T)
-	n := B * T * c.D
-	x, y, dx := make([]float32, n), make([]float32, n), make([]float32, n)
-	tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
+	_, m := initMixer[float32](b, "mixer", c, 1, 1)
+	allocMixer(m, B, T)
+	x, y, dx := minInputs(B * T * c.D)
 	b.ReportAllocs()
 	for b.Loop() {
 		m.Forward(y, x, B, T)
 		m.Backward(dx, y, x, B, T)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*B*T), "ns/token")
+}
+
+// minInputs returns x drawn from N(0, 1) (PCG(2, 2)) and zeroed y and dx,
+// each of n float32 values.
+func minInputs(n int) (x, y, dx []float32) {
+	x, y, dx = make([]float32, n), make([]float32, n), make([]float32, n)
+	tensor.Normal(rand.New(rand.NewPCG(2, 2)), x, 1)
+	return x, y, dx
 }

@@ -16,13 +16,48 @@ import "rnnbench/internal/tensor"
 // = −softplus(−d) + log g(k_h). The rest (modes, state, FLOPs) is the
 // minRNN shared with minGRU. c.Mode is one of Modes["minlstm"] ("parallel"
 // when empty); c must have passed Config.ValidateMixer (NewMixer checks it).
+//
+// With Variants.NoCoeffNorm the cell is the unnormalised one of
+// minlstm_raw.go; Variants.ForgetBias offsets the k_f bias at Init.
 func NewMinLSTM[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config) (Mixer[F], error) {
-	m, err := newMinRNN[F](ps, prefix, c, true)
-	if err != nil {
-		return nil, err
+	cell := minlstmCell[F](c.E())
+	if c.NoCoeffNorm {
+		cell = minlstmRawCell[F](c.E())
 	}
+	m := newMinRNN(ps, prefix, c, cell)
+	m.forgetBias = c.ForgetBias
 	return m, nil
 }
+
+// minlstmCell returns minLSTM's cell over E channels (k = k_f | k_i | k_h).
+// FLOPs: log space, d = softplus(−k_f) − softplus(−k_i) 9,
+// log a = −softplus(d) 4, log b = d − softplus(d) + log g(k_h) 5;
+// recurrence d 9, σ(±d) 4, g 3, f′·h + i′·h̃ 3; linear space d 9, σ(±d) 4,
+// g 3, b = i′·h̃ 1.
+func minlstmCell[F tensor.Float](E int) gate3Cell[F] {
+	return gate3Cell[F]{E: E, step3: minLSTMCell[F], back3: minLSTMCellBackward[F],
+		log: gate3Form[F]{logSpace[F]{}, E, minLSTMLogGates[F], minLSTMLogGatesBackward[F], &minlstmLogRows},
+		lin: gate3Form[F]{linSpace[F]{}, E, minLSTMLinGates[F], minLSTMLinGatesBackward[F], &minlstmLinRows},
+		fl:  cellFLOPs{parallel: 9 + 4 + 5 + logScanFLOPs, sequential: 9 + 4 + 3 + 3, linear: 9 + 4 + 3 + 1 + linScanFLOPs}}
+}
+
+// The float32 row kernels of minLSTM's forms (k: [3E] = k_f | k_i | k_h).
+var (
+	minlstmLogRows = rowKernels{
+		fwd: func(a, b, k []float32) { minlstmLogFwdAVX(&a[0], &b[0], &k[0], &k[len(a)], &k[2*len(a)], len(a)) },
+		bwd: func(dk, k, da, db []float32) {
+			E := len(da)
+			minlstmLogBwdAVX(&dk[0], &dk[E], &dk[2*E], &k[0], &k[E], &k[2*E], &da[0], &db[0], E)
+		},
+	}
+	minlstmLinRows = rowKernels{
+		fwd: func(a, b, k []float32) { minlstmLinFwdAVX(&a[0], &b[0], &k[0], &k[len(a)], &k[2*len(a)], len(a)) },
+		bwd: func(dk, k, da, db []float32) {
+			E := len(da)
+			minlstmLinBwdAVX(&dk[0], &dk[E], &dk[2*E], &k[0], &k[E], &k[2*E], &da[0], &db[0], E)
+		},
+	}
+)
 
 // minLSTMD returns d = softplus(−k_f) − softplus(−k_i) = log i − log f.
 func minLSTMD[F tensor.Float](kf, ki float64) float64 {
@@ -79,46 +114,4 @@ func minLSTMLinGatesBackward[F tensor.Float](kf, ki, kh, da, db float64) (dkf, d
 	ip, fp := tensor.SigmoidsAt[F](minLSTMD[F](kf, ki))
 	dkf, dki = minLSTMDBackward[F](kf, ki, fp*ip*(db*minG[F](kh)-da))
 	return dkf, dki, db * ip * minDG[F](kh)
-}
-
-// The official code's default minLSTM (Variants.NoCoeffNorm;
-// BorealisAI/minRNNs models/minRNNs.py, use_coeff_norm False): f and i are
-// not normalised, h_t = σ(k_f)·h_{t−1} + σ(k_i)·g(k_h).
-
-// minLSTMRawCell returns h_t = f·h_{t−1} + i·g(k_h), f = σ(k_f), i = σ(k_i).
-func minLSTMRawCell[F tensor.Float](kf, ki, kh, hPrev float64) float64 {
-	return tensor.SigmoidAt[F](kf)*hPrev + tensor.SigmoidAt[F](ki)*minG[F](kh)
-}
-
-// minLSTMRawCellBackward returns, given g = ∂L/∂h_t, dk_f = g·h_{t−1}·f(1−f),
-// dk_i = g·h̃·i(1−i), dk_h = g·i·g′(k_h) and dh_{t−1} = g·f.
-func minLSTMRawCellBackward[F tensor.Float](kf, ki, kh, hPrev, g float64) (dkf, dki, dkh, dhPrev float64) {
-	f, fn := tensor.SigmoidsAt[F](kf)
-	i, in := tensor.SigmoidsAt[F](ki)
-	return g * hPrev * f * fn, g * minG[F](kh) * i * in, g * i * minDG[F](kh), g * f
-}
-
-// minLSTMRawLogGates returns log a = log σ(k_f) = −softplus(−k_f) and
-// log b = −softplus(−k_i) + log g(k_h).
-func minLSTMRawLogGates[F tensor.Float](kf, ki, kh float64) (loga, logb float64) {
-	return -tensor.SoftplusAt[F](-kf), -tensor.SoftplusAt[F](-ki) + minLogG[F](kh)
-}
-
-// minLSTMRawLogGatesBackward returns dk_f = σ(−k_f)·dlog a,
-// dk_i = σ(−k_i)·dlog b and dk_h = (log g)′(k_h)·dlog b.
-func minLSTMRawLogGatesBackward[F tensor.Float](kf, ki, kh, dloga, dlogb float64) (dkf, dki, dkh float64) {
-	return tensor.SigmoidAt[F](-kf) * dloga, tensor.SigmoidAt[F](-ki) * dlogb, minDLogG[F](kh) * dlogb
-}
-
-// minLSTMRawLinGates returns a = σ(k_f) and b = σ(k_i)·g(k_h).
-func minLSTMRawLinGates[F tensor.Float](kf, ki, kh float64) (a, b float64) {
-	return tensor.SigmoidAt[F](kf), tensor.SigmoidAt[F](ki) * minG[F](kh)
-}
-
-// minLSTMRawLinGatesBackward returns dk_f = da·f(1−f),
-// dk_i = db·g(k_h)·i(1−i) and dk_h = db·i·g′(k_h).
-func minLSTMRawLinGatesBackward[F tensor.Float](kf, ki, kh, da, db float64) (dkf, dki, dkh float64) {
-	f, fn := tensor.SigmoidsAt[F](kf)
-	i, in := tensor.SigmoidsAt[F](ki)
-	return da * f * fn, db * minG[F](kh) * i * in, db * i * minDG[F](kh)
 }

@@ -8,13 +8,10 @@ import (
 	"rnnbench/models/modeltest"
 )
 
+// TestMinLSTMConformance runs the suite at E = 2D and E = D (no output
+// projection, y = h).
 func TestMinLSTMConformance(t *testing.T) {
-	modeltest.Conformance(t, models.Config{Mixer: "minlstm", Mode: "parallel", D: 4, Expansion: 2, V: 7, L: 1})
-}
-
-func TestMinLSTMConformanceIdentityOut(t *testing.T) {
-	// E == D: no output projection, y = h.
-	modeltest.Conformance(t, models.Config{Mixer: "minlstm", Mode: "parallel", D: 4, Expansion: 1, V: 7, L: 1})
+	conformanceWidths(t, models.Config{Mixer: "minlstm", Mode: "parallel", D: 4, V: 7, L: 1})
 }
 
 func TestMinLSTMTorchFixture(t *testing.T) {
@@ -30,22 +27,7 @@ func TestMinLSTMHandValues(t *testing.T) {
 	h1 := 0.6 * 1.5
 	h2 := 0.4*h1 + 0.6*s
 	want := []float64{h1, h2, 0.4*h2 + 0.3}
-	for _, mode := range models.Modes["minlstm"] {
-		c := models.Config{Mixer: "minlstm", Mode: mode, D: 1, Expansion: 1}
-		ps, m := minBuild(t, c, 1, 3)
-		if len(ps.Params) != 2 {
-			t.Fatalf("%s: %d parameters, want in.weight and in.bias only (E == D)", mode, len(ps.Params))
-		}
-		copy(ps.Params[0].Data, []float64{0, 0, 1})
-		copy(ps.Params[1].Data, []float64{0, math.Log(3), 0})
-		y := make([]float64, 3)
-		m.Forward(y, []float64{1, -1, 0}, 1, 3)
-		for i := range want {
-			if math.Abs(y[i]-want[i]) > 1e-15 {
-				t.Errorf("%s: y[%d] = %.17g, want %.17g", mode, i, y[i], want[i])
-			}
-		}
-	}
+	minHandCheck(t, "minlstm", []float64{0, 0, 1}, []float64{0, math.Log(3), 0}, want)
 }
 
 func TestMinLSTMParameters(t *testing.T) {
@@ -78,29 +60,10 @@ func TestMinLSTMModesAgreeExtreme(t *testing.T) {
 	minModesAgree(t, models.Config{Mixer: "minlstm", D: 6, Expansion: 3}, 2, 20, 1e4, 1e-10)
 }
 
-func TestMinLSTMNoAllocations(t *testing.T) {
-	for _, mode := range models.Modes["minlstm"] {
-		if n := minAllocs(t, models.Config{Mixer: "minlstm", Mode: mode, D: 8, Expansion: 2}); n != 0 {
-			t.Errorf("%s: %v allocations per Forward+Backward+Step, want 0", mode, n)
-		}
-	}
-}
+func TestMinLSTMNoAllocations(t *testing.T) { minNoAllocs(t, "minlstm") }
 
-func TestMinLSTMFloat32LongSequence(t *testing.T) {
-	for _, mode := range models.Modes["minlstm"] {
-		c := models.Config{Mixer: "minlstm", Mode: mode, D: 8, Expansion: 2}
-		if e := minForward32vs64(t, c, 2, 1024); e > 1e-6 {
-			t.Errorf("%s: float32 vs float64 scaled error %.2g", mode, e)
-		} else {
-			t.Logf("%s: float32 vs float64 scaled error %.2g", mode, e)
-		}
-	}
-}
+func TestMinLSTMFloat32LongSequence(t *testing.T) { minFloat32Long(t, "minlstm") }
 
 // BenchmarkMinLSTM times a float32 Forward + Backward per mode
 // (B=8, T=512, D=64, E=128).
-func BenchmarkMinLSTM(b *testing.B) {
-	for _, mode := range models.Modes["minlstm"] {
-		b.Run(mode, func(b *testing.B) { minBench(b, models.Config{Mixer: "minlstm", Mode: mode, D: 64, Expansion: 2}) })
-	}
-}
+func BenchmarkMinLSTM(b *testing.B) { minBenchModes(b, "minlstm") }

@@ -642,7 +642,9 @@ linFwdLoopF:
 
 // func linScanBwdAVX(da, db, dh, a, h *float32, T, stride, w int)
 // linearScanBackwardRange for w ≤ 8 channels: backwards over t with
-// g_t = dh_t + a_{t+1}·g_{t+1}: da_t += g_t·h_{t−1}, db_t += g_t.
+// g_t = dh_t + a_{t+1}·g_{t+1}: da_t = 0 + g_t·h_{t−1} (da_0 = 0),
+// db_t = 0 + g_t, overwriting (the +0 makes a −0 read +0, bit for bit what
+// clearing and accumulating gave).
 TEXT ·linScanBwdAVX(SB), NOSPLIT, $0-64
 	MOVQ da+0(FP), DI
 	MOVQ db+8(FP), SI
@@ -670,9 +672,9 @@ TEXT ·linScanBwdAVX(SB), NOSPLIT, $0-64
 linBwdLoop:
 	VMASKMOVPS (DX), Y15, Y1
 	VADDPS Y0, Y1, Y1               // g_t
-	VMASKMOVPS (SI), Y15, Y2
+	VXORPS Y2, Y2, Y2
 	VADDPS Y1, Y2, Y2
-	VMASKMOVPS Y2, Y15, (SI)        // db += g
+	VMASKMOVPS Y2, Y15, (SI)        // db = 0 + g
 	VMASKMOVPS (R8), Y15, Y3
 	VMULPS Y3, Y1, Y0               // carry = a_t·g_t
 	CMPQ CX, $1
@@ -680,10 +682,14 @@ linBwdLoop:
 	MOVQ R10, AX
 	SUBQ R9, AX
 	VMASKMOVPS (AX), Y15, Y4        // h_{t−1}
-	VMASKMOVPS (DI), Y15, Y2
+	VXORPS Y2, Y2, Y2
 	VFMADD231PS Y4, Y1, Y2
-	VMASKMOVPS Y2, Y15, (DI)        // da += g·h_{t−1}
+	VMASKMOVPS Y2, Y15, (DI)        // da = 0 + g·h_{t−1}
+	JMP linBwdNext
 linBwdLast:
+	VXORPS Y2, Y2, Y2
+	VMASKMOVPS Y2, Y15, (DI)        // da_0 = 0 (h_{−1} = 0)
+linBwdNext:
 	SUBQ R9, DI
 	SUBQ R9, SI
 	SUBQ R9, DX
@@ -706,9 +712,9 @@ linScanBwdAVXFull:
 linBwdLoopF:
 	VMOVUPS (DX), Y1
 	VADDPS Y0, Y1, Y1               // g_t
-	VMOVUPS (SI), Y2
+	VXORPS Y2, Y2, Y2
 	VADDPS Y1, Y2, Y2
-	VMOVUPS Y2, (SI)        // db += g
+	VMOVUPS Y2, (SI)        // db = 0 + g
 	VMOVUPS (R8), Y3
 	VMULPS Y3, Y1, Y0               // carry = a_t·g_t
 	CMPQ CX, $1
@@ -716,10 +722,14 @@ linBwdLoopF:
 	MOVQ R10, AX
 	SUBQ R9, AX
 	VMOVUPS (AX), Y4        // h_{t−1}
-	VMOVUPS (DI), Y2
+	VXORPS Y2, Y2, Y2
 	VFMADD231PS Y4, Y1, Y2
-	VMOVUPS Y2, (DI)        // da += g·h_{t−1}
+	VMOVUPS Y2, (DI)        // da = 0 + g·h_{t−1}
+	JMP linBwdNextF
 linBwdLastF:
+	VXORPS Y2, Y2, Y2
+	VMOVUPS Y2, (DI)        // da_0 = 0 (h_{−1} = 0)
+linBwdNextF:
 	SUBQ R9, DI
 	SUBQ R9, SI
 	SUBQ R9, DX
@@ -855,7 +865,9 @@ fwdLseF:
 // logScanBackwardRange for w ≤ 8 channels (rows stride bytes apart),
 // backwards over t with q_t = dh_t·h_t + ρ_{t+1}·q_{t+1},
 // ρ_{t+1} = e^{ℓ_t + log a_{t+1} − ℓ_{t+1}}: dlog a_{t+1} += ρ_{t+1}·q_{t+1},
-// dlog b_t += e^{log b_t − ℓ_t}·q_t (accumulating, as the Go version).
+// dlog b_t = 0 + e^{log b_t − ℓ_t}·q_t, dlog a_0 = 0 (overwriting, as the
+// Go version; the +0 makes a −0 read +0, bit for bit what clearing and
+// accumulating gave).
 TEXT ·logScanBwdAVX(SB), NOSPLIT, $0-80
 	MOVQ dla+0(FP), DI
 	MOVQ dlb+8(FP), SI
@@ -898,9 +910,9 @@ bwdLoop:
 	VMULPS Y11, Y0, Y1              // ρ·q_{t+1}
 	MOVQ DI, AX
 	ADDQ R12, AX
-	VMASKMOVPS (AX), Y15, Y2
+	VXORPS Y2, Y2, Y2
 	VADDPS Y1, Y2, Y2
-	VMASKMOVPS Y2, Y15, (AX)        // dlog a_{t+1} += ρ·q_{t+1}
+	VMASKMOVPS Y2, Y15, (AX)        // dlog a_{t+1} = 0 + ρ·q_{t+1}
 	VMASKMOVPS (DX), Y15, Y2
 	VMASKMOVPS (R11), Y15, Y3
 	VMULPS Y3, Y2, Y2               // dℓ_t = dh·h
@@ -909,9 +921,9 @@ bwdB:
 	VMASKMOVPS (R9), Y15, Y0
 	VSUBPS Y12, Y0, Y0
 	EXP8(Y0, Y1, Y2, Y3)            // e^{log b − ℓ}
-	VMASKMOVPS (SI), Y15, Y2
+	VXORPS Y2, Y2, Y2
 	VFMADD231PS Y11, Y0, Y2
-	VMASKMOVPS Y2, Y15, (SI)        // dlog b_t += e^{log b − ℓ}·q_t
+	VMASKMOVPS Y2, Y15, (SI)        // dlog b_t = 0 + e^{log b − ℓ}·q_t
 	VMOVUPS Y12, Y13
 	VMASKMOVPS (R8), Y15, Y14
 	SUBQ R12, DI
@@ -923,6 +935,9 @@ bwdB:
 	SUBQ R12, R11
 	DECQ CX
 	JNZ bwdLoop
+	ADDQ R12, DI
+	VXORPS Y2, Y2, Y2
+	VMASKMOVPS Y2, Y15, (DI)        // dlog a_0 = 0
 	VZEROUPPER
 	RET
 logScanBwdAVXFull:
@@ -951,9 +966,9 @@ bwdLoopF:
 	VMULPS Y11, Y0, Y1              // ρ·q_{t+1}
 	MOVQ DI, AX
 	ADDQ R12, AX
-	VMOVUPS (AX), Y2
+	VXORPS Y2, Y2, Y2
 	VADDPS Y1, Y2, Y2
-	VMOVUPS Y2, (AX)        // dlog a_{t+1} += ρ·q_{t+1}
+	VMOVUPS Y2, (AX)        // dlog a_{t+1} = 0 + ρ·q_{t+1}
 	VMOVUPS (DX), Y2
 	VMOVUPS (R11), Y3
 	VMULPS Y3, Y2, Y2               // dℓ_t = dh·h
@@ -962,9 +977,9 @@ bwdBF:
 	VMOVUPS (R9), Y0
 	VSUBPS Y12, Y0, Y0
 	EXP8(Y0, Y1, Y2, Y3)            // e^{log b − ℓ}
-	VMOVUPS (SI), Y2
+	VXORPS Y2, Y2, Y2
 	VFMADD231PS Y11, Y0, Y2
-	VMOVUPS Y2, (SI)        // dlog b_t += e^{log b − ℓ}·q_t
+	VMOVUPS Y2, (SI)        // dlog b_t = 0 + e^{log b − ℓ}·q_t
 	VMOVUPS Y12, Y13
 	VMOVUPS (R8), Y14
 	SUBQ R12, DI
@@ -976,6 +991,9 @@ bwdBF:
 	SUBQ R12, R11
 	DECQ CX
 	JNZ bwdLoopF
+	ADDQ R12, DI
+	VXORPS Y2, Y2, Y2
+	VMOVUPS Y2, (DI)        // dlog a_0 = 0
 	VZEROUPPER
 	RET
 

@@ -2,6 +2,8 @@ package models
 
 import (
 	"math"
+
+	"rnnbench/internal/tensor"
 )
 
 // The learned initial state of minGRU and minLSTM (Variants.InitState;
@@ -34,45 +36,63 @@ func (m *minRNN[F]) h0At(e int) F {
 	return F(minG[F](float64(m.s0.Data[e])))
 }
 
-// initStateForward folds h_{−1} = g(s0) into the gates of the first token
-// of each of the B sequences (ga, gb: [B, T, E]).
-func (m *minRNN[F]) initStateForward(B, T int) {
-	E := m.E
+// foldH0 folds h_{−1} = g(s0) into the gates of the first token of each
+// of the B sequences (ga, gb: [B, T, E]), through the form's foldH0.
+func (m *minRNN[F]) foldH0(B, T int) {
 	for b := range B {
-		i0 := b * T * E
-		for e := range E {
-			s, a, bb := float64(m.s0.Data[e]), float64(m.ga[i0+e]), float64(m.gb[i0+e])
-			if m.mode == "parallel" {
-				m.gb[i0+e] = F(logAddExp(bb, a+minLogG[F](s)))
-			} else {
-				m.gb[i0+e] = F(bb + a*minG[F](s))
-			}
+		i0 := b * T * m.E
+		for e := range m.E {
+			i := i0 + e
+			m.gb[i] = F(m.form.foldH0(float64(m.ga[i]), float64(m.gb[i]), float64(m.s0.Data[e])))
 		}
 	}
 }
 
-// initStateBackward turns the scan's gradient of the folded first-token
-// gates into those of the original gates and accumulates s0's gradient.
-func (m *minRNN[F]) initStateBackward(B, T int) {
-	E, ds := m.E, m.s0.Grad
+// unfoldH0 turns the scan's gradient of the folded first-token gates into
+// those of the original gates and accumulates s0's gradient.
+func (m *minRNN[F]) unfoldH0(B, T int) {
+	ds := m.s0.Grad
 	for b := range B {
-		i0 := b * T * E
-		for e := range E {
-			s := float64(m.s0.Data[e])
-			switch m.mode {
-			case "sequential":
-				ds[e] += F(float64(m.ds0[b*E+e]) * minDG[F](s))
-			case "parallel":
-				dlb := float64(m.dgb[i0+e])
-				w := math.Exp(float64(m.ga[i0+e]) + minLogG[F](s) - float64(m.gb[i0+e]))
-				m.dgb[i0+e] = F((1 - w) * dlb)
-				m.dga[i0+e] += F(w * dlb)
-				ds[e] += F(w * dlb * minDLogG[F](s))
-			default:
-				db := float64(m.dgb[i0+e])
-				m.dga[i0+e] += F(db * minG[F](s))
-				ds[e] += F(db * float64(m.ga[i0+e]) * minDG[F](s))
-			}
+		i0 := b * T * m.E
+		for e := range m.E {
+			i := i0 + e
+			db, da, dsAdd := m.form.unfoldH0(float64(m.ga[i]), float64(m.gb[i]), float64(m.dgb[i]), float64(m.s0.Data[e]))
+			m.dgb[i] = F(db)
+			m.dga[i] += F(da)
+			ds[e] += F(dsAdd)
+		}
+	}
+}
+
+// logSpace is the fold of the log-space forms: a, b are log a, log b of
+// the first token (b the folded one in unfoldH0), db the gradient of
+// log b′.
+type logSpace[F tensor.Float] struct{}
+
+func (logSpace[F]) foldH0(a, b, s float64) float64 { return logAddExp(b, a+minLogG[F](s)) }
+
+func (logSpace[F]) unfoldH0(a, b, db, s float64) (dbNew, daAdd, dsAdd float64) {
+	w := math.Exp(a + minLogG[F](s) - b)
+	return (1 - w) * db, w * db, w * db * minDLogG[F](s)
+}
+
+// linSpace is the fold of the linear-space forms: a, b are a and b′ of the
+// first token, db the gradient of b′ (left as it is).
+type linSpace[F tensor.Float] struct{}
+
+func (linSpace[F]) foldH0(a, b, s float64) float64 { return b + a*minG[F](s) }
+
+func (linSpace[F]) unfoldH0(a, b, db, s float64) (dbNew, daAdd, dsAdd float64) {
+	return db, db * minG[F](s), db * a * minDG[F](s)
+}
+
+// unfoldH0Seq accumulates s0's gradient from ds0 = ∂L/∂h_{−1}: [B, E]
+// (sequential mode).
+func (m *minRNN[F]) unfoldH0Seq(B int) {
+	ds := m.s0.Grad
+	for b := range B {
+		for e := range m.E {
+			ds[e] += F(float64(m.ds0[b*m.E+e]) * minDG[F](float64(m.s0.Data[e])))
 		}
 	}
 }

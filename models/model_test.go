@@ -32,42 +32,7 @@ func tinyBatch(B, T, V int) (tokens, targets []int32) {
 func TestModelGradients(t *testing.T) {
 	const B, T = 2, 4
 	for _, name := range models.MixerNames {
-		t.Run(name, func(t *testing.T) {
-			c := tinyConfig(name)
-			m, err := models.New[float64](c, 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m.Alloc(B, T)
-			tokens, targets := tinyBatch(B, T, c.V)
-			m.PS.ZeroGrad()
-			m.Loss(tokens, targets, B, T, true)
-			m.Backward(B, T)
-			ana := append([]float64(nil), m.PS.Grad...)
-			loss := func() float64 {
-				l, _, _ := m.Loss(tokens, targets, B, T, false)
-				return l
-			}
-			const eps = 1e-6
-			worst, at := 0.0, 0
-			scale := 1e-8
-			for i := range m.PS.Data {
-				old := m.PS.Data[i]
-				m.PS.Data[i] = old + eps
-				lp := loss()
-				m.PS.Data[i] = old - eps
-				lm := loss()
-				m.PS.Data[i] = old
-				num := (lp - lm) / (2 * eps)
-				scale = math.Max(scale, math.Abs(num))
-				if d := math.Abs(num - ana[i]); d > worst {
-					worst, at = d, i
-				}
-			}
-			if worst/scale > 1e-6 {
-				t.Fatalf("gradient error %.3g (relative %.3g) at parameter element %d", worst, worst/scale, at)
-			}
-		})
+		t.Run(name, func(t *testing.T) { modelGradCheck(t, tinyConfig(name)) })
 	}
 }
 
@@ -77,14 +42,7 @@ func TestModelStepEqualsForward(t *testing.T) {
 	for _, name := range models.MixerNames {
 		t.Run(name, func(t *testing.T) {
 			c := tinyConfig(name)
-			m, err := models.New[float64](c, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m.Alloc(B, T)
-			tokens, _ := tinyBatch(B, T, c.V)
-			logits := append([]float64(nil), m.Forward(tokens, B, T, false)...)
-			st := m.NewState(B, T)
+			m, tokens, logits, st := stepSetup(t, c, B, T)
 			step := make([]int32, B)
 			for tt := 0; tt < T; tt++ {
 				for b := 0; b < B; b++ {

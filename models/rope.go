@@ -46,27 +46,24 @@ func newRope[F tensor.Float](dh, maxT int, cos, sin []F) rope[F] {
 
 // rotate applies the rotation of position pos to x: [Dh] in place.
 // It panics if pos ≥ maxT.
-func (r *rope[F]) rotate(x []F, pos int) {
-	half := r.dh / 2
-	c, s := r.cos[pos*half:(pos+1)*half], r.sin[pos*half:(pos+1)*half]
-	x = x[:r.dh]
-	for i := 0; i < half; i++ {
-		x0, x1 := x[2*i], x[2*i+1]
-		x[2*i] = x0*c[i] - x1*s[i]
-		x[2*i+1] = x0*s[i] + x1*c[i]
-	}
-}
+func (r *rope[F]) rotate(x []F, pos int) { r.turn(x, pos, 1) }
 
 // unrotate applies the inverse (transposed) rotation of position pos to
 // x: [Dh] in place. It is RoPE's backward: if y = R(p)·x then
-// dL/dx = R(p)ᵀ·dL/dy. It panics if pos ≥ maxT.
-func (r *rope[F]) unrotate(x []F, pos int) {
+// dL/dx = R(p)ᵀ·dL/dy, and R(p)ᵀ is R(p) with sin negated. It panics if
+// pos ≥ maxT.
+func (r *rope[F]) unrotate(x []F, pos int) { r.turn(x, pos, -1) }
+
+// turn rotates each pair (x_{2i}, x_{2i+1}) of x: [Dh] by the angle of
+// position pos with sin multiplied by sign (±1: exact, so both directions
+// round as the written-out formulas would).
+func (r *rope[F]) turn(x []F, pos int, sign F) {
 	half := r.dh / 2
 	c, s := r.cos[pos*half:(pos+1)*half], r.sin[pos*half:(pos+1)*half]
 	x = x[:r.dh]
 	for i := 0; i < half; i++ {
-		x0, x1 := x[2*i], x[2*i+1]
-		x[2*i] = x0*c[i] + x1*s[i]
-		x[2*i+1] = -x0*s[i] + x1*c[i]
+		x0, x1, si := x[2*i], x[2*i+1], sign*s[i]
+		x[2*i] = x0*c[i] - x1*si
+		x[2*i+1] = x0*si + x1*c[i]
 	}
 }

@@ -155,14 +155,7 @@ func TestS6BackwardFD(t *testing.T) {
 		}
 		var a tensor.Arena[float64]
 		s.backward(newS6Work(&a, c.B, c.T, c.E, c.N), dy, du, dd, dA, dbc, dD)
-		loss := func() float64 {
-			y := c.ref()
-			sum := 0.0
-			for i := range y {
-				sum += y[i] * dy[i]
-			}
-			return sum
-		}
+		loss := func() float64 { return dot(c.ref(), dy) }
 		for _, p := range []struct {
 			name string
 			x, g []float64

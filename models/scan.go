@@ -17,7 +17,9 @@ import (
 // chunking. Channels are walked in tiles of up to scanTile neighbours of
 // the same b, time outer and channel inner, so each row of E values is read
 // contiguously; running values are kept in float64 locals. Backward
-// kernels accumulate (+=) into their gradients, as every Backward does.
+// kernels overwrite the gate gradients (the linear and log-space ones store
+// 0 + v, bit for bit what clearing and accumulating gave), so the caller
+// needs no clearing pass.
 
 // scanTile is the number of neighbouring channels a kernel advances
 // together through time (also the natural tensor.For grain).
@@ -65,10 +67,12 @@ func linearScanRange[F tensor.Float](h, a, b []F, T, E, lo, hi int) {
 // linearScanBackwardRange is the exact backward of linearScanRange for the
 // channels [lo, hi). With g_t = ∂L/∂h_t (total) = dh_t + a_{t+1}·g_{t+1}:
 //
-//	da_t += g_t·h_{t−1},  db_t += g_t.
+//	da_t = g_t·h_{t−1},  db_t = g_t.
 //
 // dh: [B, T, E] is the gradient from outside the recurrence; a and h are
-// the forward's inputs and output.
+// the forward's inputs and output. da and db are overwritten, each value
+// stored as 0 + v: bit for bit what clearing them and accumulating gave (a
+// −0 reads +0), without the clearing pass.
 func linearScanBackwardRange[F tensor.Float](da, db, dh, a, h []F, T, E, lo, hi int) {
 	if useAVX[F]() && T > 0 {
 		for c := lo; c < hi; {
@@ -92,8 +96,8 @@ func linearScanBackwardRange[F tensor.Float](da, db, dh, a, h []F, T, E, lo, hi 
 				if t > 0 {
 					hp = float64(h[i+j-E])
 				}
-				da[i+j] += F(g * hp)
-				db[i+j] += F(g)
+				da[i+j] = 0 + F(g*hp)
+				db[i+j] = 0 + F(g)
 				carry[j] = float64(a[i+j]) * g
 			}
 		}
@@ -183,7 +187,9 @@ func logScanRange[F tensor.Float](logh, h, loga, logb []F, T, E, lo, hi int) {
 // a_s·h_{s−1}·g_s: linearScanBackwardRange's results times b and a.
 //
 // dh: [B, T, E] is the gradient from outside the recurrence; loga, logb,
-// logh, h: [B, T, E] are the forward's inputs and outputs.
+// logh, h: [B, T, E] are the forward's inputs and outputs. dloga and dlogb
+// are overwritten (dlog a_0 = 0), each value stored as 0 + v as in
+// linearScanBackwardRange.
 func logScanBackwardRange[F tensor.Float](dloga, dlogb, dh, loga, logb, logh, h []F, T, E, lo, hi int) {
 	if useAVX[F]() && T > 0 {
 		for c := lo; c < hi; {
@@ -208,13 +214,14 @@ func logScanBackwardRange[F tensor.Float](dloga, dlogb, dh, loga, logb, logh, h 
 					q[j] = dl
 				} else {
 					rho := tensor.ExpAt[F](l + laNext[j] - lNext[j])
-					dloga[i+j+E] += F(rho * q[j])
+					dloga[i+j+E] = 0 + F(rho*q[j])
 					q[j] = dl + rho*q[j]
 				}
-				dlogb[i+j] += F(tensor.ExpAt[F](float64(logb[i+j])-l) * q[j])
+				dlogb[i+j] = 0 + F(tensor.ExpAt[F](float64(logb[i+j])-l)*q[j])
 				lNext[j], laNext[j] = l, float64(loga[i+j])
 			}
 		}
+		clear(dloga[bi*T*E+e0:][:w]) // dlog a_0
 		c += w
 	}
 }

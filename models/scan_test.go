@@ -33,6 +33,16 @@ func relErr(got, want, floor float64) float64 {
 	return math.Abs(got-want) / math.Max(math.Abs(want), floor)
 }
 
+// dot returns Σ y[i]·dy[i], the loss whose gradient with respect to y is
+// dy (finite-difference checks).
+func dot(y, dy []float64) float64 {
+	s := 0.0
+	for i := range y {
+		s += y[i] * dy[i]
+	}
+	return s
+}
+
 // scaledErr returns max|got − want| / max|want|: the error relative to the
 // tensor's scale, meaningful for elements near 0, and where it is worst.
 func scaledErr(got, want []float64) (float64, int) {
@@ -145,6 +155,9 @@ func TestScanLogBackwardFiniteDifferences(t *testing.T) {
 	logh, h := make([]float64, n), make([]float64, n)
 	logScanRange(logh, h, loga, logb, T, E, 0, B*E)
 	dla, dlb := make([]float64, n), make([]float64, n)
+	for i := range dla { // overwritten, dlog a_0 included
+		dla[i], dlb[i] = 7, 7
+	}
 	logScanBackwardRange(dla, dlb, w, loga, logb, logh, h, T, E, 0, B*E)
 	const eps = 1e-6
 	for _, c := range []struct {
@@ -166,22 +179,32 @@ func TestScanLogBackwardFiniteDifferences(t *testing.T) {
 		}
 	}
 	// The log-space gradients are the linear ones times a and b
-	// (dlog a = a·da, dlog b = b·db), and both kernels accumulate.
+	// (dlog a = a·da, dlog b = b·db), and both kernels overwrite what the
+	// gradients held (here 7).
 	a, b := expAll(loga), expAll(logb)
 	hl, da, db := make([]float64, n), make([]float64, n), make([]float64, n)
 	linearScanRange(hl, a, b, T, E, 0, B*E)
 	for i := range da {
-		da[i], db[i] = 1, 1
+		da[i], db[i] = 7, 7
 	}
 	linearScanBackwardRange(da, db, w, a, hl, T, E, 0, B*E)
+	logVsLinear(t, dla, dlb, a, b, da, db, 1e-13)
+}
+
+// logVsLinear requires the log-space scan's gradients to be the linear
+// scan's times a and b, dlog a = a·da and dlog b = b·db, within tol
+// (scaled error).
+func logVsLinear(t *testing.T, dla, dlb, a, b, da, db []float64, tol float64) {
+	t.Helper()
+	wa, wb := make([]float64, len(da)), make([]float64, len(db))
 	for i := range da {
-		da[i], db[i] = a[i]*(da[i]-1), b[i]*(db[i]-1)
+		wa[i], wb[i] = a[i]*da[i], b[i]*db[i]
 	}
-	if e, i := scaledErr(dla, da); e > 1e-13 {
-		t.Errorf("dlog a vs a·da: scaled error %.2g at [%d]: %.17g vs %.17g", e, i, dla[i], da[i])
+	if e, i := scaledErr(dla, wa); e > tol {
+		t.Errorf("dlog a vs a·da: scaled error %.2g at [%d]: %.17g vs %.17g", e, i, dla[i], wa[i])
 	}
-	if e, i := scaledErr(dlb, db); e > 1e-13 {
-		t.Errorf("dlog b vs b·db: scaled error %.2g at [%d]: %.17g vs %.17g", e, i, dlb[i], db[i])
+	if e, i := scaledErr(dlb, wb); e > tol {
+		t.Errorf("dlog b vs b·db: scaled error %.2g at [%d]: %.17g vs %.17g", e, i, dlb[i], wb[i])
 	}
 }
 
@@ -224,16 +247,10 @@ func TestScanLogExtremeValues(t *testing.T) {
 		if math.IsNaN(dla[i]) || math.IsInf(dla[i], 0) || math.IsNaN(dlb[i]) || math.IsInf(dlb[i], 0) {
 			t.Fatalf("element %d: dlog a = %v, dlog b = %v", i, dla[i], dlb[i])
 		}
-		da[i], db[i] = a[i]*da[i], b[i]*db[i]
 	}
 	// log h carries the rounding of a* ≈ −1e4·T (ulp ≈ 6e-11 relative to
 	// the 1e4-sized terms), hence a looser bound than for moderate inputs.
-	if e, i := scaledErr(dla, da); e > 1e-10 {
-		t.Errorf("dlog a vs linear a·da: scaled error %.2g at [%d]: %.17g vs %.17g", e, i, dla[i], da[i])
-	}
-	if e, i := scaledErr(dlb, db); e > 1e-10 {
-		t.Errorf("dlog b vs linear b·db: scaled error %.2g at [%d]: %.17g vs %.17g", e, i, dlb[i], db[i])
-	}
+	logVsLinear(t, dla, dlb, a, b, da, db, 1e-10)
 }
 
 func TestScanLinearBackwardFiniteDifferences(t *testing.T) {

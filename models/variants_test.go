@@ -58,36 +58,7 @@ func variantConfigs() []models.Config {
 func TestModelGradientsVariants(t *testing.T) {
 	const B, T = 2, 4
 	for _, c := range variantConfigs() {
-		t.Run(c.Mixer, func(t *testing.T) {
-			m, err := models.New[float64](c, 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m.Alloc(B, T)
-			tokens, targets := tinyBatch(B, T, c.V)
-			m.PS.ZeroGrad()
-			m.Loss(tokens, targets, B, T, true)
-			m.Backward(B, T)
-			ana := append([]float64(nil), m.PS.Grad...)
-			const eps = 1e-6
-			worst, at, scale := 0.0, 0, 1e-8
-			for i := range m.PS.Data {
-				old := m.PS.Data[i]
-				m.PS.Data[i] = old + eps
-				lp, _, _ := m.Loss(tokens, targets, B, T, false)
-				m.PS.Data[i] = old - eps
-				lm, _, _ := m.Loss(tokens, targets, B, T, false)
-				m.PS.Data[i] = old
-				num := (lp - lm) / (2 * eps)
-				scale = math.Max(scale, math.Abs(num))
-				if d := math.Abs(num - ana[i]); d > worst {
-					worst, at = d, i
-				}
-			}
-			if worst/scale > 1e-6 {
-				t.Fatalf("gradient error %.3g (relative %.3g) at parameter element %d", worst, worst/scale, at)
-			}
-		})
+		t.Run(c.Mixer, func(t *testing.T) { modelGradCheck(t, c) })
 	}
 }
 
@@ -97,14 +68,7 @@ func TestModelStepEqualsForwardVariants(t *testing.T) {
 	const B, T = 2, 6
 	for _, c := range variantConfigs() {
 		t.Run(c.Mixer, func(t *testing.T) {
-			m, err := models.New[float64](c, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m.Alloc(B, T)
-			tokens, _ := tinyBatch(B, T, c.V)
-			logits := append([]float64(nil), m.Forward(tokens, B, T, false)...)
-			st := m.NewState(B, T)
+			m, tokens, logits, st := stepSetup(t, c, B, T)
 			step := make([]int32, B)
 			for pass := range 2 {
 				for tt := 0; tt < T; tt++ {

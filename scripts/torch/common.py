@@ -95,3 +95,40 @@ def torch_rnn(rnn_cls, D, E):
             return out(h) if E != D else h
         return params, forward
     return build
+
+
+def rnn_fixture(name, rnn_cls, seed, D=4, expansion=2, B=2, T=5):
+    """Writes testdata/torch/<name>.json for rnnbench's GRU or LSTM mixer
+    (name "gru" or "lstm") from rnn_cls (torch.nn.GRU or torch.nn.LSTM)
+    through torch_rnn, with D=4, expansion 2 (E=8), B=2, T=5."""
+    make_fixture(name, config(name, D, expansion=expansion), B, T, seed,
+                 torch_rnn(rnn_cls, D, expansion * D))
+
+
+def min_g(x):
+    """The paper's positive activation for the candidate state (Feng et al.
+    2024, section 3): g(x) = x + 0.5 if x >= 0 else sigmoid(x)."""
+    return torch.where(x >= 0, x + 0.5, torch.sigmoid(x))
+
+
+def min_sequential(D, E, B, gates, coeffs):
+    """build() for a minGRU / minLSTM fixture in the sequential form:
+    k = nn.Linear(D, gates*E)(x) (default init, rows gate by gate),
+    (a, b) = coeffs(k) each [B, T, E], h_t = a_t * h_{t-1} + b_t from
+    h_0 = 0, y = nn.Linear(E, D, bias=False)(h)."""
+    def build():
+        lin_in = torch.nn.Linear(D, gates * E, dtype=F64)
+        lin_out = torch.nn.Linear(E, D, bias=False, dtype=F64)
+        params = {"mixer.in.weight": lin_in.weight, "mixer.in.bias": lin_in.bias,
+                  "mixer.out.weight": lin_out.weight}
+
+        def forward(x):
+            a, b = coeffs(lin_in(x))                          # [B, T, E] each
+            h = torch.zeros(B, E, dtype=F64)
+            hs = []
+            for t in range(x.shape[1]):
+                h = a[:, t] * h + b[:, t]
+                hs.append(h)
+            return lin_out(torch.stack(hs, dim=1))            # [B, T, D]
+        return params, forward
+    return build

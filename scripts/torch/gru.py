@@ -17,10 +17,7 @@ Regenerate from the repository root with Debian's PyTorch (torch 1.13):
 
 import torch
 
-from common import config, make_fixture, torch_rnn
-
-D, EXPANSION, B, T, SEED = 4, 2, 2, 5, 20241001
+from common import rnn_fixture
 
 if __name__ == "__main__":
-    make_fixture("gru", config("gru", D, expansion=EXPANSION), B, T, SEED,
-                 torch_rnn(torch.nn.GRU, D, EXPANSION * D))
+    rnn_fixture("gru", torch.nn.GRU, 20241001)

@@ -15,10 +15,7 @@ Regenerate from the repository root with Debian's PyTorch (torch 1.13):
 
 import torch
 
-from common import config, make_fixture, torch_rnn
-
-D, EXPANSION, B, T, SEED = 4, 2, 2, 5, 20241002
+from common import rnn_fixture
 
 if __name__ == "__main__":
-    make_fixture("lstm", config("lstm", D, expansion=EXPANSION), B, T, SEED,
-                 torch_rnn(torch.nn.LSTM, D, EXPANSION * D))
+    rnn_fixture("lstm", torch.nn.LSTM, 20241002)

@@ -20,36 +20,18 @@ Regenerate from the repository root with Debian's PyTorch (torch 1.13):
 
 import torch
 
-from common import F64, config, make_fixture
+from common import config, make_fixture, min_g, min_sequential
 
 D, EXPANSION, B, T, SEED = 4, 2, 2, 5, 20241002
 E = EXPANSION * D
 
 
-def g(x):
-    """The paper's positive activation for the candidate state."""
-    return torch.where(x >= 0, x + 0.5, torch.sigmoid(x))
-
-
-def build():
-    lin_in = torch.nn.Linear(D, 2 * E, dtype=F64)            # rows k_z | k_h
-    lin_out = torch.nn.Linear(E, D, bias=False, dtype=F64)
-    params = {"mixer.in.weight": lin_in.weight, "mixer.in.bias": lin_in.bias,
-              "mixer.out.weight": lin_out.weight}
-
-    def forward(x):
-        k = lin_in(x)                                         # [B, T, 2E]
-        kz, kh = k[..., :E], k[..., E:]
-        z, ht = torch.sigmoid(kz), g(kh)
-        h = torch.zeros(B, E, dtype=F64)
-        hs = []
-        for t in range(T):
-            h = (1 - z[:, t]) * h + z[:, t] * ht[:, t]
-            hs.append(h)
-        return lin_out(torch.stack(hs, dim=1))                # [B, T, D]
-    return params, forward
+def coeffs(k):
+    """a = 1 - z, b = z * g(k_h) from k = [k_z | k_h]: [B, T, 2E]."""
+    z = torch.sigmoid(k[..., :E])
+    return 1 - z, z * min_g(k[..., E:])
 
 
 if __name__ == "__main__":
     make_fixture("mingru", config("mingru", D, mode="parallel", expansion=EXPANSION),
-                 B, T, SEED, build)
+                 B, T, SEED, min_sequential(D, E, B, 2, coeffs))

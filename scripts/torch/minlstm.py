@@ -23,36 +23,18 @@ Regenerate from the repository root with Debian's PyTorch (torch 1.13):
 
 import torch
 
-from common import F64, config, make_fixture
+from common import config, make_fixture, min_g, min_sequential
 
 D, EXPANSION, B, T, SEED = 4, 2, 2, 5, 20241003
 E = EXPANSION * D
 
 
-def g(x):
-    """The paper's positive activation for the candidate state."""
-    return torch.where(x >= 0, x + 0.5, torch.sigmoid(x))
-
-
-def build():
-    lin_in = torch.nn.Linear(D, 3 * E, dtype=F64)            # rows k_f | k_i | k_h
-    lin_out = torch.nn.Linear(E, D, bias=False, dtype=F64)
-    params = {"mixer.in.weight": lin_in.weight, "mixer.in.bias": lin_in.bias,
-              "mixer.out.weight": lin_out.weight}
-
-    def forward(x):
-        k = lin_in(x)                                         # [B, T, 3E]
-        f, i, ht = torch.sigmoid(k[..., :E]), torch.sigmoid(k[..., E:2 * E]), g(k[..., 2 * E:])
-        fp, ip = f / (f + i), i / (f + i)
-        h = torch.zeros(B, E, dtype=F64)
-        hs = []
-        for t in range(T):
-            h = fp[:, t] * h + ip[:, t] * ht[:, t]
-            hs.append(h)
-        return lin_out(torch.stack(hs, dim=1))                # [B, T, D]
-    return params, forward
+def coeffs(k):
+    """a = f', b = i' * g(k_h) from k = [k_f | k_i | k_h]: [B, T, 3E]."""
+    f, i = torch.sigmoid(k[..., :E]), torch.sigmoid(k[..., E:2 * E])
+    return f / (f + i), i / (f + i) * min_g(k[..., 2 * E:])
 
 
 if __name__ == "__main__":
     make_fixture("minlstm", config("minlstm", D, mode="parallel", expansion=EXPANSION),
-                 B, T, SEED, build)
+                 B, T, SEED, min_sequential(D, E, B, 3, coeffs))
