@@ -97,9 +97,12 @@ func gonumTiling(m, n, k int) (mt, nt int) {
 const gemmSplitFLOPs = 4 << 20
 
 // openblasTiling splits products of at least 8 MFLOP along their longer
-// side of C into at most 4 tiles (a multiple of 16 wide): enough for two
-// workers with dynamic scheduling, few enough that re-packing the shared
-// operand per tile costs little. Each tile packs the whole of the other
+// side of C into tiles of at least 8 MFLOP each (a multiple of 16 wide),
+// at most 16 and an even number: enough for two workers with dynamic
+// scheduling, which on a shared machine keeps both busy when one is
+// slowed, and few enough that re-packing the shared operand per tile
+// costs little (the forward and dX products over B·T rows re-pack only a
+// weight of k × the shorter side). Each tile packs the whole of the other
 // operand (k × the shorter side), so where the longer side is short — the
 // weight gradients dW = dYᵀ·X, C [Out, In] over k = B·T — tiles are kept
 // at least openblasMinTile long (2 tiles, one per core, if that leaves
@@ -109,12 +112,16 @@ const gemmSplitFLOPs = 4 << 20
 // TestGemmTilingBitsOpenBLAS), so the tiling changes no bit.
 func openblasTiling(m, n, k int) (mt, nt int) {
 	flops := 2 * m * n * k
-	tiles := min(4, flops/(8<<20), max(2, max(m, n)/openblasMinTile))
+	tiles, most := min(16, flops/(8<<20)), max(2, max(m, n)/openblasMinTile)
 	if tiles <= 1 {
 		return m, n
 	}
-	if tiles == 3 {
-		tiles = 4 // 3 tiles on 2 cores leave one idle a third of the time
+	if tiles = min(tiles, most); tiles&1 == 1 { // 3 tiles on 2 cores leave one idle a third of the time
+		if tiles+1 <= most {
+			tiles++
+		} else {
+			tiles--
+		}
 	}
 	if m >= n {
 		return min(m, (m/tiles+15)&^15), n

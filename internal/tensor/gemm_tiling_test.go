@@ -77,3 +77,38 @@ func TestGemmTilingBits(t *testing.T) {
 		}
 	}
 }
+
+// The tilings, by hand: OpenBLAS cuts the longer side into an even number
+// of tiles of at least 8 MFLOP, at most 16, and no shorter than 256 unless
+// that leaves fewer than 2; gonum cuts the rows of a product with fewer
+// than 4 tiles (and at least 4 MFLOP) into at least 4 row tiles of at
+// least 8 rows.
+func TestGemmTilings(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		tiling  func(m, n, k int) (int, int)
+		m, n, k int
+		mt, nt  int
+	}{
+		{"openblas", openblasTiling, 16384, 512, 256, 1024, 512}, // forward at D = 256: 16 tiles
+		{"openblas", openblasTiling, 512, 256, 16384, 256, 256},  // its dW: 2 tiles of 256, not 4
+		{"openblas", openblasTiling, 768, 256, 16384, 384, 256},  // minLSTM's dW: 3 would be odd, so 2
+		{"openblas", openblasTiling, 128, 64, 16384, 64, 64},     // short sides: still 2 tiles
+		{"openblas", openblasTiling, 16, 256, 16384, 16, 128},    // the head's dW, cut along n
+		{"openblas", openblasTiling, 1024, 1024, 1024, 256, 1024},
+		{"openblas", openblasTiling, 1536, 1536, 1536, 256, 1536}, // 6 tiles
+		{"openblas", openblasTiling, 1024, 64, 192, 256, 64},      // 25 MFLOP: 3 tiles, made 4
+		{"openblas", openblasTiling, 100, 100, 100, 100, 100},     // 2 MFLOP: one call
+		{"gonum", gonumTiling, 128, 64, 16384, 32, 64},
+		{"gonum", gonumTiling, 64, 128, 16384, 16, 128},
+		{"gonum", gonumTiling, 16, 64, 16384, 8, 64},
+		{"gonum", gonumTiling, 64, 256, 16384, 32, 192}, // 2 column tiles: 2 row tiles
+		{"gonum", gonumTiling, 16384, 64, 128, 192, 64}, // many tiles already
+		{"gonum", gonumTiling, 128, 64, 64, 192, 64},    // 1 MFLOP: one call
+		{"gonum", gonumTiling, 12, 64, 16384, 192, 64},  // fewer than 16 rows: not cut
+	} {
+		if mt, nt := c.tiling(c.m, c.n, c.k); mt != c.mt || nt != c.nt {
+			t.Errorf("%s %d×%d×%d: tiles %d×%d, want %d×%d", c.name, c.m, c.n, c.k, mt, nt, c.mt, c.nt)
+		}
+	}
+}
