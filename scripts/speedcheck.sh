@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # speedcheck.sh — every acceptance figure of issue 17 (speed, round 2) in one
-# run, for an idle machine: about 9 minutes on 2 cores (≤ 12).
+# run, for an idle machine: about 5 minutes on 2 cores (≤ 12; 174 s with
+# fewer repetitions at load 2–3).
 #
 # Usage (repository root or anywhere in the checkout; Go, libopenblas-dev
 # and, for (a), python3-torch):
@@ -67,8 +68,8 @@ go test -tags openblas -c -o "$OUT/tensor.test" ./internal/tensor
 echo "Go $(go env GOVERSION), $(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
 
 # (a) PyTorch side by side.
-if [ $quick = 1 ]; then lens=1024; else lens=1024,4096; fi
-F=(--batch 16 --dim 64 --expansion 1 --layers 1 --peer torch --repeats 5)
+if [ $quick = 1 ]; then lens=1024 reps=5; else lens=1024,4096 reps=10; fi
+F=(--batch 16 --dim 64 --expansion 1 --layers 1 --peer torch --repeats $reps)
 peer() { # name, then bench flags
 	local name=$1
 	shift
@@ -82,7 +83,7 @@ peer linear --model mingru,minlstm --mode linear --lengths "$lens"
 peer others --model gru,lstm,transformer --lengths 1024
 
 # (b) Share of the Sgemm rate at D=256, and the matmul shapes.
-if [ $quick = 1 ]; then count=1; else count=3; fi
+if [ $quick = 1 ]; then count=1; else count=5; fi
 load "(b) BenchmarkTrainStepWide, -benchtime 3x -count $count"
 GOMAXPROCS=2 "$OUT/models.test" -test.run '^$' -test.bench '^BenchmarkTrainStepWide$' -test.benchtime 3x \
 	-test.count $count -test.benchmem | tee "$OUT/wide.txt" | grep '^Benchmark'
@@ -93,7 +94,7 @@ for p in 1 2; do
 done | tee "$OUT/gemm.txt"
 
 # (c) 1 → 2 cores, one process per GOMAXPROCS, interleaved.
-if [ $quick = 1 ]; then rounds=1; else rounds=2; fi
+if [ $quick = 1 ]; then rounds=1; else rounds=3; fi
 : >"$OUT/sweep.txt"
 for r in $(seq $rounds); do
 	for p in 1 2; do
