@@ -74,8 +74,9 @@ func stepClippedCase[F tensor.Float](t *testing.T, maxNorm float64, procs int) {
 	}
 }
 
-// ClipScale: hand values. Norm 4 with max 1 gives 1/(4+1e-6); a norm at
-// below the max by more than 1e-6, clipping off (max ≤ 0) and a non-finite norm give 1.
+// ClipScale: hand values. Norm 4 with max 1 gives 1/(4+1e-6); a norm
+// below the max (by more than the 1e-6), clipping off (max ≤ 0) and a
+// non-finite norm give 1.
 func TestClipScale(t *testing.T) {
 	if got, want := ClipScale[float64](4, 1), 1/(4+1e-6); got != want {
 		t.Errorf("ClipScale(4, 1) = %v, want %v", got, want)

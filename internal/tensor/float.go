@@ -106,10 +106,10 @@ const gemmSplitFLOPs = 4 << 20
 // operand (k × the shorter side), so where the longer side is short — the
 // weight gradients dW = dYᵀ·X, C [Out, In] over k = B·T — tiles are kept
 // at least openblasMinTile long (2 tiles, one per core, if that leaves
-// fewer than 2): the 512×256 dW over k = 16384 runs ~20% faster in 2
-// tiles than in 4 (docs/speed.md, Round 2). OpenBLAS computes each
-// element of C the same way whatever the tile (checked by
-// TestGemmTilingBitsOpenBLAS), so the tiling changes no bit.
+// fewer than 2): the 512×256 dW over k = 16384 ran ~15% faster inside a
+// training step in 2 tiles than in 4 (docs/speed.md, Round 2). OpenBLAS
+// computes each element of C the same way whatever the tile (checked for
+// the step's shapes by TestGemmTilingBits), so the tiling changes no bit.
 func openblasTiling(m, n, k int) (mt, nt int) {
 	flops := 2 * m * n * k
 	tiles, most := min(16, flops/(8<<20)), max(2, max(m, n)/openblasMinTile)
