@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # speedcheck.sh — every acceptance figure of issue 17 (speed, round 2) in one
-# run, for an idle machine: about 5 minutes on 2 cores (≤ 12; 174 s with
-# fewer repetitions at load 2–3).
+# run, for an idle machine: about 4–5 minutes on 2 cores (≤ 12; 244 s at
+# load 1.4–1.9, its own included).
 #
 # Usage (repository root or anywhere in the checkout; Go, libopenblas-dev
 # and, for (a), python3-torch):
@@ -156,7 +156,7 @@ awk '{
 	if (!(name in seen)) { seen[name] = 1; order[++n] = name }
 }
 function median(s,   a, k, i, j, t) { k = split(s, a, " "); for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t } return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
-END { for (i = 1; i <= n; i++) { m = order[i]; a = median(ms[m, 1]); b = median(ms[m, 2]); printf "  %-20s %8.1f → %8.1f ms  %5.2f×  (need ≥ 1.7×: %s)\n", m, a, b, a / b, (a / b >= 1.7 ? "met" : "NOT met") } }' "$OUT/sweep.txt"
+END { for (i = 1; i <= n; i++) { m = order[i]; a = median(ms[m, 1]); b = median(ms[m, 2]); printf "  %-20s %8.1f → %8.1f ms  %6.3f×  (need ≥ 1.7×: %s)\n", m, a, b, a / b, (a / b >= 1.7 ? "met" : "NOT met") } }' "$OUT/sweep.txt"
 echo "  same bits at GOMAXPROCS 1 and 2 (TestTrainStepDeterministic): $(grep -q -- '--- PASS: TestTrainStepDeterministic' "$OUT/tests.txt" && echo met || echo 'NOT met')"
 echo
 echo "(d) allocations per step"
