@@ -67,10 +67,12 @@ func (s *StepperOf[F]) Step(step int, tokens, targets []int32) (loss float64, er
 	if s.afterBackward != nil {
 		s.afterBackward()
 	}
-	s.Norm = optim.ClipGradNorm(m.PS.Grad, s.Clip)
+	s.Norm = optim.GradNorm(m.PS.Grad)
 	if norm := s.Norm; math.IsNaN(norm) || math.IsInf(norm, 0) {
 		return loss, fmt.Errorf("non-finite gradient at step %d in %s", step+1, firstNonFinite(m.PS))
 	}
-	s.Opt.Step(m.PS, s.Sched.LR(step))
+	// Clipping and AdamW in one pass over the slab, bit-identical to
+	// ClipGradNorm then Step (ps.Grad itself is not rescaled).
+	s.Opt.StepClipped(m.PS, s.Sched.LR(step), s.Norm, s.Clip)
 	return loss, nil
 }

@@ -76,8 +76,7 @@ func (s *trainStep) step() float64 {
 	s.m.PS.ZeroGrad()
 	loss, _, _ := s.m.Loss(s.tokens, s.targets, s.B, s.T, true)
 	s.m.Backward(s.B, s.T)
-	optim.ClipGradNorm(s.m.PS.Grad, 1)
-	s.opt.Step(s.m.PS, 1e-3)
+	s.opt.StepClipped(s.m.PS, 1e-3, optim.GradNorm(s.m.PS.Grad), 1)
 	return loss
 }
 

@@ -26,9 +26,10 @@ type AdamW[F tensor.Float] struct {
 
 	// Arguments of the running Step, read by body (bound once in NewAdamW,
 	// so that Step makes no closure).
-	p, g []F
-	lr   float64
-	body func(lo, hi int)
+	p, g  []F
+	lr    float64
+	scale F // gradient scale (clipping) of the running step
+	body  func(lo, hi int)
 }
 
 // segment is the half-open range [lo, hi) of the slab and whether weight
@@ -79,11 +80,27 @@ func (o *AdamW[F]) Bytes() int64 {
 // The update is computed in float64 and is elementwise, so it is
 // bit-identical for any GOMAXPROCS; it allocates nothing.
 // It panics if ps is not the set given to NewAdamW (size mismatch).
-func (o *AdamW[F]) Step(ps *tensor.ParamSet[F], lr float64) {
+func (o *AdamW[F]) Step(ps *tensor.ParamSet[F], lr float64) { o.step(ps, lr, 1) }
+
+// StepClipped is gradient clipping followed by Step in one pass over the
+// slab: given norm, the global gradient norm (GradNorm), it updates the
+// parameters exactly as ClipGradNorm(ps.Grad, maxNorm) then Step(ps, lr)
+// would, bit for bit, with each gradient element multiplied by
+// ClipScale(norm, maxNorm) (in F, as ClipGradNorm rounds it) as it is
+// read, and ps.Grad left as it is. This saves a read and a write of the
+// gradient slab per step. The caller checks that norm is finite first
+// (a non-finite norm scales by 1, as ClipGradNorm leaves grad unchanged).
+func (o *AdamW[F]) StepClipped(ps *tensor.ParamSet[F], lr, norm, maxNorm float64) {
+	o.step(ps, lr, ClipScale[F](norm, maxNorm))
+}
+
+// step is Step with every gradient element read as F(g·scale).
+func (o *AdamW[F]) step(ps *tensor.ParamSet[F], lr float64, scale F) {
 	if len(ps.Data) != len(o.M) || len(ps.Grad) != len(o.M) {
 		panic("optim: AdamW.Step on a different ParamSet")
 	}
 	o.T++
+	o.scale = scale
 	n := len(o.M)
 	if n > grain && runtime.GOMAXPROCS(0) > 1 {
 		o.stepParallel(ps.Data, ps.Grad, lr)
@@ -106,6 +123,7 @@ func (o *AdamW[F]) stepRange(p, g []F, lr float64, lo, hi int) {
 	stepSize := lr / (1 - math.Pow(b1, t))
 	bc2Sqrt := math.Sqrt(1 - math.Pow(b2, t))
 	decayMul := 1 - lr*o.WeightDecay
+	scale := o.scale
 	// first segment with hi > lo (segments are sorted and contiguous)
 	a, b := 0, len(o.segs)
 	for a < b {
@@ -124,7 +142,7 @@ func (o *AdamW[F]) stepRange(p, g []F, lr float64, lo, hi int) {
 			mul = decayMul
 		}
 		for i := from; i < to; i++ {
-			gi := float64(g[i])
+			gi := float64(F(g[i] * scale)) // g·1 is g: no clipping, no change
 			m := b1*float64(o.M[i]) + (1-b1)*gi
 			v := b2*float64(o.V[i]) + (1-b2)*gi*gi
 			o.M[i], o.V[i] = F(m), F(v)

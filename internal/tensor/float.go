@@ -68,31 +68,70 @@ var gemmTiling = gonumTiling
 // its serial Sgemm of the whole product would (the dot products or axpys
 // run over the full k in the same order), so tiling does not change the
 // result.
+//
+// A product with few rows (a weight gradient dW = dYᵀ·X: [Out, In] over
+// k = B·T) would be one or two tiles, i.e. one core; when it is large
+// enough to be worth the pool (gemmSplitFLOPs), its rows are cut further
+// (tiles of at least 8 rows, at least 4 tiles in all), never its
+// columns: gonum's inner loops run along the rows of C, and shorter rows
+// run slower.
 func gonumTiling(m, n, k int) (mt, nt int) {
 	switch {
 	case n <= 64:
-		return 192, n
+		mt, nt = 192, n
 	case n <= 192:
-		return 64, n
+		mt, nt = 64, n
+	default:
+		mt, nt = 64, 192
 	}
-	return 64, 192
+	cols := (n + nt - 1) / nt
+	if rows := (m + mt - 1) / mt; rows*cols < 4 && 2*m*n*k >= gemmSplitFLOPs && m >= 16 {
+		want := (4 + cols - 1) / cols // row tiles
+		mt = max(8, (m+want-1)/want)
+	}
+	return mt, nt
 }
 
+// gemmSplitFLOPs is the size (2·m·n·k) from which a product with too few
+// tiles is cut further so that both cores work on it.
+const gemmSplitFLOPs = 4 << 20
+
 // openblasTiling splits products of at least 8 MFLOP along their longer
-// side of C into at most 4 tiles (a multiple of 16 wide): enough for two
-// workers with dynamic scheduling, few enough that re-packing the shared
-// operand per tile costs little.
+// side of C into tiles of at least 8 MFLOP each (a multiple of 16 wide),
+// at most 16 and an even number: enough for two workers with dynamic
+// scheduling, which on a shared machine keeps both busy when one is
+// slowed, and few enough that re-packing the shared operand per tile
+// costs little (the forward and dX products over B·T rows re-pack only a
+// weight of k × the shorter side). Each tile packs the whole of the other
+// operand (k × the shorter side), so where the longer side is short — the
+// weight gradients dW = dYᵀ·X, C [Out, In] over k = B·T — tiles are kept
+// at least openblasMinTile long (2 tiles, one per core, if that leaves
+// fewer than 2): the 512×256 dW over k = 16384 ran ~15% faster inside a
+// training step in 2 tiles than in 4 (docs/speed.md, Round 2). OpenBLAS
+// computes each element of C the same way whatever the tile (checked for
+// the step's shapes by TestGemmTilingBits), so the tiling changes no bit.
 func openblasTiling(m, n, k int) (mt, nt int) {
 	flops := 2 * m * n * k
-	tiles := min(4, flops/(8<<20))
+	tiles, most := min(16, flops/(8<<20)), max(2, max(m, n)/openblasMinTile)
 	if tiles <= 1 {
 		return m, n
+	}
+	if tiles = min(tiles, most); tiles&1 == 1 { // 3 tiles on 2 cores leave one idle a third of the time
+		if tiles+1 <= most {
+			tiles++
+		} else {
+			tiles--
+		}
 	}
 	if m >= n {
 		return min(m, (m/tiles+15)&^15), n
 	}
 	return m, min(n, (n/tiles+15)&^15)
 }
+
+// openblasMinTile is the shortest tile side openblasTiling cuts to when
+// it can still make 2 tiles.
+const openblasMinTile = 256
 
 // tileAB returns the parts of A and B that the tile at row i, column j of
 // C reads.
