@@ -256,7 +256,7 @@ func gridLossFigure(rec *harness.Record) reports.Figure {
 			right.Bands = append(right.Bands, reports.Band{X: steps, Lo: acc.lo, Hi: acc.hi, Color: k})
 		}
 	}
-	return reports.Figure{Cols: 2, Panels: []reports.Panel{loss, right}}
+	return reports.Figure{Title: "rnnbench " + rec.Task + ": training curves, mean over seeds", Caption: RunCaption(rec), Cols: 2, Panels: []reports.Panel{loss, right}}
 }
 
 // meanCurve is a series of means with the min and max at each point.
