@@ -1002,3 +1002,138 @@ DATA negInfD<>+8(SB)/8, $0xfff0000000000000
 DATA negInfD<>+16(SB)/8, $0xfff0000000000000
 DATA negInfD<>+24(SB)/8, $0xfff0000000000000
 GLOBL negInfD<>(SB), RODATA|NOPTR, $32
+
+// Staged row kernels. The kernels above compute each group of 8 lanes in
+// one loop iteration whose transcendentals depend on one another (softplus
+// of a softplus difference), so an iteration is one long dependency chain
+// and the core waits on its latency. The staged kernels below compute the
+// same values, instruction for instruction per lane (bit-identical), in
+// one loop per stage over the whole row, with the intermediate values in
+// the outputs: each stage's iterations are independent, so the core
+// overlaps them. n must be a positive multiple of 8 (the Go side runs the
+// tail through the kernels above).
+
+// func minlstmLogFwdStagedAVX(la, lb, kf, ki, kh *float32, n int)
+// minlstmLogFwdAVX in four stages: la = softplus(−kf); lb = softplus(−ki);
+// d = la − lb, la = −softplus(d), lb = d − softplus(d); lb += ln g(kh).
+TEXT ·minlstmLogFwdStagedAVX(SB), NOSPLIT, $0-48
+	MOVQ la+0(FP), DI
+	MOVQ lb+8(FP), SI
+	MOVQ kf+16(FP), DX
+	MOVQ ki+24(FP), R8
+	MOVQ kh+32(FP), R9
+	MOVQ n+40(FP), CX
+	SHLQ $2, CX
+	VXORPS Y14, Y14, Y14
+	XORQ AX, AX
+lstmLogFwdS1:
+	VMOVUPS (DX)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SP8(Y0, Y12, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y12, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLogFwdS1
+	XORQ AX, AX
+lstmLogFwdS2:
+	VMOVUPS (R8)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SP8(Y0, Y13, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y13, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLogFwdS2
+	XORQ AX, AX
+lstmLogFwdS3:
+	VMOVUPS (DI)(AX*1), Y12
+	VMOVUPS (SI)(AX*1), Y13
+	VSUBPS Y13, Y12, Y12
+	SP8(Y12, Y13, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VXORPS vSignMask<>(SB), Y13, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VSUBPS Y13, Y12, Y12
+	VMOVUPS Y12, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLogFwdS3
+	XORQ AX, AX
+lstmLogFwdS4:
+	VMOVUPS (R9)(AX*1), Y0
+	LOGG8(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y14)
+	VMOVUPS (SI)(AX*1), Y12
+	VADDPS Y1, Y12, Y12
+	VMOVUPS Y12, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLogFwdS4
+	VZEROUPPER
+	RET
+
+// func minlstmLogBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, dla, dlb *float32, n int)
+// minlstmLogBwdAVX in four stages: dkf = softplus(−kf), dkh = σ(−kf);
+// dkf = d = dkf − softplus(−ki), dki = σ(−ki); dd = −σ(d)·dla + σ(−d)·dlb,
+// dki = dki·dd, dkf = −(dkh·dd); dkh = (ln g)′(kh)·dlb.
+TEXT ·minlstmLogBwdStagedAVX(SB), NOSPLIT, $0-72
+	MOVQ dkf+0(FP), DI
+	MOVQ dki+8(FP), SI
+	MOVQ dkh+16(FP), DX
+	MOVQ kf+24(FP), R8
+	MOVQ ki+32(FP), R9
+	MOVQ kh+40(FP), R10
+	MOVQ dla+48(FP), R11
+	MOVQ dlb+56(FP), R12
+	MOVQ n+64(FP), CX
+	SHLQ $2, CX
+	VXORPS Y14, Y14, Y14
+	XORQ AX, AX
+lstmLogBwdS1:
+	VMOVUPS (R8)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SPSIG8(Y0, Y12, Y13, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y12, (DI)(AX*1)
+	VMOVUPS Y13, (DX)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLogBwdS1
+	XORQ AX, AX
+lstmLogBwdS2:
+	VMOVUPS (R9)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SPSIG8(Y0, Y1, Y11, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS (DI)(AX*1), Y12
+	VSUBPS Y1, Y12, Y12
+	VMOVUPS Y12, (DI)(AX*1)
+	VMOVUPS Y11, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLogBwdS2
+	XORQ AX, AX
+lstmLogBwdS3:
+	VMOVUPS (DI)(AX*1), Y12
+	SIGS8(Y12, Y1, Y2, Y3, Y4, Y5, Y6)
+	VMOVUPS (R11)(AX*1), Y4
+	VMOVUPS (R12)(AX*1), Y5
+	VMULPS Y5, Y2, Y2
+	VFNMADD231PS Y4, Y1, Y2
+	VMOVUPS (SI)(AX*1), Y11
+	VMULPS Y2, Y11, Y11
+	VMOVUPS Y11, (SI)(AX*1)
+	VMOVUPS (DX)(AX*1), Y13
+	VMULPS Y2, Y13, Y13
+	VXORPS vSignMask<>(SB), Y13, Y13
+	VMOVUPS Y13, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLogBwdS3
+	XORQ AX, AX
+lstmLogBwdS4:
+	VMOVUPS (R10)(AX*1), Y0
+	DLOGG8(Y0, Y1, Y2, Y3, Y4, Y6, Y14)
+	VMOVUPS (R12)(AX*1), Y5
+	VMULPS Y5, Y1, Y1
+	VMOVUPS Y1, (DX)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLogBwdS4
+	VZEROUPPER
+	RET
