@@ -61,3 +61,6 @@ func minlstmLogFwdStagedAVX(la, lb, kf, ki, kh *float32, n int)
 
 //go:noescape
 func minlstmLogBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, dla, dlb *float32, n int)
+
+//go:noescape
+func mingruLogFwdStagedAVX(la, lb, kz, kh *float32, n int)

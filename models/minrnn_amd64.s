@@ -1137,3 +1137,38 @@ lstmLogBwdS4:
 	JLT lstmLogBwdS4
 	VZEROUPPER
 	RET
+
+// func mingruLogFwdStagedAVX(la, lb, kz, kh *float32, n int)
+// mingruLogFwdAVX in two stages: la = −softplus(kz), lb = kz − softplus(kz);
+// lb += ln g(kh).
+TEXT ·mingruLogFwdStagedAVX(SB), NOSPLIT, $0-40
+	MOVQ la+0(FP), DI
+	MOVQ lb+8(FP), SI
+	MOVQ kz+16(FP), DX
+	MOVQ kh+24(FP), R8
+	MOVQ n+32(FP), CX
+	SHLQ $2, CX
+	VXORPS Y14, Y14, Y14
+	XORQ AX, AX
+gruLogFwdS1:
+	VMOVUPS (DX)(AX*1), Y0
+	SP8(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VXORPS vSignMask<>(SB), Y1, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VSUBPS Y1, Y0, Y12
+	VMOVUPS Y12, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT gruLogFwdS1
+	XORQ AX, AX
+gruLogFwdS2:
+	VMOVUPS (R8)(AX*1), Y0
+	LOGG8(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y14)
+	VMOVUPS (SI)(AX*1), Y12
+	VADDPS Y1, Y12, Y12
+	VMOVUPS Y12, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT gruLogFwdS2
+	VZEROUPPER
+	RET

@@ -28,3 +28,4 @@ func linScanBwdAVX(da, db, dh, a, h *float32, T, stride, w int) { panic("no AVX2
 
 func minlstmLogFwdStagedAVX(la, lb, kf, ki, kh *float32, n int)                  { panic("no AVX2") }
 func minlstmLogBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, dla, dlb *float32, n int) { panic("no AVX2") }
+func mingruLogFwdStagedAVX(la, lb, kz, kh *float32, n int)                       { panic("no AVX2") }
