@@ -811,6 +811,15 @@ fwdLse:
 	VZEROUPPER
 	RET
 logScanFwdAVXFull:
+	// Eight channels, in two stages over t (the same arithmetic per lane as
+	// the masked loop above, so the same bits): first the running a*, m
+	// and s, with s and (a* + m) rounded to float32 parked in logh and h;
+	// then log h = (a* + m) + ln s and h = e^{log h} for every t, whose
+	// iterations are independent, so the core overlaps their exp and log
+	// (in one loop they hang off each step's s and the core waits on them).
+	MOVQ DI, R10
+	MOVQ SI, R11
+	MOVQ CX, R12
 	VXORPD Y10, Y10, Y10            // a* low 4 lanes (float64)
 	VXORPD Y11, Y11, Y11            // a* high 4 lanes
 	VMOVUPD negInfD<>(SB), Y12      // m low (float64)
@@ -846,18 +855,26 @@ fwdLseF:
 	VCVTPD2PSY Y2, X2
 	VCVTPD2PSY Y3, X3
 	VINSERTF128 $1, X3, Y2, Y2
-	VMOVUPS Y14, Y0
-	LOG8(Y0, Y3, Y4, Y5, Y6, Y7, Y8)
-	VADDPS Y2, Y0, Y0               // log h = (a* + m) + ln s
-	VMOVUPS Y0, (DI)
-	EXP8(Y0, Y3, Y4, Y5)
-	VMOVUPS Y0, (SI)
+	VMOVUPS Y14, (DI)               // s, for the second stage
+	VMOVUPS Y2, (SI)                // a* + m (float32)
 	ADDQ R9, DI
 	ADDQ R9, SI
 	ADDQ R9, DX
 	ADDQ R9, R8
 	DECQ CX
 	JNZ fwdLseF
+fwdLogF:
+	VMOVUPS (R10), Y0               // s
+	LOG8(Y0, Y3, Y4, Y5, Y6, Y7, Y8)
+	VMOVUPS (R11), Y2               // a* + m
+	VADDPS Y2, Y0, Y0               // log h = (a* + m) + ln s
+	VMOVUPS Y0, (R10)
+	EXP8(Y0, Y3, Y4, Y5)
+	VMOVUPS Y0, (R11)
+	ADDQ R9, R10
+	ADDQ R9, R11
+	DECQ R12
+	JNZ fwdLogF
 	VZEROUPPER
 	RET
 
