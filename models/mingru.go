@@ -50,15 +50,7 @@ func (c mingruCell[F]) stepBackward(dk, k []F, e int, hPrev, g float64) float64 
 // The float32 row kernels of minGRU's forms (k: [2E] = k_z | k_h).
 var (
 	mingruLogRows = rowKernels{
-		fwd: func(a, b, k []float32) {
-			E, n := len(a), len(a)&^7 // the staged kernel runs the multiples of 8, the other the tail
-			if n > 0 {
-				mingruLogFwdStagedAVX(&a[0], &b[0], &k[0], &k[E], n)
-			}
-			if n < E {
-				mingruLogFwdAVX(&a[n], &b[n], &k[n], &k[E+n], E-n)
-			}
-		},
+		fwd: func(a, b, k []float32) { mingruLogFwdAVX(&a[0], &b[0], &k[0], &k[len(a)], len(a)) },
 		bwd: func(dk, k, da, db []float32) {
 			mingruLogBwdAVX(&dk[0], &dk[len(da)], &k[0], &k[len(da)], &da[0], &db[0], len(da))
 		},

@@ -63,4 +63,7 @@ func minlstmLogFwdStagedAVX(la, lb, kf, ki, kh *float32, n int)
 func minlstmLogBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, dla, dlb *float32, n int)
 
 //go:noescape
-func mingruLogFwdStagedAVX(la, lb, kz, kh *float32, n int)
+func minlstmLinFwdStagedAVX(a, b, kf, ki, kh *float32, n int)
+
+//go:noescape
+func minlstmLinBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, da, db *float32, n int)

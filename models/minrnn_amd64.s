@@ -1155,37 +1155,114 @@ lstmLogBwdS4:
 	VZEROUPPER
 	RET
 
-// func mingruLogFwdStagedAVX(la, lb, kz, kh *float32, n int)
-// mingruLogFwdAVX in two stages: la = −softplus(kz), lb = kz − softplus(kz);
-// lb += ln g(kh).
-TEXT ·mingruLogFwdStagedAVX(SB), NOSPLIT, $0-40
-	MOVQ la+0(FP), DI
-	MOVQ lb+8(FP), SI
-	MOVQ kz+16(FP), DX
-	MOVQ kh+24(FP), R8
-	MOVQ n+32(FP), CX
+// func minlstmLinFwdStagedAVX(a, b, kf, ki, kh *float32, n int)
+// minlstmLinFwdAVX in three stages: a = softplus(−kf); b = softplus(−ki);
+// d = a − b, a = σ(−d), b = σ(d)·g(kh).
+TEXT ·minlstmLinFwdStagedAVX(SB), NOSPLIT, $0-48
+	MOVQ a+0(FP), DI
+	MOVQ b+8(FP), SI
+	MOVQ kf+16(FP), DX
+	MOVQ ki+24(FP), R8
+	MOVQ kh+32(FP), R9
+	MOVQ n+40(FP), CX
 	SHLQ $2, CX
 	VXORPS Y14, Y14, Y14
 	XORQ AX, AX
-gruLogFwdS1:
+lstmLinFwdS1:
 	VMOVUPS (DX)(AX*1), Y0
-	SP8(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
-	VXORPS vSignMask<>(SB), Y1, Y2
-	VMOVUPS Y2, (DI)(AX*1)
-	VSUBPS Y1, Y0, Y12
-	VMOVUPS Y12, (SI)(AX*1)
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SP8(Y0, Y12, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y12, (DI)(AX*1)
 	ADDQ $32, AX
 	CMPQ AX, CX
-	JLT gruLogFwdS1
+	JLT lstmLinFwdS1
 	XORQ AX, AX
-gruLogFwdS2:
+lstmLinFwdS2:
 	VMOVUPS (R8)(AX*1), Y0
-	LOGG8(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y14)
-	VMOVUPS (SI)(AX*1), Y12
-	VADDPS Y1, Y12, Y12
-	VMOVUPS Y12, (SI)(AX*1)
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SP8(Y0, Y13, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y13, (SI)(AX*1)
 	ADDQ $32, AX
 	CMPQ AX, CX
-	JLT gruLogFwdS2
+	JLT lstmLinFwdS2
+	XORQ AX, AX
+lstmLinFwdS3:
+	VMOVUPS (DI)(AX*1), Y12
+	VMOVUPS (SI)(AX*1), Y13
+	VSUBPS Y13, Y12, Y12
+	SIGS8(Y12, Y10, Y11, Y3, Y4, Y5, Y6)
+	VMOVUPS Y11, (DI)(AX*1)
+	VMOVUPS (R9)(AX*1), Y0
+	GDG8(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y14)
+	VMULPS Y1, Y10, Y10
+	VMOVUPS Y10, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLinFwdS3
+	VZEROUPPER
+	RET
+
+// func minlstmLinBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, da, db *float32, n int)
+// minlstmLinBwdAVX in three stages: dkh = softplus(−kf), dkf = σ(−kf);
+// dkh = d = dkh − softplus(−ki), dki = σ(−ki); then dd, dkf, dki, dkh.
+TEXT ·minlstmLinBwdStagedAVX(SB), NOSPLIT, $0-72
+	MOVQ dkf+0(FP), DI
+	MOVQ dki+8(FP), SI
+	MOVQ dkh+16(FP), DX
+	MOVQ kf+24(FP), R8
+	MOVQ ki+32(FP), R9
+	MOVQ kh+40(FP), R10
+	MOVQ da+48(FP), R11
+	MOVQ db+56(FP), R12
+	MOVQ n+64(FP), CX
+	SHLQ $2, CX
+	VXORPS Y14, Y14, Y14
+	XORQ AX, AX
+lstmLinBwdS1:
+	VMOVUPS (R8)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SPSIG8(Y0, Y12, Y13, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y13, (DI)(AX*1)
+	VMOVUPS Y12, (DX)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLinBwdS1
+	XORQ AX, AX
+lstmLinBwdS2:
+	VMOVUPS (R9)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SPSIG8(Y0, Y1, Y13, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y13, (SI)(AX*1)
+	VMOVUPS (DX)(AX*1), Y12
+	VSUBPS Y1, Y12, Y12
+	VMOVUPS Y12, (DX)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLinBwdS2
+	XORQ AX, AX
+lstmLinBwdS3:
+	VMOVUPS (DX)(AX*1), Y12
+	SIGS8(Y12, Y10, Y11, Y3, Y4, Y5, Y6)
+	VMOVUPS (R10)(AX*1), Y0
+	GDG8(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y14)
+	VMOVUPS (R11)(AX*1), Y7
+	VMOVUPS (R12)(AX*1), Y8
+	VMULPS Y10, Y11, Y11
+	VMULPS Y8, Y1, Y1
+	VSUBPS Y7, Y1, Y1
+	VMULPS Y11, Y1, Y1
+	VMULPS Y8, Y10, Y10
+	VMULPS Y2, Y10, Y10
+	VMOVUPS Y10, (DX)(AX*1)
+	VMOVUPS (SI)(AX*1), Y13
+	VMULPS Y1, Y13, Y13
+	VMOVUPS Y13, (SI)(AX*1)
+	VMOVUPS (DI)(AX*1), Y13
+	VMULPS Y1, Y13, Y13
+	VXORPS vSignMask<>(SB), Y13, Y13
+	VMOVUPS Y13, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLinBwdS3
 	VZEROUPPER
 	RET

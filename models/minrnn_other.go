@@ -28,4 +28,5 @@ func linScanBwdAVX(da, db, dh, a, h *float32, T, stride, w int) { panic("no AVX2
 
 func minlstmLogFwdStagedAVX(la, lb, kf, ki, kh *float32, n int)                  { panic("no AVX2") }
 func minlstmLogBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, dla, dlb *float32, n int) { panic("no AVX2") }
-func mingruLogFwdStagedAVX(la, lb, kz, kh *float32, n int)                       { panic("no AVX2") }
+func minlstmLinFwdStagedAVX(a, b, kf, ki, kh *float32, n int)                    { panic("no AVX2") }
+func minlstmLinBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, da, db *float32, n int)   { panic("no AVX2") }

@@ -44,9 +44,12 @@ var stagedCases = []struct {
 	fwd   func(a, b, k []float32)
 	bwd   func(dk, k, da, db []float32)
 }{
-	{"mingru log", 2, &mingruLogRows,
-		func(a, b, k []float32) { n := len(a); mingruLogFwdAVX(&a[0], &b[0], &k[0], &k[n], n) },
-		mingruLogRows.bwd},
+	{"minlstm linear", 3, &minlstmLinRows,
+		func(a, b, k []float32) { n := len(a); minlstmLinFwdAVX(&a[0], &b[0], &k[0], &k[n], &k[2*n], n) },
+		func(dk, k, da, db []float32) {
+			n := len(da)
+			minlstmLinBwdAVX(&dk[0], &dk[n], &dk[2*n], &k[0], &k[n], &k[2*n], &da[0], &db[0], n)
+		}},
 	{"minlstm log", 3, &minlstmLogRows,
 		func(a, b, k []float32) { n := len(a); minlstmLogFwdAVX(&a[0], &b[0], &k[0], &k[n], &k[2*n], n) },
 		func(dk, k, da, db []float32) {
