@@ -811,20 +811,29 @@ fwdLse:
 	VZEROUPPER
 	RET
 logScanFwdAVXFull:
-	// Eight channels, in two stages over t (the same arithmetic per lane as
-	// the masked loop above, so the same bits): first the running a*, m
-	// and s, with s and (a* + m) rounded to float32 parked in logh and h;
-	// then log h = (a* + m) + ln s and h = e^{log h} for every t, whose
-	// iterations are independent, so the core overlaps their exp and log
-	// (in one loop they hang off each step's s and the core waits on them).
-	MOVQ DI, R10
-	MOVQ SI, R11
-	MOVQ CX, R12
+	// Eight channels, in blocks of up to 64 steps, each in two stages (the
+	// same arithmetic per lane as the masked loop above, so the same bits):
+	// first the running a*, m and s, with s and (a* + m) rounded to float32
+	// parked in logh and h; then log h = (a* + m) + ln s and h = e^{log h}
+	// for the block's steps, whose iterations are independent, so the core
+	// overlaps their exp and log (in one loop they hang off each step's s
+	// and the core waits on them). A block's rows stay in L1 between the
+	// stages; the running values stay in Y10–Y14 across blocks.
 	VXORPD Y10, Y10, Y10            // a* low 4 lanes (float64)
 	VXORPD Y11, Y11, Y11            // a* high 4 lanes
 	VMOVUPD negInfD<>(SB), Y12      // m low (float64)
 	VMOVUPD negInfD<>(SB), Y13      // m high
 	VXORPS Y14, Y14, Y14            // s (float32)
+fwdBlockF:
+	MOVQ CX, R12                    // steps in this block: min(CX, 64)
+	CMPQ R12, $64
+	JLE fwdBlockSizeF
+	MOVQ $64, R12
+fwdBlockSizeF:
+	SUBQ R12, CX
+	MOVQ R12, BX
+	MOVQ DI, R10
+	MOVQ SI, R11
 fwdLseF:
 	VMOVUPS (DX), Y0        // log a
 	VMOVUPS (R8), Y1        // log b
@@ -861,7 +870,7 @@ fwdLseF:
 	ADDQ R9, SI
 	ADDQ R9, DX
 	ADDQ R9, R8
-	DECQ CX
+	DECQ BX
 	JNZ fwdLseF
 fwdLogF:
 	VMOVUPS (R10), Y0               // s
@@ -875,6 +884,8 @@ fwdLogF:
 	ADDQ R9, R11
 	DECQ R12
 	JNZ fwdLogF
+	TESTQ CX, CX
+	JNZ fwdBlockF
 	VZEROUPPER
 	RET
 

@@ -73,18 +73,20 @@ func TestLogScanStagedBitIdentical(t *testing.T) {
 	if !haveAVX2 {
 		t.Skip("no AVX2/FMA: the staged kernels do not run")
 	}
-	const T, E = 300, 16
-	la, lb := gateInputs(T*E, 6), gateInputs(T*E, 7)
-	for i := range la { // log a ≤ 0 with extremes, log b any
-		la[i] = -float32(math.Abs(float64(la[i])))
-	}
-	logh1, h1, logh2, h2 := make([]float32, T*E), make([]float32, T*E), make([]float32, T*E), make([]float32, T*E)
-	for e0 := 0; e0 < E; e0 += 8 {
-		logScanFwdAVX(&logh1[e0], &h1[e0], &la[e0], &lb[e0], T, 4*E, 8)
-		for j := e0; j < e0+8; j += 4 {
-			logScanFwdAVX(&logh2[j], &h2[j], &la[j], &lb[j], T, 4*E, 4)
+	for _, T := range []int{1, 64, 300} { // one step, one block of 64, blocks and a partial one
+		const E = 16
+		la, lb := gateInputs(T*E, 6), gateInputs(T*E, 7)
+		for i := range la { // log a ≤ 0 with extremes, log b any
+			la[i] = -float32(math.Abs(float64(la[i])))
 		}
+		logh1, h1, logh2, h2 := make([]float32, T*E), make([]float32, T*E), make([]float32, T*E), make([]float32, T*E)
+		for e0 := 0; e0 < E; e0 += 8 {
+			logScanFwdAVX(&logh1[e0], &h1[e0], &la[e0], &lb[e0], T, 4*E, 8)
+			for j := e0; j < e0+8; j += 4 {
+				logScanFwdAVX(&logh2[j], &h2[j], &la[j], &lb[j], T, 4*E, 4)
+			}
+		}
+		sameBits(t, "log h", T, logh1, logh2)
+		sameBits(t, "h", T, h1, h2)
 	}
-	sameBits(t, "log h", T, logh1, logh2)
-	sameBits(t, "h", T, h1, h2)
 }
