@@ -1042,8 +1042,8 @@ GLOBL negInfD<>(SB), RODATA|NOPTR, $32
 // tail through the kernels above).
 
 // func minlstmLogFwdStagedAVX(la, lb, kf, ki, kh *float32, n int)
-// minlstmLogFwdAVX in four stages: la = softplus(−kf); lb = softplus(−ki);
-// d = la − lb, la = −softplus(d), lb = d − softplus(d); lb += ln g(kh).
+// minlstmLogFwdAVX in two stages: la = softplus(−kf), lb = softplus(−ki);
+// d = la − lb, la = −softplus(d), lb = d − softplus(d) + ln g(kh).
 TEXT ·minlstmLogFwdStagedAVX(SB), NOSPLIT, $0-48
 	MOVQ la+0(FP), DI
 	MOVQ lb+8(FP), SI
@@ -1059,20 +1059,15 @@ lstmLogFwdS1:
 	VXORPS vSignMask<>(SB), Y0, Y0
 	SP8(Y0, Y12, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
 	VMOVUPS Y12, (DI)(AX*1)
-	ADDQ $32, AX
-	CMPQ AX, CX
-	JLT lstmLogFwdS1
-	XORQ AX, AX
-lstmLogFwdS2:
 	VMOVUPS (R8)(AX*1), Y0
 	VXORPS vSignMask<>(SB), Y0, Y0
 	SP8(Y0, Y13, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
 	VMOVUPS Y13, (SI)(AX*1)
 	ADDQ $32, AX
 	CMPQ AX, CX
-	JLT lstmLogFwdS2
+	JLT lstmLogFwdS1
 	XORQ AX, AX
-lstmLogFwdS3:
+lstmLogFwdS2:
 	VMOVUPS (DI)(AX*1), Y12
 	VMOVUPS (SI)(AX*1), Y13
 	VSUBPS Y13, Y12, Y12
@@ -1080,20 +1075,13 @@ lstmLogFwdS3:
 	VXORPS vSignMask<>(SB), Y13, Y2
 	VMOVUPS Y2, (DI)(AX*1)
 	VSUBPS Y13, Y12, Y12
-	VMOVUPS Y12, (SI)(AX*1)
-	ADDQ $32, AX
-	CMPQ AX, CX
-	JLT lstmLogFwdS3
-	XORQ AX, AX
-lstmLogFwdS4:
 	VMOVUPS (R9)(AX*1), Y0
 	LOGG8(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y14)
-	VMOVUPS (SI)(AX*1), Y12
 	VADDPS Y1, Y12, Y12
 	VMOVUPS Y12, (SI)(AX*1)
 	ADDQ $32, AX
 	CMPQ AX, CX
-	JLT lstmLogFwdS4
+	JLT lstmLogFwdS2
 	VZEROUPPER
 	RET
 
