@@ -1086,9 +1086,9 @@ lstmLogFwdS2:
 	RET
 
 // func minlstmLogBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, dla, dlb *float32, n int)
-// minlstmLogBwdAVX in four stages: dkf = softplus(−kf), dkh = σ(−kf);
+// minlstmLogBwdAVX in three stages: dkf = softplus(−kf), dkh = σ(−kf);
 // dkf = d = dkf − softplus(−ki), dki = σ(−ki); dd = −σ(d)·dla + σ(−d)·dlb,
-// dki = dki·dd, dkf = −(dkh·dd); dkh = (ln g)′(kh)·dlb.
+// dki = dki·dd, dkf = −(dkh·dd), dkh = (ln g)′(kh)·dlb.
 TEXT ·minlstmLogBwdStagedAVX(SB), NOSPLIT, $0-72
 	MOVQ dkf+0(FP), DI
 	MOVQ dki+8(FP), SI
@@ -1138,19 +1138,13 @@ lstmLogBwdS3:
 	VMULPS Y2, Y13, Y13
 	VXORPS vSignMask<>(SB), Y13, Y13
 	VMOVUPS Y13, (DI)(AX*1)
-	ADDQ $32, AX
-	CMPQ AX, CX
-	JLT lstmLogBwdS3
-	XORQ AX, AX
-lstmLogBwdS4:
 	VMOVUPS (R10)(AX*1), Y0
 	DLOGG8(Y0, Y1, Y2, Y3, Y4, Y6, Y14)
-	VMOVUPS (R12)(AX*1), Y5
 	VMULPS Y5, Y1, Y1
 	VMOVUPS Y1, (DX)(AX*1)
 	ADDQ $32, AX
 	CMPQ AX, CX
-	JLT lstmLogBwdS4
+	JLT lstmLogBwdS3
 	VZEROUPPER
 	RET
 
