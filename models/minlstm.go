@@ -44,18 +44,12 @@ func minlstmCell[F tensor.Float](E int) gate3Cell[F] {
 // The float32 row kernels of minLSTM's forms (k: [3E] = k_f | k_i | k_h).
 var (
 	minlstmLogRows = rowKernels{
-		fwd: func(a, b, k []float32) { minlstmLogFwdAVX(&a[0], &b[0], &k[0], &k[len(a)], &k[2*len(a)], len(a)) },
-		bwd: func(dk, k, da, db []float32) {
-			E := len(da)
-			minlstmLogBwdAVX(&dk[0], &dk[E], &dk[2*E], &k[0], &k[E], &k[2*E], &da[0], &db[0], E)
-		},
+		fwd: stagedFwd3(minlstmLogFwdStagedAVX, minlstmLogFwdAVX),
+		bwd: stagedBwd3(minlstmLogBwdStagedAVX, minlstmLogBwdAVX),
 	}
 	minlstmLinRows = rowKernels{
-		fwd: func(a, b, k []float32) { minlstmLinFwdAVX(&a[0], &b[0], &k[0], &k[len(a)], &k[2*len(a)], len(a)) },
-		bwd: func(dk, k, da, db []float32) {
-			E := len(da)
-			minlstmLinBwdAVX(&dk[0], &dk[E], &dk[2*E], &k[0], &k[E], &k[2*E], &da[0], &db[0], E)
-		},
+		fwd: stagedFwd3(minlstmLinFwdStagedAVX, minlstmLinFwdAVX),
+		bwd: stagedBwd3(minlstmLinBwdStagedAVX, minlstmLinBwdAVX),
 	}
 )
 

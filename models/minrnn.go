@@ -66,6 +66,8 @@ type minRNN[F tensor.Float] struct {
 	dga, dgb   []F // [B, T, E] scratch: gradients of ga, gb
 	cin, cprod []F // [B, maxChunks, E] scratch (chunked): chunk carries and products of a
 	ds0        []F // [B, E] scratch (sequential with s0): ∂L/∂h_{−1} per sequence
+
+	par resid[F] // the copy y = h (E == D) on the pool (resid.go)
 }
 
 // scanMode is how a minRNN runs the scan over t, one value per mode chosen
@@ -102,6 +104,7 @@ func newMinRNN[F tensor.Float](ps *tensor.ParamSet[F], prefix string, c Config, 
 	default:
 		m.mode, m.form = gatedMode[F]{logScan[F]{}}, cell.logForm()
 	}
+	m.par.bind()
 	m.in = nn.NewLinear(ps, prefix+".in", m.D, m.G*m.E, true)
 	if m.E != m.D || c.OutBias {
 		m.out = nn.NewLinear(ps, prefix+".out", m.E, m.D, c.OutBias)
@@ -148,7 +151,7 @@ func (m *minRNN[F]) Forward(y, x []F, B, T int) {
 	if m.out != nil {
 		m.out.Forward(y, m.h, M)
 	} else {
-		copy(y[:M*m.D], m.h[:M*m.E])
+		m.par.copy(y[:M*m.D], m.h[:M*m.E])
 	}
 }
 

@@ -51,3 +51,19 @@ func linScanFwdAVX(h, a, b *float32, T, stride, w int)
 
 //go:noescape
 func linScanBwdAVX(da, db, dh, a, h *float32, T, stride, w int)
+
+// Staged row kernels (same values as the kernels above, bit for bit, in
+// one loop per stage so that iterations overlap); n a positive multiple
+// of 8.
+
+//go:noescape
+func minlstmLogFwdStagedAVX(la, lb, kf, ki, kh *float32, n int)
+
+//go:noescape
+func minlstmLogBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, dla, dlb *float32, n int)
+
+//go:noescape
+func minlstmLinFwdStagedAVX(a, b, kf, ki, kh *float32, n int)
+
+//go:noescape
+func minlstmLinBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, da, db *float32, n int)

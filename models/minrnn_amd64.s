@@ -811,11 +811,29 @@ fwdLse:
 	VZEROUPPER
 	RET
 logScanFwdAVXFull:
+	// Eight channels, in blocks of up to 64 steps, each in two stages (the
+	// same arithmetic per lane as the masked loop above, so the same bits):
+	// first the running a*, m and s, with s and (a* + m) rounded to float32
+	// parked in logh and h; then log h = (a* + m) + ln s and h = e^{log h}
+	// for the block's steps, whose iterations are independent, so the core
+	// overlaps their exp and log (in one loop they hang off each step's s
+	// and the core waits on them). A block's rows stay in L1 between the
+	// stages; the running values stay in Y10–Y14 across blocks.
 	VXORPD Y10, Y10, Y10            // a* low 4 lanes (float64)
 	VXORPD Y11, Y11, Y11            // a* high 4 lanes
 	VMOVUPD negInfD<>(SB), Y12      // m low (float64)
 	VMOVUPD negInfD<>(SB), Y13      // m high
 	VXORPS Y14, Y14, Y14            // s (float32)
+fwdBlockF:
+	MOVQ CX, R12                    // steps in this block: min(CX, 64)
+	CMPQ R12, $64
+	JLE fwdBlockSizeF
+	MOVQ $64, R12
+fwdBlockSizeF:
+	SUBQ R12, CX
+	MOVQ R12, BX
+	MOVQ DI, R10
+	MOVQ SI, R11
 fwdLseF:
 	VMOVUPS (DX), Y0        // log a
 	VMOVUPS (R8), Y1        // log b
@@ -846,18 +864,28 @@ fwdLseF:
 	VCVTPD2PSY Y2, X2
 	VCVTPD2PSY Y3, X3
 	VINSERTF128 $1, X3, Y2, Y2
-	VMOVUPS Y14, Y0
-	LOG8(Y0, Y3, Y4, Y5, Y6, Y7, Y8)
-	VADDPS Y2, Y0, Y0               // log h = (a* + m) + ln s
-	VMOVUPS Y0, (DI)
-	EXP8(Y0, Y3, Y4, Y5)
-	VMOVUPS Y0, (SI)
+	VMOVUPS Y14, (DI)               // s, for the second stage
+	VMOVUPS Y2, (SI)                // a* + m (float32)
 	ADDQ R9, DI
 	ADDQ R9, SI
 	ADDQ R9, DX
 	ADDQ R9, R8
-	DECQ CX
+	DECQ BX
 	JNZ fwdLseF
+fwdLogF:
+	VMOVUPS (R10), Y0               // s
+	LOG8(Y0, Y3, Y4, Y5, Y6, Y7, Y8)
+	VMOVUPS (R11), Y2               // a* + m
+	VADDPS Y2, Y0, Y0               // log h = (a* + m) + ln s
+	VMOVUPS Y0, (R10)
+	EXP8(Y0, Y3, Y4, Y5)
+	VMOVUPS Y0, (R11)
+	ADDQ R9, R10
+	ADDQ R9, R11
+	DECQ R12
+	JNZ fwdLogF
+	TESTQ CX, CX
+	JNZ fwdBlockF
 	VZEROUPPER
 	RET
 
@@ -1002,3 +1030,232 @@ DATA negInfD<>+8(SB)/8, $0xfff0000000000000
 DATA negInfD<>+16(SB)/8, $0xfff0000000000000
 DATA negInfD<>+24(SB)/8, $0xfff0000000000000
 GLOBL negInfD<>(SB), RODATA|NOPTR, $32
+
+// Staged row kernels. The kernels above compute each group of 8 lanes in
+// one loop iteration whose transcendentals depend on one another (softplus
+// of a softplus difference), so an iteration is one long dependency chain
+// and the core waits on its latency. The staged kernels below compute the
+// same values, instruction for instruction per lane (bit-identical), in
+// one loop per stage over the whole row, with the intermediate values in
+// the outputs: each stage's iterations are independent, so the core
+// overlaps them. n must be a positive multiple of 8 (the Go side runs the
+// tail through the kernels above).
+
+// func minlstmLogFwdStagedAVX(la, lb, kf, ki, kh *float32, n int)
+// minlstmLogFwdAVX in two stages: la = softplus(−kf), lb = softplus(−ki);
+// d = la − lb, la = −softplus(d), lb = d − softplus(d) + ln g(kh).
+TEXT ·minlstmLogFwdStagedAVX(SB), NOSPLIT, $0-48
+	MOVQ la+0(FP), DI
+	MOVQ lb+8(FP), SI
+	MOVQ kf+16(FP), DX
+	MOVQ ki+24(FP), R8
+	MOVQ kh+32(FP), R9
+	MOVQ n+40(FP), CX
+	SHLQ $2, CX
+	VXORPS Y14, Y14, Y14
+	XORQ AX, AX
+lstmLogFwdS1:
+	VMOVUPS (DX)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SP8(Y0, Y12, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y12, (DI)(AX*1)
+	VMOVUPS (R8)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SP8(Y0, Y13, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y13, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLogFwdS1
+	XORQ AX, AX
+lstmLogFwdS2:
+	VMOVUPS (DI)(AX*1), Y12
+	VMOVUPS (SI)(AX*1), Y13
+	VSUBPS Y13, Y12, Y12
+	SP8(Y12, Y13, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VXORPS vSignMask<>(SB), Y13, Y2
+	VMOVUPS Y2, (DI)(AX*1)
+	VSUBPS Y13, Y12, Y12
+	VMOVUPS (R9)(AX*1), Y0
+	LOGG8(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y14)
+	VADDPS Y1, Y12, Y12
+	VMOVUPS Y12, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLogFwdS2
+	VZEROUPPER
+	RET
+
+// func minlstmLogBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, dla, dlb *float32, n int)
+// minlstmLogBwdAVX in three stages: dkf = softplus(−kf), dkh = σ(−kf);
+// dkf = d = dkf − softplus(−ki), dki = σ(−ki); dd = −σ(d)·dla + σ(−d)·dlb,
+// dki = dki·dd, dkf = −(dkh·dd), dkh = (ln g)′(kh)·dlb.
+TEXT ·minlstmLogBwdStagedAVX(SB), NOSPLIT, $0-72
+	MOVQ dkf+0(FP), DI
+	MOVQ dki+8(FP), SI
+	MOVQ dkh+16(FP), DX
+	MOVQ kf+24(FP), R8
+	MOVQ ki+32(FP), R9
+	MOVQ kh+40(FP), R10
+	MOVQ dla+48(FP), R11
+	MOVQ dlb+56(FP), R12
+	MOVQ n+64(FP), CX
+	SHLQ $2, CX
+	VXORPS Y14, Y14, Y14
+	XORQ AX, AX
+lstmLogBwdS1:
+	VMOVUPS (R8)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SPSIG8(Y0, Y12, Y13, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y12, (DI)(AX*1)
+	VMOVUPS Y13, (DX)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLogBwdS1
+	XORQ AX, AX
+lstmLogBwdS2:
+	VMOVUPS (R9)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SPSIG8(Y0, Y1, Y11, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS (DI)(AX*1), Y12
+	VSUBPS Y1, Y12, Y12
+	VMOVUPS Y12, (DI)(AX*1)
+	VMOVUPS Y11, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLogBwdS2
+	XORQ AX, AX
+lstmLogBwdS3:
+	VMOVUPS (DI)(AX*1), Y12
+	SIGS8(Y12, Y1, Y2, Y3, Y4, Y5, Y6)
+	VMOVUPS (R11)(AX*1), Y4
+	VMOVUPS (R12)(AX*1), Y5
+	VMULPS Y5, Y2, Y2
+	VFNMADD231PS Y4, Y1, Y2
+	VMOVUPS (SI)(AX*1), Y11
+	VMULPS Y2, Y11, Y11
+	VMOVUPS Y11, (SI)(AX*1)
+	VMOVUPS (DX)(AX*1), Y13
+	VMULPS Y2, Y13, Y13
+	VXORPS vSignMask<>(SB), Y13, Y13
+	VMOVUPS Y13, (DI)(AX*1)
+	VMOVUPS (R10)(AX*1), Y0
+	DLOGG8(Y0, Y1, Y2, Y3, Y4, Y6, Y14)
+	VMULPS Y5, Y1, Y1
+	VMOVUPS Y1, (DX)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLogBwdS3
+	VZEROUPPER
+	RET
+
+// func minlstmLinFwdStagedAVX(a, b, kf, ki, kh *float32, n int)
+// minlstmLinFwdAVX in three stages: a = softplus(−kf); b = softplus(−ki);
+// d = a − b, a = σ(−d), b = σ(d)·g(kh).
+TEXT ·minlstmLinFwdStagedAVX(SB), NOSPLIT, $0-48
+	MOVQ a+0(FP), DI
+	MOVQ b+8(FP), SI
+	MOVQ kf+16(FP), DX
+	MOVQ ki+24(FP), R8
+	MOVQ kh+32(FP), R9
+	MOVQ n+40(FP), CX
+	SHLQ $2, CX
+	VXORPS Y14, Y14, Y14
+	XORQ AX, AX
+lstmLinFwdS1:
+	VMOVUPS (DX)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SP8(Y0, Y12, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y12, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLinFwdS1
+	XORQ AX, AX
+lstmLinFwdS2:
+	VMOVUPS (R8)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SP8(Y0, Y13, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y13, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLinFwdS2
+	XORQ AX, AX
+lstmLinFwdS3:
+	VMOVUPS (DI)(AX*1), Y12
+	VMOVUPS (SI)(AX*1), Y13
+	VSUBPS Y13, Y12, Y12
+	SIGS8(Y12, Y10, Y11, Y3, Y4, Y5, Y6)
+	VMOVUPS Y11, (DI)(AX*1)
+	VMOVUPS (R9)(AX*1), Y0
+	GDG8(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y14)
+	VMULPS Y1, Y10, Y10
+	VMOVUPS Y10, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLinFwdS3
+	VZEROUPPER
+	RET
+
+// func minlstmLinBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, da, db *float32, n int)
+// minlstmLinBwdAVX in three stages: dkh = softplus(−kf), dkf = σ(−kf);
+// dkh = d = dkh − softplus(−ki), dki = σ(−ki); then dd, dkf, dki, dkh.
+TEXT ·minlstmLinBwdStagedAVX(SB), NOSPLIT, $0-72
+	MOVQ dkf+0(FP), DI
+	MOVQ dki+8(FP), SI
+	MOVQ dkh+16(FP), DX
+	MOVQ kf+24(FP), R8
+	MOVQ ki+32(FP), R9
+	MOVQ kh+40(FP), R10
+	MOVQ da+48(FP), R11
+	MOVQ db+56(FP), R12
+	MOVQ n+64(FP), CX
+	SHLQ $2, CX
+	VXORPS Y14, Y14, Y14
+	XORQ AX, AX
+lstmLinBwdS1:
+	VMOVUPS (R8)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SPSIG8(Y0, Y12, Y13, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y13, (DI)(AX*1)
+	VMOVUPS Y12, (DX)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLinBwdS1
+	XORQ AX, AX
+lstmLinBwdS2:
+	VMOVUPS (R9)(AX*1), Y0
+	VXORPS vSignMask<>(SB), Y0, Y0
+	SPSIG8(Y0, Y1, Y13, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y14)
+	VMOVUPS Y13, (SI)(AX*1)
+	VMOVUPS (DX)(AX*1), Y12
+	VSUBPS Y1, Y12, Y12
+	VMOVUPS Y12, (DX)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLinBwdS2
+	XORQ AX, AX
+lstmLinBwdS3:
+	VMOVUPS (DX)(AX*1), Y12
+	SIGS8(Y12, Y10, Y11, Y3, Y4, Y5, Y6)
+	VMOVUPS (R10)(AX*1), Y0
+	GDG8(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y14)
+	VMOVUPS (R11)(AX*1), Y7
+	VMOVUPS (R12)(AX*1), Y8
+	VMULPS Y10, Y11, Y11
+	VMULPS Y8, Y1, Y1
+	VSUBPS Y7, Y1, Y1
+	VMULPS Y11, Y1, Y1
+	VMULPS Y8, Y10, Y10
+	VMULPS Y2, Y10, Y10
+	VMOVUPS Y10, (DX)(AX*1)
+	VMOVUPS (SI)(AX*1), Y13
+	VMULPS Y1, Y13, Y13
+	VMOVUPS Y13, (SI)(AX*1)
+	VMOVUPS (DI)(AX*1), Y13
+	VMULPS Y1, Y13, Y13
+	VXORPS vSignMask<>(SB), Y13, Y13
+	VMOVUPS Y13, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT lstmLinBwdS3
+	VZEROUPPER
+	RET

@@ -25,3 +25,8 @@ func s6BwdAVX(gc, pa, h, hp, a, bt, ct, pB, pC, delta, u, dy, dskip, dU, dDelta,
 
 func linScanFwdAVX(h, a, b *float32, T, stride, w int)          { panic("no AVX2") }
 func linScanBwdAVX(da, db, dh, a, h *float32, T, stride, w int) { panic("no AVX2") }
+
+func minlstmLogFwdStagedAVX(la, lb, kf, ki, kh *float32, n int)                  { panic("no AVX2") }
+func minlstmLogBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, dla, dlb *float32, n int) { panic("no AVX2") }
+func minlstmLinFwdStagedAVX(a, b, kf, ki, kh *float32, n int)                    { panic("no AVX2") }
+func minlstmLinBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, da, db *float32, n int)   { panic("no AVX2") }

@@ -14,7 +14,9 @@ const residGrain = 16384
 // the 1 → 2 core speed-up (Amdahl). Each element is written by one
 // chunk and computed as the serial loop computes it, so results are
 // bit-identical for any GOMAXPROCS. The pool body is bound once (bind),
-// so a pass allocates nothing.
+// so a pass allocates nothing. The minimal RNNs use one for their copy
+// y = h when E == D (minrnn.go), another 4 MiB pass at the table
+// configuration.
 type resid[F tensor.Float] struct {
 	op        int // residAdd, residCopy, residClear
 	dst, a, b []F
