@@ -43,10 +43,6 @@ func (g *GRU[F]) Alloc(a *tensor.Arena[F], B, T int) {
 	g.dgh = a.Make(tensor.Scratch, B*3*g.E)
 }
 
-// rowGrain returns the rows per parallel chunk of the gate math, so that a
-// chunk holds at least about 2048 hidden units.
-func rowGrain(E int) int { return max(1, 2048/E) }
-
 // Forward computes y: [B, T, D] from x: [B, T, D]. It panics when B or T
 // exceed Alloc's or the slices are too short.
 func (g *GRU[F]) Forward(y, x []F, B, T int) {
@@ -58,17 +54,29 @@ func (g *GRU[F]) Forward(y, x []F, B, T int) {
 		copy(g.gates[m*3*E:(m+1)*3*E], g.bih.Data)
 	}
 	tensor.MatMul(false, true, B*T, 3*E, D, x, g.wih.Data, 1, g.gates)
+	runSeqs[F](g, B, T, nil, false) // the time loop, per group of sequences (rnn_batchsplit.go)
+	g.project(y, g.h, B*T)
+}
+
+// rowGrain returns the rows per parallel chunk of a pass over rows of the
+// given width, so that a chunk holds at least about 16384 elements.
+func rowGrain(width int) int { return max(1, 16384/width) }
+
+// forwardSeqs runs the time loop of sequences [lo, hi): per step t,
+// gh = h_{t−1}·W_hhᵀ + b_hh for their rows, then their gate math.
+func (g *GRU[F]) forwardSeqs(T, lo, hi int) {
+	E := g.E
+	gh := g.gh[lo*3*E : hi*3*E] // [hi−lo, 3E]
 	for t := 0; t < T; t++ {
-		// gh = h_{t−1}·W_hhᵀ + b_hh, gh: [B, 3E]; h_{t−1} rows have stride T·E.
-		for b := 0; b < B; b++ {
-			copy(g.gh[b*3*E:(b+1)*3*E], g.bhh.Data)
+		for b := range hi - lo {
+			copy(gh[b*3*E:(b+1)*3*E], g.bhh.Data)
 		}
 		if t > 0 {
-			tensor.Gemm(false, true, B, 3*E, E, 1, g.h[(t-1)*E:], T*E, g.whh.Data, E, 1, g.gh, 3*E)
+			// h_{t−1} rows b·T+t−1 have stride T·E.
+			tensor.Gemm(false, true, hi-lo, 3*E, E, 1, g.h[(lo*T+t-1)*E:], T*E, g.whh.Data, E, 1, gh, 3*E)
 		}
-		tensor.ForWith(B, rowGrain(E), stepRows[F, *GRU[F]]{r: g, T: T, t: t})
+		g.forwardRows(T, t, lo, hi)
 	}
-	g.project(y, g.h, B*T)
 }
 
 // forwardRows runs the gate math of step t for batch rows [lo, hi).
@@ -131,28 +139,34 @@ func gruCell[F tensor.Float](hNew, hPrev, gates, gh, hn []F) {
 //	input side (r̂, ẑ, n̂), hidden side (r̂, ẑ, r·n̂);
 //	dh_{t−1} = dh·z + (hidden side)·W_hh.
 //
-// dW_hh and db_hh accumulate per step; dW_ih, db_ih and dx come from one
-// matmul over all tokens at the end. It panics like Forward.
+// The time loop carries dh; dW_ih, db_ih and dx come from one matmul over
+// all tokens after it, dW_hh and db_hh from per-step products after it
+// (hiddenGrad), which leaves dpre's n block holding dn·r. It panics like
+// Forward.
 func (g *GRU[F]) Backward(dx, dy, x []F, B, T int) {
 	E := g.E
 	dy = g.backwardStart(dx, dy, x, B, T)
 	clear(g.dh[:B*E])
-	dbhh := g.bhh.Grad
-	for t := T - 1; t >= 0; t-- {
-		tensor.ForWith(B, rowGrain(E), stepRows[F, *GRU[F]]{r: g, T: T, t: t, dy: dy, backward: true})
-		for b := 0; b < B; b++ {
-			tensor.Add(dbhh, g.dgh[b*3*E:(b+1)*3*E])
-		}
-		if t > 0 {
-			hPrev := g.h[(t-1)*E:] // rows b·T+t−1, stride T·E
-			// dW_hh += dghᵀ·h_{t−1}: [3E, B]×[B, E].
-			tensor.Gemm(true, false, 3*E, E, B, 1, g.dgh, 3*E, hPrev, T*E, 1, g.whh.Grad, E)
-			// dh_{t−1} += dgh·W_hh: [B, 3E]×[3E, E].
-			tensor.Gemm(false, false, B, E, 3*E, 1, g.dgh, 3*E, g.whh.Data, E, 1, g.dh, E)
-		}
-	}
+	runSeqs(g, B, T, dy, true) // the time loop, per group of sequences (rnn_batchsplit.go)
 	// dW_ih += dpreᵀ·x, dx += dpre·W_ih, db_ih += Σ dpre over all B·T tokens.
 	g.inputBackward(dx, x, B*T, false)
+	// dW_hh += Σ_t dghᵀ_t·h_{t−1}, db_hh += Σ dgh, with dgh = dpre but for
+	// its n block, dn·r: made in place in dpre.
+	tensor.ForWith(B*T, rowGrain(3*E), scaleRows[F]{&g.rnnCore})
+	g.hiddenBackward(B, T, true)
+}
+
+// backwardSeqs runs the backward time loop of sequences [lo, hi): per
+// step t from T−1 down, their gate math, then dh_{t−1} += dgh·W_hh.
+func (g *GRU[F]) backwardSeqs(T int, dy []F, lo, hi int) {
+	E := g.E
+	for t := T - 1; t >= 0; t-- {
+		g.backwardRows(T, t, dy, lo, hi)
+		if t > 0 {
+			// dh_{t−1} += dgh·W_hh: [hi−lo, 3E]×[3E, E].
+			tensor.Gemm(false, false, hi-lo, E, 3*E, 1, g.dgh[lo*3*E:], 3*E, g.whh.Data, E, 1, g.dh[lo*E:], E)
+		}
+	}
 }
 
 // backwardRows runs the backward gate math of step t for batch rows

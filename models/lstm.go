@@ -58,14 +58,21 @@ func (l *LSTM[F]) Forward(y, x []F, B, T int) {
 		}
 	}
 	tensor.MatMul(false, true, B*T, 4*E, D, x, l.wih.Data, 1, l.gates)
+	runSeqs[F](l, B, T, nil, false) // the time loop, per group of sequences (rnn_batchsplit.go)
+	l.project(y, l.h, B*T)
+}
+
+// forwardSeqs runs the time loop of sequences [lo, hi): per step t,
+// gates[:, t] += h_{t−1}·W_hhᵀ for their rows, then their gate math.
+func (l *LSTM[F]) forwardSeqs(T, lo, hi int) {
+	E := l.E
 	for t := 0; t < T; t++ {
 		if t > 0 {
-			// gates[:, t] += h_{t−1}·W_hhᵀ: [B, E]×[E, 4E], rows with strides T·E and T·4E.
-			tensor.Gemm(false, true, B, 4*E, E, 1, l.h[(t-1)*E:], T*E, l.whh.Data, E, 1, l.gates[t*4*E:], T*4*E)
+			// [hi−lo, E]×[E, 4E], rows with strides T·E and T·4E.
+			tensor.Gemm(false, true, hi-lo, 4*E, E, 1, l.h[(lo*T+t-1)*E:], T*E, l.whh.Data, E, 1, l.gates[(lo*T+t)*4*E:], T*4*E)
 		}
-		tensor.ForWith(B, rowGrain(E), stepRows[F, *LSTM[F]]{r: l, T: T, t: t})
+		l.forwardRows(T, t, lo, hi)
 	}
-	l.project(y, l.h, B*T)
 }
 
 // forwardRows runs the gate math of step t for batch rows [lo, hi).
@@ -127,25 +134,32 @@ func lstmCell[F tensor.Float](hNew, cNew, cPrev, gates []F) {
 //	df̂ = dc·c_{t−1}·f(1−f), dĝ = dc·i(1−g²)                     (ˆ: pre-activation)
 //	dc_{t−1} = dc·f, dh_{t−1} = (dî, df̂, dĝ, dô)·W_hh.
 //
-// dW_hh accumulates per step; dW_ih, both biases and dx come from one pass
-// over all tokens at the end. It panics like Forward.
+// The time loop carries dh and dc; dW_ih, both biases and dx come from one
+// pass over all tokens after it, dW_hh from per-step products after it
+// (hiddenGrad). It panics like Forward.
 func (l *LSTM[F]) Backward(dx, dy, x []F, B, T int) {
 	E := l.E
 	dy = l.backwardStart(dx, dy, x, B, T)
 	clear(l.dh[:B*E])
 	clear(l.dc[:B*E])
-	for t := T - 1; t >= 0; t-- {
-		tensor.ForWith(B, rowGrain(E), stepRows[F, *LSTM[F]]{r: l, T: T, t: t, dy: dy, backward: true})
-		if t > 0 {
-			dp := l.dpre[t*4*E:] // rows b·T+t, stride T·4E
-			// dW_hh += dpre_tᵀ·h_{t−1}: [4E, B]×[B, E].
-			tensor.Gemm(true, false, 4*E, E, B, 1, dp, T*4*E, l.h[(t-1)*E:], T*E, 1, l.whh.Grad, E)
-			// dh_{t−1} = dpre_t·W_hh: [B, 4E]×[4E, E].
-			tensor.Gemm(false, false, B, E, 4*E, 1, dp, T*4*E, l.whh.Data, E, 0, l.dh, E)
-		}
-	}
+	runSeqs(l, B, T, dy, true) // the time loop, per group of sequences (rnn_batchsplit.go)
 	// dW_ih += dpreᵀ·x, dx += dpre·W_ih, db_ih = db_hh += Σ dpre over all B·T tokens.
 	l.inputBackward(dx, x, B*T, true)
+	// dW_hh += Σ_t dpreᵀ_t·h_{t−1}.
+	l.hiddenBackward(B, T, false)
+}
+
+// backwardSeqs runs the backward time loop of sequences [lo, hi): per
+// step t from T−1 down, their gate math, then dh_{t−1} = dpre_t·W_hh.
+func (l *LSTM[F]) backwardSeqs(T int, dy []F, lo, hi int) {
+	E := l.E
+	for t := T - 1; t >= 0; t-- {
+		l.backwardRows(T, t, dy, lo, hi)
+		if t > 0 {
+			// [hi−lo, 4E]×[4E, E]; dpre rows b·T+t, stride T·4E.
+			tensor.Gemm(false, false, hi-lo, E, 4*E, 1, l.dpre[(lo*T+t)*4*E:], T*4*E, l.whh.Data, E, 0, l.dh[lo*E:], E)
+		}
+	}
 }
 
 // backwardRows runs the backward gate math of step t for batch rows

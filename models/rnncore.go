@@ -144,31 +144,6 @@ func (r *rnnCore[F]) flops() int64 {
 	return f
 }
 
-// stepRows is the gate math of one time step t of sequences of length T
-// over batch rows [lo, hi), forward or (with dy: [B, T, E], dL/dh from
-// the output) backward: a tensor.ForWith kernel over a GRU or LSTM.
-type stepRows[F tensor.Float, R rowStepper[F]] struct {
-	r        R
-	T, t     int
-	dy       []F
-	backward bool
-}
-
-// rowStepper is a recurrent mixer's forward and backward gate math of one
-// step over batch rows [lo, hi).
-type rowStepper[F tensor.Float] interface {
-	forwardRows(T, t, lo, hi int)
-	backwardRows(T, t int, dy []F, lo, hi int)
-}
-
-func (k stepRows[F, R]) Run(lo, hi int) {
-	if k.backward {
-		k.r.backwardRows(k.T, k.t, k.dy, lo, hi)
-	} else {
-		k.r.forwardRows(k.T, k.t, lo, hi)
-	}
-}
-
 // prevRow returns row m−1 of s: [B·T, E], the state before token m at
 // time t, or nil (zeros) at t = 0.
 func prevRow[F tensor.Float](s []F, m, t, E int) []F {

@@ -1,0 +1,142 @@
+package models
+
+import (
+	"gonum.org/v1/gonum/blas/gonum"
+
+	"rnnbench/internal/tensor"
+)
+
+// GRU and LSTM run their time loop per group of sequences: the sequences of
+// a batch are independent through time, so each group of seqGroup(B) rows
+// runs its whole loop over t (the hidden projection of its rows, then their
+// gate math) on one of tensor.ForWith's workers, and both cores work on the
+// recurrence (before, every step was one [B, E]·[E, G·E] product and B rows
+// of gate math: one core). The weight gradient of W_hh, whose sum runs over
+// the batch, is taken after the loop (hiddenGrad).
+//
+// No bit changes, and none depends on the number of cores: the groups
+// are fixed by B alone, and a group's rows are computed exactly as in one
+// product over all B rows — BLAS computes each row of C = A·B from that row
+// of A alone, in the same order whatever the other rows
+// (TestRNNGemmRowSubsetBits checks the shapes used here on the backend in
+// use). At GOMAXPROCS 1, or when the pool is busy, ForWith runs all B rows
+// as one group.
+
+// seqGroup returns the sequences per group of the time loop: B split into
+// 2 groups (4 when B ≥ 16), so that two cores share the loop and on a
+// shared machine the core that is not slowed can take a group more.
+func seqGroup(B int) int {
+	if B >= 16 {
+		return (B + 3) / 4
+	}
+	return (B + 1) / 2
+}
+
+// seqRunner is a recurrent mixer's time loop over batch rows [lo, hi),
+// forward or (with dy: [B, T, E], dL/dh from the output) backward.
+type seqRunner[F tensor.Float] interface {
+	forwardSeqs(T, lo, hi int)
+	backwardSeqs(T int, dy []F, lo, hi int)
+}
+
+// seqLoop runs a seqRunner's time loop as a tensor.ForWith kernel over
+// groups [lo, hi) of size rows each (the last one shorter), B rows in all.
+type seqLoop[F tensor.Float, R seqRunner[F]] struct {
+	r          R
+	B, T, size int
+	dy         []F
+	backward   bool
+}
+
+func (k seqLoop[F, R]) Run(lo, hi int) {
+	for i := lo; i < hi; i++ { // one group at a time, also when ForWith runs them all on one core
+		b0, b1 := i*k.size, min(k.B, (i+1)*k.size)
+		if k.backward {
+			k.r.backwardSeqs(k.T, k.dy, b0, b1)
+		} else {
+			k.r.forwardSeqs(k.T, b0, b1)
+		}
+	}
+}
+
+// runSeqs runs r's time loop for B sequences of T tokens in groups of
+// seqGroup(B), forward or backward.
+func runSeqs[F tensor.Float, R seqRunner[F]](r R, B, T int, dy []F, backward bool) {
+	size := seqGroup(B)
+	tensor.ForWith((B+size-1)/size, 1, seqLoop[F, R]{r: r, B: B, T: T, size: size, dy: dy, backward: backward})
+}
+
+// hiddenGrad accumulates the W_hh gradient (and, with bias, b_hh's) after
+// the backward time loop: per step t from T−1 down, dW_hh += dghᵀ_t·h_{t−1}
+// over the B sequences and db_hh += Σ_b dgh_t — the same products and sums,
+// in the same order, as taken step by step inside the loop before, so every
+// bit is as it was. dgh_t is dpre's rows at t (stride T·G·E). Task 0 is
+// the bias, tasks 1.. are chunks of hiddenChunk rows of W_hh, each its own
+// products [rows, B]×[B, E] per step (the element order of a product does
+// not depend on the rows taken; TestRNNGemmRowSubsetBits).
+type hiddenGrad[F tensor.Float] struct {
+	r    *rnnCore[F]
+	B, T int
+	bias bool
+}
+
+func (k hiddenGrad[F]) Run(lo, hi int) {
+	r, B, T := k.r, k.B, k.T
+	E, GE := r.E, r.G*r.E
+	size := hiddenChunk(GE)
+	for task := lo; task < hi; task++ { // one at a time, also when ForWith runs them all on one core
+		if task == 0 {
+			if k.bias {
+				for t := T - 1; t >= 0; t-- {
+					for b := 0; b < B; b++ {
+						m := b*T + t
+						addRow(r.bhh.Grad, r.dpre[m*GE:(m+1)*GE])
+					}
+				}
+			}
+			continue
+		}
+		i0, i1 := (task-1)*size, min(GE, task*size)
+		for t := T - 1; t > 0; t-- {
+			// dW_hh[i0:i1] += dgh_t[:, i0:i1]ᵀ·h_{t−1}: [i1−i0, B]×[B, E].
+			tensor.Gemm(true, false, i1-i0, E, B, 1, r.dpre[t*GE+i0:], T*GE, r.h[(t-1)*E:], T*E, 1, r.whh.Grad[i0*E:], E)
+		}
+	}
+}
+
+// hiddenChunk returns the rows of W_hh per task of hiddenGrad: half of
+// G·E, at least 16.
+func hiddenChunk(GE int) int { return max(16, (GE+1)/2) }
+
+// hiddenBackward runs hiddenGrad: the bias task and the W_hh row chunks.
+func (r *rnnCore[F]) hiddenBackward(B, T int, bias bool) {
+	GE := r.G * r.E
+	size := hiddenChunk(GE)
+	tensor.ForWith(1+(GE+size-1)/size, 1, hiddenGrad[F]{r: r, B: B, T: T, bias: bias})
+}
+
+// addRow accumulates y += x (len(x) == len(y)) with gonum's vector axpy
+// (alpha 1: each y[i] + x[i] rounded once, exactly as a scalar loop).
+func addRow[F tensor.Float](y, x []F) {
+	switch yv := any(y).(type) {
+	case []float32:
+		gonum.Implementation{}.Saxpy(len(yv), 1, any(x).([]float32), 1, yv, 1)
+	case []float64:
+		gonum.Implementation{}.Daxpy(len(yv), 1, any(x).([]float64), 1, yv, 1)
+	}
+}
+
+// scaleRows is the GRU's dgh n block from dpre's: dpre[m, 2E:3E] ×= r
+// (gates[m, 0:E]) for rows [lo, hi), as backwardRows computed dn·r.
+type scaleRows[F tensor.Float] struct{ r *rnnCore[F] }
+
+func (k scaleRows[F]) Run(lo, hi int) {
+	E, GE := k.r.E, k.r.G*k.r.E
+	for m := lo; m < hi; m++ {
+		dp := k.r.dpre[m*GE+2*E : (m+1)*GE]
+		rr := k.r.gates[m*GE : m*GE+E]
+		for j := range dp {
+			dp[j] *= rr[j]
+		}
+	}
+}
