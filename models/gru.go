@@ -54,6 +54,7 @@ func (g *GRU[F]) Forward(y, x []F, B, T int) {
 		copy(g.gates[m*3*E:(m+1)*3*E], g.bih.Data)
 	}
 	tensor.MatMul(false, true, B*T, 3*E, D, x, g.wih.Data, 1, g.gates)
+	g.wT, g.ldw, g.trans = g.forwardWeights(B, T)
 	runSeqs[F](g, B, T, nil, false) // the time loop, per group of sequences (rnn_batchsplit.go)
 	g.project(y, g.h, B*T)
 }
@@ -73,7 +74,7 @@ func (g *GRU[F]) forwardSeqs(T, lo, hi int) {
 		}
 		if t > 0 {
 			// h_{t−1} rows b·T+t−1 have stride T·E.
-			tensor.Gemm(false, true, hi-lo, 3*E, E, 1, g.h[(lo*T+t-1)*E:], T*E, g.whh.Data, E, 1, gh, 3*E)
+			tensor.Gemm(false, g.trans, hi-lo, 3*E, E, 1, g.h[(lo*T+t-1)*E:], T*E, g.wT, g.ldw, 1, gh, 3*E)
 		}
 		g.forwardRows(T, t, lo, hi)
 	}
@@ -178,24 +179,31 @@ func (g *GRU[F]) backwardRows(T, t int, dy []F, lo, hi int) {
 	for b := lo; b < hi; b++ {
 		m := b*T + t
 		gt := g.gates[m*3*E : (m+1)*3*E]
-		r, z, n := gt[:E], gt[E:2*E], gt[2*E:]
-		hn := g.hn[m*E : (m+1)*E]
-		dOut := dy[m*E : (m+1)*E]
-		dh := g.dh[b*E : (b+1)*E]
+		r, z, n := gt[:E:E], gt[E:2*E:2*E], gt[2*E:3*E:3*E]
+		hn := g.hn[m*E : (m+1)*E : (m+1)*E]
+		dOut := dy[m*E : (m+1)*E : (m+1)*E]
+		dh := g.dh[b*E : (b+1)*E : (b+1)*E]
 		dp := g.dpre[m*3*E : (m+1)*3*E]
+		dr, dz, dnn := dp[:E:E], dp[E:2*E:2*E], dp[2*E:3*E:3*E]
 		dg := g.dgh[b*3*E : (b+1)*3*E]
-		for j := range E {
+		dgr, dgz, dgn := dg[:E:E], dg[E:2*E:2*E], dg[2*E:3*E:3*E]
+		hPrev := dh // any slice of length E; read only when t > 0
+		if t > 0 {
+			hPrev = g.h[(m-1)*E : m*E : m*E]
+		}
+		for j := range dh {
 			var hp F
 			if t > 0 {
-				hp = g.h[(m-1)*E+j]
+				hp = hPrev[j]
 			}
+			zj, nj, rj := z[j], n[j], r[j]
 			d := dh[j] + dOut[j]
-			dn := d * (1 - z[j]) * (1 - n[j]*n[j])
-			dz := d * (hp - n[j]) * z[j] * (1 - z[j])
-			dr := dn * hn[j] * r[j] * (1 - r[j])
-			dp[j], dp[E+j], dp[2*E+j] = dr, dz, dn
-			dg[j], dg[E+j], dg[2*E+j] = dr, dz, dn*r[j]
-			dh[j] = d * z[j]
+			dn := d * (1 - zj) * (1 - nj*nj)
+			dzj := d * (hp - nj) * zj * (1 - zj)
+			drj := dn * hn[j] * rj * (1 - rj)
+			dr[j], dz[j], dnn[j] = drj, dzj, dn
+			dgr[j], dgz[j], dgn[j] = drj, dzj, dn*rj
+			dh[j] = d * zj
 		}
 	}
 }

@@ -58,6 +58,7 @@ func (l *LSTM[F]) Forward(y, x []F, B, T int) {
 		}
 	}
 	tensor.MatMul(false, true, B*T, 4*E, D, x, l.wih.Data, 1, l.gates)
+	l.wT, l.ldw, l.trans = l.forwardWeights(B, T)
 	runSeqs[F](l, B, T, nil, false) // the time loop, per group of sequences (rnn_batchsplit.go)
 	l.project(y, l.h, B*T)
 }
@@ -69,7 +70,7 @@ func (l *LSTM[F]) forwardSeqs(T, lo, hi int) {
 	for t := 0; t < T; t++ {
 		if t > 0 {
 			// [hi−lo, E]×[E, 4E], rows with strides T·E and T·4E.
-			tensor.Gemm(false, true, hi-lo, 4*E, E, 1, l.h[(lo*T+t-1)*E:], T*E, l.whh.Data, E, 1, l.gates[(lo*T+t)*4*E:], T*4*E)
+			tensor.Gemm(false, l.trans, hi-lo, 4*E, E, 1, l.h[(lo*T+t-1)*E:], T*E, l.wT, l.ldw, 1, l.gates[(lo*T+t)*4*E:], T*4*E)
 		}
 		l.forwardRows(T, t, lo, hi)
 	}

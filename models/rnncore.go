@@ -29,6 +29,11 @@ type rnnCore[F tensor.Float] struct {
 	dpre       []F // [B, T, G·E] scratch: gradient of the input-side pre-activations
 	dhs        []F // [B, T, E] scratch: dL/dh_t from the output (nil when E == D: dy is used)
 	dh         []F // [B, E] scratch: dL/dh carried backwards through time
+
+	// Forward's hidden weights, from forwardWeights (rnn_batchsplit.go).
+	wT    []F
+	ldw   int
+	trans bool
 }
 
 // alloc makes the shared buffers for up to B sequences of up to T tokens.
