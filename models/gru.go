@@ -176,6 +176,14 @@ func (g *GRU[F]) backwardSeqs(T int, dy []F, lo, hi int) {
 // part of dh_{t−1}.
 func (g *GRU[F]) backwardRows(T, t int, dy []F, lo, hi int) {
 	E := g.E
+	for b := lo; b < hi; b++ { // load step t's rows of the group first (touch)
+		m := b*T + t
+		s := touch(g.gates[m*3*E:(m+1)*3*E]) + touch(g.hn[m*E:(m+1)*E]) + touch(dy[m*E:(m+1)*E]) + touch(g.dpre[m*3*E:(m+1)*3*E])
+		if t > 0 {
+			s += touch(g.h[(m-1)*E : m*E])
+		}
+		g.dgh[b*3*E] = s // overwritten below
+	}
 	for b := lo; b < hi; b++ {
 		m := b*T + t
 		gt := g.gates[m*3*E : (m+1)*3*E]

@@ -168,6 +168,14 @@ func (l *LSTM[F]) backwardSeqs(T int, dy []F, lo, hi int) {
 // (dy: [B, T, E]), writes dpre, and leaves dc = dc_{t−1}.
 func (l *LSTM[F]) backwardRows(T, t int, dy []F, lo, hi int) {
 	E := l.E
+	for b := lo; b < hi; b++ { // load step t's rows of the group first (touch)
+		m := b*T + t
+		s := touch(l.gates[m*4*E:(m+1)*4*E]) + touch(l.c[m*E:(m+1)*E]) + touch(dy[m*E:(m+1)*E]) + touch(l.dpre[m*4*E:(m+1)*4*E])
+		if t > 0 {
+			s += touch(l.c[(m-1)*E : m*E])
+		}
+		l.dpre[m*4*E] = s // overwritten below
+	}
 	for b := lo; b < hi; b++ {
 		m := b*T + t
 		gt := l.gates[m*4*E : (m+1)*4*E]

@@ -170,3 +170,17 @@ func (k scaleRows[F]) Run(lo, hi int) {
 		}
 	}
 }
+
+// touch reads one element of x per 64-byte line and returns their sum:
+// the backward time loop reads rows written long before (in DRAM), one
+// row per sequence and buffer per step, and its arithmetic loop runs too
+// few iterations ahead to keep more than a line or two of misses in
+// flight; a loop of loads alone keeps many.
+func touch[F tensor.Float](x []F) F {
+	var s F
+	step := int(64 / tensor.SizeOf[F]())
+	for i := 0; i < len(x); i += step {
+		s += x[i]
+	}
+	return s
+}
