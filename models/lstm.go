@@ -51,11 +51,11 @@ func (l *LSTM[F]) Forward(y, x []F, B, T int) {
 	l.check("Forward", B, T, x, y)
 	// Input projection for all tokens at once: gates = (b_ih + b_hh) + x·W_ihᵀ.
 	// gates: [B·T, 4E], x: [B·T, D], W_ih: [4E, D].
-	for m := 0; m < B*T; m++ {
-		row := l.gates[m*4*E : (m+1)*4*E]
-		for k := range row {
-			row[k] = l.bih.Data[k] + l.bhh.Data[k]
-		}
+	for k := range 4 * E {
+		l.gates[k] = l.bih.Data[k] + l.bhh.Data[k]
+	}
+	for m := 1; m < B*T; m++ {
+		copy(l.gates[m*4*E:(m+1)*4*E], l.gates[:4*E])
 	}
 	tensor.MatMul(false, true, B*T, 4*E, D, x, l.wih.Data, 1, l.gates)
 	l.wT, l.ldw, l.trans = l.forwardWeights(B, T)

@@ -130,9 +130,9 @@ func (r *rnnCore[F]) inputBackward(dx, x []F, M int, both bool) {
 	tensor.MatMul(false, false, M, r.D, GE, dpre, r.wih.Data, 1, dx)
 	for m := 0; m < M; m++ {
 		row := dpre[m*GE : (m+1)*GE]
-		tensor.Add(r.bih.Grad, row)
+		addRow(r.bih.Grad, row)
 		if both {
-			tensor.Add(r.bhh.Grad, row)
+			addRow(r.bhh.Grad, row)
 		}
 	}
 }
