@@ -50,9 +50,8 @@ func (g *GRU[F]) Forward(y, x []F, B, T int) {
 	g.check("Forward", B, T, x, y)
 	// Input projection for all tokens at once: gates = x·W_ihᵀ + b_ih.
 	// gates: [B·T, 3E], x: [B·T, D], W_ih: [3E, D].
-	for m := 0; m < B*T; m++ {
-		copy(g.gates[m*3*E:(m+1)*3*E], g.bih.Data)
-	}
+	copy(g.gates[:3*E], g.bih.Data)
+	tensor.ForWith(B*T, rowGrain(3*E), fillRows[F]{g.gates, 3 * E})
 	tensor.MatMul(false, true, B*T, 3*E, D, x, g.wih.Data, 1, g.gates)
 	g.wT, g.ldw, g.trans = g.forwardWeights(B, T)
 	runSeqs[F](g, B, T, nil, false) // the time loop, per group of sequences (rnn_batchsplit.go)

@@ -54,9 +54,7 @@ func (l *LSTM[F]) Forward(y, x []F, B, T int) {
 	for k := range 4 * E {
 		l.gates[k] = l.bih.Data[k] + l.bhh.Data[k]
 	}
-	for m := 1; m < B*T; m++ {
-		copy(l.gates[m*4*E:(m+1)*4*E], l.gates[:4*E])
-	}
+	tensor.ForWith(B*T, rowGrain(4*E), fillRows[F]{l.gates, 4 * E})
 	tensor.MatMul(false, true, B*T, 4*E, D, x, l.wih.Data, 1, l.gates)
 	l.wT, l.ldw, l.trans = l.forwardWeights(B, T)
 	runSeqs[F](l, B, T, nil, false) // the time loop, per group of sequences (rnn_batchsplit.go)

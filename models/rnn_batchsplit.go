@@ -99,11 +99,10 @@ func (r *rnnCore[F]) forwardWeights(B, T int) (w []F, ld int, trans bool) {
 // hiddenGrad accumulates the W_hh gradient (and, with bias, b_hh's) after
 // the backward time loop: per step t from T−1 down, dW_hh += dghᵀ_t·h_{t−1}
 // over the B sequences and db_hh += Σ_b dgh_t — the same products and sums,
-// in the same order, as taken step by step inside the loop before, so every
-// bit is as it was. dgh_t is dpre's rows at t (stride T·G·E). Task 0 is
-// the bias, tasks 1.. are chunks of hiddenChunk rows of W_hh, each its own
-// products [rows, B]×[B, E] per step (the element order of a product does
-// not depend on the rows taken; TestRNNGemmRowSubsetBits).
+// in the same order, as taken step by step inside the loop before. dgh_t is
+// dpre's rows at t (stride T·G·E). Task i takes rows [i·n, (i+1)·n) of
+// W_hh (n = hiddenChunk(G·E)) and the same entries of b_hh: its own
+// products [n, B]×[B, E] per step, and its own columns of the sums.
 type hiddenGrad[F tensor.Float] struct {
 	r    *rnnCore[F]
 	B, T int
@@ -115,34 +114,71 @@ func (k hiddenGrad[F]) Run(lo, hi int) {
 	E, GE := r.E, r.G*r.E
 	size := hiddenChunk(GE)
 	for task := lo; task < hi; task++ { // one at a time, also when ForWith runs them all on one core
-		if task == 0 {
+		i0, i1 := task*size, min(GE, (task+1)*size)
+		for t := T - 1; t >= 0; t-- {
 			if k.bias {
-				for t := T - 1; t >= 0; t-- {
-					for b := 0; b < B; b++ {
-						m := b*T + t
-						addRow(r.bhh.Grad, r.dpre[m*GE:(m+1)*GE])
-					}
+				for b := 0; b < B; b++ {
+					m := b*T + t
+					addRow(r.bhh.Grad[i0:i1], r.dpre[m*GE+i0:m*GE+i1])
 				}
 			}
-			continue
-		}
-		i0, i1 := (task-1)*size, min(GE, task*size)
-		for t := T - 1; t > 0; t-- {
-			// dW_hh[i0:i1] += dgh_t[:, i0:i1]ᵀ·h_{t−1}: [i1−i0, B]×[B, E].
-			tensor.Gemm(true, false, i1-i0, E, B, 1, r.dpre[t*GE+i0:], T*GE, r.h[(t-1)*E:], T*E, 1, r.whh.Grad[i0*E:], E)
+			if t > 0 {
+				// dW_hh[i0:i1] += dgh_t[:, i0:i1]ᵀ·h_{t−1}: [i1−i0, B]×[B, E].
+				tensor.Gemm(true, false, i1-i0, E, B, 1, r.dpre[t*GE+i0:], T*GE, r.h[(t-1)*E:], T*E, 1, r.whh.Grad[i0*E:], E)
+			}
 		}
 	}
 }
 
 // hiddenChunk returns the rows of W_hh per task of hiddenGrad: half of
-// G·E, at least 16.
-func hiddenChunk(GE int) int { return max(16, (GE+1)/2) }
+// G·E rounded up to a multiple of 16 (whole cache lines of b_hh and dpre).
+func hiddenChunk(GE int) int { return (GE/2 + 15) &^ 15 }
 
-// hiddenBackward runs hiddenGrad: the bias task and the W_hh row chunks.
+// hiddenBackward runs hiddenGrad over the G·E rows of W_hh.
 func (r *rnnCore[F]) hiddenBackward(B, T int, bias bool) {
 	GE := r.G * r.E
 	size := hiddenChunk(GE)
-	tensor.ForWith(1+(GE+size-1)/size, 1, hiddenGrad[F]{r: r, B: B, T: T, bias: bias})
+	tensor.ForWith((GE+size-1)/size, 1, hiddenGrad[F]{r: r, B: B, T: T, bias: bias})
+}
+
+// biasSums is db_ih += Σ_m dpre[m] over the M tokens in order (and db_hh
+// too, with both), task i over columns [64i, 64i+64) of the G·E: each
+// column summed in the same order as one pass over whole rows.
+type biasSums[F tensor.Float] struct {
+	r    *rnnCore[F]
+	M    int
+	both bool
+}
+
+func (k biasSums[F]) Run(lo, hi int) {
+	r := k.r
+	GE := r.G * r.E
+	c0, c1 := lo*colChunk, min(GE, hi*colChunk)
+	for m := 0; m < k.M; m++ {
+		row := r.dpre[m*GE+c0 : m*GE+c1]
+		addRow(r.bih.Grad[c0:c1], row)
+		if k.both {
+			addRow(r.bhh.Grad[c0:c1], row)
+		}
+	}
+}
+
+// colChunk is the columns per task of biasSums; numCols(n) the tasks.
+const colChunk = 64
+
+func numCols(n int) int { return (n + colChunk - 1) / colChunk }
+
+// fillRows copies row 0 of x: [n, w] into rows [lo, hi) (row 0 itself is
+// left as it is).
+type fillRows[F tensor.Float] struct {
+	x []F
+	w int
+}
+
+func (k fillRows[F]) Run(lo, hi int) {
+	for m := max(lo, 1); m < hi; m++ {
+		copy(k.x[m*k.w:(m+1)*k.w], k.x[:k.w])
+	}
 }
 
 // addRow accumulates y += x (len(x) == len(y)) with gonum's vector axpy

@@ -128,13 +128,7 @@ func (r *rnnCore[F]) inputBackward(dx, x []F, M int, both bool) {
 	dpre := r.dpre[:M*GE]
 	tensor.MatMul(true, false, GE, r.D, M, dpre, x, 1, r.wih.Grad)
 	tensor.MatMul(false, false, M, r.D, GE, dpre, r.wih.Data, 1, dx)
-	for m := 0; m < M; m++ {
-		row := dpre[m*GE : (m+1)*GE]
-		addRow(r.bih.Grad, row)
-		if both {
-			addRow(r.bhh.Grad, row)
-		}
-	}
+	tensor.ForWith(numCols(GE), 1, biasSums[F]{r: r, M: M, both: both})
 }
 
 // flops returns the forward FLOPs per token of the projections: input
