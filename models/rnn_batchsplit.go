@@ -11,18 +11,26 @@ import (
 // GRU and LSTM run their time loop per group of sequences: the sequences of
 // a batch are independent through time, so each group of seqGroup(B) rows
 // runs its whole loop over t (the hidden projection of its rows, then their
-// gate math) on one of tensor.ForWith's workers, and both cores work on the
-// recurrence (before, every step was one [B, E]·[E, G·E] product and B rows
-// of gate math: one core). The weight gradient of W_hh, whose sum runs over
-// the batch, is taken after the loop (hiddenGrad).
+// gate math; backward, their gate math and dh_{t−1}) on one of
+// tensor.ForWith's workers, and both cores work on the recurrence. Before,
+// every step was one [B, E]×[E, G·E] product and B rows of gate math on one
+// core (B = 8 or 16 rows are one chunk of the row grain). The weight
+// gradient of W_hh, a sum over the batch, is taken after the loop
+// (hiddenGrad), split by rows of W_hh.
 //
-// No bit changes, and none depends on the number of cores: the groups
-// are fixed by B alone, and a group's rows are computed exactly as in one
-// product over all B rows — BLAS computes each row of C = A·B from that row
-// of A alone, in the same order whatever the other rows
-// (TestRNNGemmRowSubsetBits checks the shapes used here on the backend in
-// use). At GOMAXPROCS 1, or when the pool is busy, ForWith runs all B rows
-// as one group.
+// Bits. The groups are fixed by B alone (seqGroup), never by the number
+// of cores, and ForWith runs the same groups on one core, so the results
+// are the same at any GOMAXPROCS. With gonum (the default build, and every
+// `bench ci` row) they are also bit for bit those of the one-product-per-
+// step loop: gonum computes each row of C = A·Bᵀ and each element of
+// C = Aᵀ·B the same way whatever the other rows
+// (TestRNNGroupsMatchOneGroup). With -tags openblas the GRU's and LSTM's
+// last bits change, deterministically: the forward step multiplies by a
+// copy of W_hhᵀ (hiddenT, forwardWeights: another kernel, another order
+// of the sum over E), and OpenBLAS's kernels for different row counts do
+// not always sum in the same order (seen in backward with B ≥ 32 or
+// E = 256; not at the benchmarks' sizes). Relative differences from the
+// old loop: up to ~1e-3 in a gradient after 200 steps.
 
 // seqGroup returns the sequences per group of the time loop: B split into
 // 2 groups (4 when B ≥ 16), so that two cores share the loop and on a
@@ -33,6 +41,10 @@ func seqGroup(B int) int {
 	}
 	return (B + 1) / 2
 }
+
+// groupRows and chunkRows are the rules in use (seqGroup, hiddenChunk);
+// TestRNNGroupsMatchOneGroup replaces them with one group and one chunk.
+var groupRows, chunkRows = seqGroup, hiddenChunk
 
 // seqRunner is a recurrent mixer's time loop over batch rows [lo, hi),
 // forward or (with dy: [B, T, E], dL/dh from the output) backward.
@@ -64,7 +76,7 @@ func (k seqLoop[F, R]) Run(lo, hi int) {
 // runSeqs runs r's time loop for B sequences of T tokens in groups of
 // seqGroup(B), forward or backward.
 func runSeqs[F tensor.Float, R seqRunner[F]](r R, B, T int, dy []F, backward bool) {
-	size := seqGroup(B)
+	size := groupRows(B)
 	tensor.ForWith((B+size-1)/size, 1, seqLoop[F, R]{r: r, B: B, T: T, size: size, dy: dy, backward: backward})
 }
 
@@ -112,7 +124,7 @@ type hiddenGrad[F tensor.Float] struct {
 func (k hiddenGrad[F]) Run(lo, hi int) {
 	r, B, T := k.r, k.B, k.T
 	E, GE := r.E, r.G*r.E
-	size := hiddenChunk(GE)
+	size := chunkRows(GE)
 	for task := lo; task < hi; task++ { // one at a time, also when ForWith runs them all on one core
 		i0, i1 := task*size, min(GE, (task+1)*size)
 		for t := T - 1; t >= 0; t-- {
@@ -137,7 +149,7 @@ func hiddenChunk(GE int) int { return (GE/2 + 15) &^ 15 }
 // hiddenBackward runs hiddenGrad over the G·E rows of W_hh.
 func (r *rnnCore[F]) hiddenBackward(B, T int, bias bool) {
 	GE := r.G * r.E
-	size := hiddenChunk(GE)
+	size := chunkRows(GE)
 	tensor.ForWith((GE+size-1)/size, 1, hiddenGrad[F]{r: r, B: B, T: T, bias: bias})
 }
 
