@@ -152,8 +152,7 @@ func (g *GRU[F]) Backward(dx, dy, x []F, B, T int) {
 	g.inputBackward(dx, x, B*T, false)
 	// dW_hh += Σ_t dghᵀ_t·h_{t−1}, db_hh += Σ dgh, with dgh = dpre but for
 	// its n block, dn·r: made in place in dpre.
-	tensor.ForWith(B*T, rowGrain(3*E), scaleRows[F]{&g.rnnCore})
-	g.hiddenBackward(B, T, true)
+	g.hiddenBackward(B, T, true, true)
 }
 
 // backwardSeqs runs the backward time loop of sequences [lo, hi): per

@@ -145,7 +145,7 @@ func (l *LSTM[F]) Backward(dx, dy, x []F, B, T int) {
 	// dW_ih += dpreᵀ·x, dx += dpre·W_ih, db_ih = db_hh += Σ dpre over all B·T tokens.
 	l.inputBackward(dx, x, B*T, true)
 	// dW_hh += Σ_t dpreᵀ_t·h_{t−1}.
-	l.hiddenBackward(B, T, false)
+	l.hiddenBackward(B, T, false, false)
 }
 
 // backwardSeqs runs the backward time loop of sequences [lo, hi): per

@@ -112,13 +112,15 @@ func (r *rnnCore[F]) forwardWeights(B, T int) (w []F, ld int, trans bool) {
 // the backward time loop: per step t from T−1 down, dW_hh += dghᵀ_t·h_{t−1}
 // over the B sequences and db_hh += Σ_b dgh_t — the same products and sums,
 // in the same order, as taken step by step inside the loop before. dgh_t is
-// dpre's rows at t (stride T·G·E). Task i takes rows [i·n, (i+1)·n) of
+// dpre's rows at t (stride T·G·E), for the GRU (scaleN) once its n block,
+// dn there, is multiplied by r as backwardRows computed dn·r; so this must
+// run after inputBackward, which reads dn. Task i takes rows [i·n, (i+1)·n) of
 // W_hh (n = hiddenChunk(G·E)) and the same entries of b_hh: its own
 // products [n, B]×[B, E] per step, and its own columns of the sums.
 type hiddenGrad[F tensor.Float] struct {
-	r    *rnnCore[F]
-	B, T int
-	bias bool
+	r            *rnnCore[F]
+	B, T         int
+	bias, scaleN bool // take db_hh; make the GRU's n block dn·r first
 }
 
 func (k hiddenGrad[F]) Run(lo, hi int) {
@@ -128,6 +130,15 @@ func (k hiddenGrad[F]) Run(lo, hi int) {
 	for task := lo; task < hi; task++ { // one at a time, also when ForWith runs them all on one core
 		i0, i1 := task*size, min(GE, (task+1)*size)
 		for t := T - 1; t >= 0; t-- {
+			if n0 := max(i0, 2*E); k.scaleN && n0 < i1 { // dgh's n block: dpre's (dn) times r, in place
+				for b := 0; b < B; b++ {
+					m := b*T + t
+					dp, rr := r.dpre[m*GE+n0:m*GE+i1], r.gates[m*GE+n0-2*E:m*GE+i1-2*E]
+					for j := range dp {
+						dp[j] *= rr[j]
+					}
+				}
+			}
 			if k.bias {
 				for b := 0; b < B; b++ {
 					m := b*T + t
@@ -147,10 +158,10 @@ func (k hiddenGrad[F]) Run(lo, hi int) {
 func hiddenChunk(GE int) int { return (GE/2 + 15) &^ 15 }
 
 // hiddenBackward runs hiddenGrad over the G·E rows of W_hh.
-func (r *rnnCore[F]) hiddenBackward(B, T int, bias bool) {
+func (r *rnnCore[F]) hiddenBackward(B, T int, bias, scaleN bool) {
 	GE := r.G * r.E
 	size := chunkRows(GE)
-	tensor.ForWith((GE+size-1)/size, 1, hiddenGrad[F]{r: r, B: B, T: T, bias: bias})
+	tensor.ForWith((GE+size-1)/size, 1, hiddenGrad[F]{r: r, B: B, T: T, bias: bias, scaleN: scaleN})
 }
 
 // biasSums is db_ih += Σ_m dpre[m] over the M tokens in order (and db_hh
@@ -201,21 +212,6 @@ func addRow[F tensor.Float](y, x []F) {
 		gonum.Implementation{}.Saxpy(len(yv), 1, any(x).([]float32), 1, yv, 1)
 	case []float64:
 		gonum.Implementation{}.Daxpy(len(yv), 1, any(x).([]float64), 1, yv, 1)
-	}
-}
-
-// scaleRows is the GRU's dgh n block from dpre's: dpre[m, 2E:3E] ×= r
-// (gates[m, 0:E]) for rows [lo, hi), as backwardRows computed dn·r.
-type scaleRows[F tensor.Float] struct{ r *rnnCore[F] }
-
-func (k scaleRows[F]) Run(lo, hi int) {
-	E, GE := k.r.E, k.r.G*k.r.E
-	for m := lo; m < hi; m++ {
-		dp := k.r.dpre[m*GE+2*E : (m+1)*GE]
-		rr := k.r.gates[m*GE : m*GE+E]
-		for j := range dp {
-			dp[j] *= rr[j]
-		}
 	}
 }
 
