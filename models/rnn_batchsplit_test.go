@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -57,6 +58,33 @@ func TestRNNGroupsMatchOneGroup(t *testing.T) {
 					t.Fatalf("%s %+v: element %d of (y, dx, grads) %v in groups, %v in one (largest magnitude %.3g)", mixer, s, i, got[i], want[i], scale)
 				}
 			}
+		}
+	}
+}
+
+// BenchmarkRNNHiddenProduct times the forward step's hidden product
+// gh = h·W_hhᵀ of one group, [M, E]×[E, G·E], with W_hh as stored
+// (transposed operand, what gonum runs) and with the copy of W_hhᵀ that
+// Forward makes with OpenBLAS (hiddenT): the table's groups (M = 4 of
+// B = 16, E = 64, GRU) and the sweep's (M = 4 of B = 8, E = 128, GRU and
+// LSTM). Run with -tags openblas to see the reason for hiddenT.
+func BenchmarkRNNHiddenProduct(b *testing.B) {
+	for _, s := range []struct{ M, E, GE int }{{4, 64, 192}, {16, 64, 192}, {4, 128, 384}, {4, 128, 512}} {
+		h := make([]float32, s.M*s.E)
+		w := make([]float32, s.GE*s.E)
+		gh := make([]float32, s.M*s.GE)
+		tensor.Normal(rand.New(rand.NewPCG(1, 2)), w, 1)
+		tensor.Normal(rand.New(rand.NewPCG(3, 4)), h, 1)
+		for _, trans := range []bool{true, false} {
+			ld := s.GE
+			if trans {
+				ld = s.E
+			}
+			b.Run(fmt.Sprintf("M=%d/E=%d/GE=%d/transposed=%v", s.M, s.E, s.GE, trans), func(b *testing.B) {
+				for b.Loop() {
+					tensor.Gemm(false, trans, s.M, s.GE, s.E, 1, h, s.E, w, ld, 1, gh, s.GE)
+				}
+			})
 		}
 	}
 }
