@@ -53,30 +53,21 @@ func (g *GRU[F]) Forward(y, x []F, B, T int) {
 	copy(g.gates[:3*E], g.bih.Data)
 	tensor.ForWith(B*T, rowGrain(3*E), fillRows[F]{g.gates, 3 * E})
 	tensor.MatMul(false, true, B*T, 3*E, D, x, g.wih.Data, 1, g.gates)
-	g.wT, g.ldw, g.trans = g.forwardWeights(B, T)
-	runSeqs[F](g, B, T, nil, false) // the time loop, per group of sequences (rnn_batchsplit.go)
-	g.project(y, g.h, B*T)
+	rnnForward(g, &g.rnnCore, y, B, T) // the time loop, per group of sequences (rnn_batchsplit.go)
 }
 
 // rowGrain returns the rows per parallel chunk of a pass over rows of the
 // given width, so that a chunk holds at least about 16384 elements.
 func rowGrain(width int) int { return max(1, 16384/width) }
 
-// forwardSeqs runs the time loop of sequences [lo, hi): per step t,
-// gh = h_{t−1}·W_hhᵀ + b_hh for their rows, then their gate math.
-func (g *GRU[F]) forwardSeqs(T, lo, hi int) {
-	E := g.E
-	gh := g.gh[lo*3*E : hi*3*E] // [hi−lo, 3E]
-	for t := 0; t < T; t++ {
-		for b := range hi - lo {
-			copy(gh[b*3*E:(b+1)*3*E], g.bhh.Data)
-		}
-		if t > 0 {
-			// h_{t−1} rows b·T+t−1 have stride T·E.
-			tensor.Gemm(false, g.trans, hi-lo, 3*E, E, 1, g.h[(lo*T+t-1)*E:], T*E, g.wT, g.ldw, 1, gh, 3*E)
-		}
-		g.forwardRows(T, t, lo, hi)
+// stepOut fills the rows of sequences [lo, hi) of gh with b_hh and returns
+// them as the destination of step t's hidden product: gh = h_{t−1}·W_hhᵀ + b_hh.
+func (g *GRU[F]) stepOut(T, t, lo, hi int) (c []F, ldc int) {
+	GE := 3 * g.E
+	for b := lo; b < hi; b++ {
+		copy(g.gh[b*GE:(b+1)*GE], g.bhh.Data)
 	}
+	return g.gh[lo*GE:], GE
 }
 
 // forwardRows runs the gate math of step t for batch rows [lo, hi).
@@ -144,29 +135,24 @@ func gruCell[F tensor.Float](hNew, hPrev, gates, gh, hn []F) {
 // (hiddenGrad), which leaves dpre's n block holding dn·r. It panics like
 // Forward.
 func (g *GRU[F]) Backward(dx, dy, x []F, B, T int) {
-	E := g.E
-	dy = g.backwardStart(dx, dy, x, B, T)
-	clear(g.dh[:B*E])
-	runSeqs(g, B, T, dy, true) // the time loop, per group of sequences (rnn_batchsplit.go)
-	// dW_ih += dpreᵀ·x, dx += dpre·W_ih, db_ih += Σ dpre over all B·T tokens.
-	g.inputBackward(dx, x, B*T, false)
 	// dW_hh += Σ_t dghᵀ_t·h_{t−1}, db_hh += Σ dgh, with dgh = dpre but for
 	// its n block, dn·r: made in place in dpre.
-	g.hiddenBackward(B, T, true, true)
+	rnnBackward(g, &g.rnnCore, dx, dy, x, B, T, false, true, true)
 }
 
-// backwardSeqs runs the backward time loop of sequences [lo, hi): per
-// step t from T−1 down, their gate math, then dh_{t−1} += dgh·W_hh.
-func (g *GRU[F]) backwardSeqs(T int, dy []F, lo, hi int) {
-	E := g.E
-	for t := T - 1; t >= 0; t-- {
-		g.backwardRows(T, t, dy, lo, hi)
-		if t > 0 {
-			// dh_{t−1} += dgh·W_hh: [hi−lo, 3E]×[3E, E].
-			tensor.Gemm(false, false, hi-lo, E, 3*E, 1, g.dgh[lo*3*E:], 3*E, g.whh.Data, E, 1, g.dh[lo*E:], E)
-		}
-	}
+// stepGrad returns step t's dgh of sequences [lo, hi) (the scratch rows
+// backwardRows wrote) and β = 1: dh_{t−1} = dh_t·z (left by backwardRows)
+// + dgh·W_hh.
+func (g *GRU[F]) stepGrad(T, t, lo int) (a []F, lda int, beta F) {
+	return g.dgh[lo*3*g.E:], 3 * g.E, 1
 }
+
+// touchRows returns the [B·T, E] rows backwardRows reads at t (hn) and
+// t−1 (h), for touchStep.
+func (g *GRU[F]) touchRows() (rowE, prevE []F) { return g.hn, g.h }
+
+// clearRows sets dh of sequences [lo, hi) to 0 before the backward loop.
+func (g *GRU[F]) clearRows(lo, hi int) { clear(g.dh[lo*g.E : hi*g.E]) }
 
 // backwardRows runs the backward gate math of step t for batch rows
 // [lo, hi): it reads dh (from later steps) and dL/dh_t from the output
@@ -174,14 +160,6 @@ func (g *GRU[F]) backwardSeqs(T int, dy []F, lo, hi int) {
 // part of dh_{t−1}.
 func (g *GRU[F]) backwardRows(T, t int, dy []F, lo, hi int) {
 	E := g.E
-	for b := lo; b < hi; b++ { // load step t's rows of the group first (touch)
-		m := b*T + t
-		s := touch(g.gates[m*3*E:(m+1)*3*E]) + touch(g.hn[m*E:(m+1)*E]) + touch(dy[m*E:(m+1)*E]) + touch(g.dpre[m*3*E:(m+1)*3*E])
-		if t > 0 {
-			s += touch(g.h[(m-1)*E : m*E])
-		}
-		g.dgh[b*3*E] = s // overwritten below
-	}
 	for b := lo; b < hi; b++ {
 		m := b*T + t
 		gt := g.gates[m*3*E : (m+1)*3*E]
@@ -240,10 +218,7 @@ func (g *GRU[F]) NewState(B, maxT int) State {
 func (g *GRU[F]) Step(st State, y, x []F) {
 	s := st.(*gruState[F])
 	D, E := g.D, g.E
-	B := len(s.h) / E
-	if len(x) < B*D || len(y) < B*D {
-		panic("gru: Step slice shorter than B·D")
-	}
+	B := g.stepBatch(s.h, x, y)
 	for b := 0; b < B; b++ {
 		copy(s.xg[b*3*E:(b+1)*3*E], g.bih.Data)
 		copy(s.gh[b*3*E:(b+1)*3*E], g.bhh.Data)

@@ -56,22 +56,14 @@ func (l *LSTM[F]) Forward(y, x []F, B, T int) {
 	}
 	tensor.ForWith(B*T, rowGrain(4*E), fillRows[F]{l.gates, 4 * E})
 	tensor.MatMul(false, true, B*T, 4*E, D, x, l.wih.Data, 1, l.gates)
-	l.wT, l.ldw, l.trans = l.forwardWeights(B, T)
-	runSeqs[F](l, B, T, nil, false) // the time loop, per group of sequences (rnn_batchsplit.go)
-	l.project(y, l.h, B*T)
+	rnnForward(l, &l.rnnCore, y, B, T) // the time loop, per group of sequences (rnn_batchsplit.go)
 }
 
-// forwardSeqs runs the time loop of sequences [lo, hi): per step t,
-// gates[:, t] += h_{t−1}·W_hhᵀ for their rows, then their gate math.
-func (l *LSTM[F]) forwardSeqs(T, lo, hi int) {
-	E := l.E
-	for t := 0; t < T; t++ {
-		if t > 0 {
-			// [hi−lo, E]×[E, 4E], rows with strides T·E and T·4E.
-			tensor.Gemm(false, l.trans, hi-lo, 4*E, E, 1, l.h[(lo*T+t-1)*E:], T*E, l.wT, l.ldw, 1, l.gates[(lo*T+t)*4*E:], T*4*E)
-		}
-		l.forwardRows(T, t, lo, hi)
-	}
+// stepOut returns the rows of sequences [lo, hi) at step t of gates
+// (stride T·4E), which already hold the input side and both biases, as
+// the destination of step t's hidden product: gates[:, t] += h_{t−1}·W_hhᵀ.
+func (l *LSTM[F]) stepOut(T, t, lo, hi int) (c []F, ldc int) {
+	return l.gates[(lo*T+t)*4*l.E:], T * 4 * l.E
 }
 
 // forwardRows runs the gate math of step t for batch rows [lo, hi).
@@ -137,28 +129,23 @@ func lstmCell[F tensor.Float](hNew, cNew, cPrev, gates []F) {
 // pass over all tokens after it, dW_hh from per-step products after it
 // (hiddenGrad). It panics like Forward.
 func (l *LSTM[F]) Backward(dx, dy, x []F, B, T int) {
-	E := l.E
-	dy = l.backwardStart(dx, dy, x, B, T)
-	clear(l.dh[:B*E])
-	clear(l.dc[:B*E])
-	runSeqs(l, B, T, dy, true) // the time loop, per group of sequences (rnn_batchsplit.go)
-	// dW_ih += dpreᵀ·x, dx += dpre·W_ih, db_ih = db_hh += Σ dpre over all B·T tokens.
-	l.inputBackward(dx, x, B*T, true)
-	// dW_hh += Σ_t dpreᵀ_t·h_{t−1}.
-	l.hiddenBackward(B, T, false, false)
+	rnnBackward(l, &l.rnnCore, dx, dy, x, B, T, true, false, false)
 }
 
-// backwardSeqs runs the backward time loop of sequences [lo, hi): per
-// step t from T−1 down, their gate math, then dh_{t−1} = dpre_t·W_hh.
-func (l *LSTM[F]) backwardSeqs(T int, dy []F, lo, hi int) {
-	E := l.E
-	for t := T - 1; t >= 0; t-- {
-		l.backwardRows(T, t, dy, lo, hi)
-		if t > 0 {
-			// [hi−lo, 4E]×[4E, E]; dpre rows b·T+t, stride T·4E.
-			tensor.Gemm(false, false, hi-lo, E, 4*E, 1, l.dpre[(lo*T+t)*4*E:], T*4*E, l.whh.Data, E, 0, l.dh[lo*E:], E)
-		}
-	}
+// stepGrad returns step t's dpre rows of sequences [lo, hi) (stride T·4E)
+// and β = 0: dh_{t−1} = dpre_t·W_hh.
+func (l *LSTM[F]) stepGrad(T, t, lo int) (a []F, lda int, beta F) {
+	return l.dpre[(lo*T+t)*4*l.E:], T * 4 * l.E, 0
+}
+
+// touchRows returns the [B·T, E] rows backwardRows reads at t and t−1
+// (c both times), for touchStep.
+func (l *LSTM[F]) touchRows() (rowE, prevE []F) { return l.c, l.c }
+
+// clearRows sets dh and dc of sequences [lo, hi) to 0 before the backward loop.
+func (l *LSTM[F]) clearRows(lo, hi int) {
+	clear(l.dh[lo*l.E : hi*l.E])
+	clear(l.dc[lo*l.E : hi*l.E])
 }
 
 // backwardRows runs the backward gate math of step t for batch rows
@@ -166,14 +153,6 @@ func (l *LSTM[F]) backwardSeqs(T int, dy []F, lo, hi int) {
 // (dy: [B, T, E]), writes dpre, and leaves dc = dc_{t−1}.
 func (l *LSTM[F]) backwardRows(T, t int, dy []F, lo, hi int) {
 	E := l.E
-	for b := lo; b < hi; b++ { // load step t's rows of the group first (touch)
-		m := b*T + t
-		s := touch(l.gates[m*4*E:(m+1)*4*E]) + touch(l.c[m*E:(m+1)*E]) + touch(dy[m*E:(m+1)*E]) + touch(l.dpre[m*4*E:(m+1)*4*E])
-		if t > 0 {
-			s += touch(l.c[(m-1)*E : m*E])
-		}
-		l.dpre[m*4*E] = s // overwritten below
-	}
 	for b := lo; b < hi; b++ {
 		m := b*T + t
 		gt := l.gates[m*4*E : (m+1)*4*E]
@@ -237,10 +216,7 @@ func (l *LSTM[F]) NewState(B, maxT int) State {
 func (l *LSTM[F]) Step(st State, y, x []F) {
 	s := st.(*lstmState[F])
 	D, E := l.D, l.E
-	B := len(s.h) / E
-	if len(x) < B*D || len(y) < B*D {
-		panic("lstm: Step slice shorter than B·D")
-	}
+	B := l.stepBatch(s.h, x, y)
 	for b := 0; b < B; b++ {
 		row := s.gates[b*4*E : (b+1)*4*E]
 		for k := range row {

@@ -46,17 +46,27 @@ func seqGroup(B int) int {
 // TestRNNGroupsMatchOneGroup replaces them with one group and one chunk.
 var groupRows, chunkRows = seqGroup, hiddenChunk
 
-// seqRunner is a recurrent mixer's time loop over batch rows [lo, hi),
-// forward or (with dy: [B, T, E], dL/dh from the output) backward.
-type seqRunner[F tensor.Float] interface {
-	forwardSeqs(T, lo, hi int)
-	backwardSeqs(T int, dy []F, lo, hi int)
+// stepper is what the time loops need of a GRU or LSTM, for the rows of
+// sequences [lo, hi) at step t: forward, where the hidden product goes
+// (stepOut) and the gate math (forwardRows); backward, the gate math
+// (backwardRows, which also leaves the direct part of dh_{t−1}), the
+// gradient to multiply by W_hh (stepGrad, with β for dh), clearRows,
+// which zeroes the carried gradients before the loop, and touchRows, the
+// buffers touchStep loads ahead.
+type stepper[F tensor.Float] interface {
+	stepOut(T, t, lo, hi int) (c []F, ldc int)
+	forwardRows(T, t, lo, hi int)
+	backwardRows(T, t int, dy []F, lo, hi int)
+	stepGrad(T, t, lo int) (a []F, lda int, beta F)
+	clearRows(lo, hi int)
+	touchRows() (rowE, prevE []F)
 }
 
-// seqLoop runs a seqRunner's time loop as a tensor.ForWith kernel over
+// seqLoop runs the time loop of a stepper as a tensor.ForWith kernel over
 // groups [lo, hi) of size rows each (the last one shorter), B rows in all.
-type seqLoop[F tensor.Float, R seqRunner[F]] struct {
+type seqLoop[F tensor.Float, R stepper[F]] struct {
 	r          R
+	c          *rnnCore[F]
 	B, T, size int
 	dy         []F
 	backward   bool
@@ -66,18 +76,70 @@ func (k seqLoop[F, R]) Run(lo, hi int) {
 	for i := lo; i < hi; i++ { // one group at a time, also when ForWith runs them all on one core
 		b0, b1 := i*k.size, min(k.B, (i+1)*k.size)
 		if k.backward {
-			k.r.backwardSeqs(k.T, k.dy, b0, b1)
+			k.backwardSeqs(b0, b1)
 		} else {
-			k.r.forwardSeqs(k.T, b0, b1)
+			k.forwardSeqs(b0, b1)
+		}
+	}
+}
+
+// forwardSeqs runs the forward time loop of sequences [lo, hi): per step
+// t, the hidden product of their rows, [hi−lo, E]×[E, G·E] (h_{t−1} rows
+// b·T+t−1 have stride T·E), then their gate math.
+func (k seqLoop[F, R]) forwardSeqs(lo, hi int) {
+	c, T := k.c, k.T
+	E, GE := c.E, c.G*c.E
+	for t := 0; t < T; t++ {
+		out, ldo := k.r.stepOut(T, t, lo, hi)
+		if t > 0 {
+			tensor.Gemm(false, c.trans, hi-lo, GE, E, 1, c.h[(lo*T+t-1)*E:], T*E, c.wT, c.ldw, 1, out, ldo)
+		}
+		k.r.forwardRows(T, t, lo, hi)
+	}
+}
+
+// backwardSeqs runs the backward time loop of sequences [lo, hi): per
+// step t from T−1 down, their gate math, then dh_{t−1} (+)= grad·W_hh,
+// [hi−lo, G·E]×[G·E, E].
+func (k seqLoop[F, R]) backwardSeqs(lo, hi int) {
+	c, T := k.c, k.T
+	E, GE := c.E, c.G*c.E
+	k.r.clearRows(lo, hi)
+	rowE, prevE := k.r.touchRows()
+	for t := T - 1; t >= 0; t-- {
+		c.touchStep(T, t, lo, hi, k.dy, rowE, prevE)
+		k.r.backwardRows(T, t, k.dy, lo, hi)
+		if t > 0 {
+			a, lda, beta := k.r.stepGrad(T, t, lo)
+			tensor.Gemm(false, false, hi-lo, E, GE, 1, a, lda, c.whh.Data, E, beta, c.dh[lo*E:], E)
 		}
 	}
 }
 
 // runSeqs runs r's time loop for B sequences of T tokens in groups of
-// seqGroup(B), forward or backward.
-func runSeqs[F tensor.Float, R seqRunner[F]](r R, B, T int, dy []F, backward bool) {
+// groupRows(B), forward or backward.
+func runSeqs[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], B, T int, dy []F, backward bool) {
 	size := groupRows(B)
-	tensor.ForWith((B+size-1)/size, 1, seqLoop[F, R]{r: r, B: B, T: T, size: size, dy: dy, backward: backward})
+	tensor.ForWith((B+size-1)/size, 1, seqLoop[F, R]{r: r, c: c, B: B, T: T, size: size, dy: dy, backward: backward})
+}
+
+// rnnForward runs the time loop of r (core c) over B sequences of T tokens
+// whose input side is in c.gates, then the output projection into y.
+func rnnForward[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], y []F, B, T int) {
+	c.wT, c.ldw, c.trans = c.forwardWeights(B, T)
+	runSeqs(r, c, B, T, nil, false)
+	c.project(y, c.h, B*T)
+}
+
+// rnnBackward is Backward of r (core c): dL/dh from the output, the time
+// loop, then the input side (inputBackward; both: db_hh takes the sum of
+// dpre too, as in the LSTM) and the hidden side (hiddenBackward with
+// bias: db_hh from dgh; scaleN: the GRU's dgh n block).
+func rnnBackward[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], dx, dy, x []F, B, T int, both, bias, scaleN bool) {
+	dy = c.backwardStart(dx, dy, x, B, T)
+	runSeqs(r, c, B, T, dy, true)
+	c.inputBackward(dx, x, B*T, both)
+	c.hiddenBackward(B, T, bias, scaleN)
 }
 
 // hiddenT is whether Forward multiplies by a transposed copy of W_hh
@@ -214,6 +276,23 @@ func addRow[F tensor.Float](y, x []F) {
 		gonum.Implementation{}.Saxpy(len(yv), 1, any(x).([]float32), 1, yv, 1)
 	case []float64:
 		gonum.Implementation{}.Daxpy(len(yv), 1, any(x).([]float64), 1, yv, 1)
+	}
+}
+
+// touchStep loads, before the backward gate math of step t for sequences
+// [lo, hi), the rows it reads and writes: gates and dpre ([B·T, G·E]),
+// rowE ([B·T, E]: the GRU's hn, the LSTM's c), dy, and row t−1 of prevE
+// (the GRU's h, the LSTM's c). The sum of what it read goes into dpre's
+// first element of the row, which the gate math overwrites.
+func (r *rnnCore[F]) touchStep(T, t, lo, hi int, dy, rowE, prevE []F) {
+	E, GE := r.E, r.G*r.E
+	for b := lo; b < hi; b++ {
+		m := b*T + t
+		s := touch(r.gates[m*GE:(m+1)*GE]) + touch(rowE[m*E:(m+1)*E]) + touch(dy[m*E:(m+1)*E]) + touch(r.dpre[m*GE:(m+1)*GE])
+		if t > 0 {
+			s += touch(prevE[(m-1)*E : m*E])
+		}
+		r.dpre[m*GE] = s
 	}
 }
 

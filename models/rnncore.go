@@ -94,6 +94,16 @@ func (r *rnnCore[F]) check(op string, B, T int, a, b []F) {
 	}
 }
 
+// stepBatch returns the number of sequences B of a Step whose state has
+// h: [B, E], and panics when x or y is shorter than B·D.
+func (r *rnnCore[F]) stepBatch(h, x, y []F) int {
+	B := len(h) / r.E
+	if len(x) < B*r.D || len(y) < B*r.D {
+		panic(r.name + ": Step slice shorter than B·D")
+	}
+	return B
+}
+
 // project writes y: [M, D] from the hidden states h: [M, E]: the output
 // projection, or a copy when E == D.
 func (r *rnnCore[F]) project(y, h []F, M int) {
