@@ -43,10 +43,6 @@ func (g *GRU[F]) Alloc(a *tensor.Arena[F], B, T int) {
 	g.dgh = a.Make(tensor.Scratch, B*3*g.E)
 }
 
-// rowGrain returns the rows per parallel chunk of the gate math, so that a
-// chunk holds at least about 2048 hidden units.
-func rowGrain(E int) int { return max(1, 2048/E) }
-
 // Forward computes y: [B, T, D] from x: [B, T, D]. It panics when B or T
 // exceed Alloc's or the slices are too short.
 func (g *GRU[F]) Forward(y, x []F, B, T int) {
@@ -54,21 +50,24 @@ func (g *GRU[F]) Forward(y, x []F, B, T int) {
 	g.check("Forward", B, T, x, y)
 	// Input projection for all tokens at once: gates = x·W_ihᵀ + b_ih.
 	// gates: [B·T, 3E], x: [B·T, D], W_ih: [3E, D].
-	for m := 0; m < B*T; m++ {
-		copy(g.gates[m*3*E:(m+1)*3*E], g.bih.Data)
-	}
+	copy(g.gates[:3*E], g.bih.Data)
+	tensor.ForWith(B*T, rowGrain(3*E), fillRows[F]{g.gates, 3 * E})
 	tensor.MatMul(false, true, B*T, 3*E, D, x, g.wih.Data, 1, g.gates)
-	for t := 0; t < T; t++ {
-		// gh = h_{t−1}·W_hhᵀ + b_hh, gh: [B, 3E]; h_{t−1} rows have stride T·E.
-		for b := 0; b < B; b++ {
-			copy(g.gh[b*3*E:(b+1)*3*E], g.bhh.Data)
-		}
-		if t > 0 {
-			tensor.Gemm(false, true, B, 3*E, E, 1, g.h[(t-1)*E:], T*E, g.whh.Data, E, 1, g.gh, 3*E)
-		}
-		tensor.ForWith(B, rowGrain(E), stepRows[F, *GRU[F]]{r: g, T: T, t: t})
+	rnnForward(g, &g.rnnCore, y, B, T) // the time loop, per group of sequences (rnn_batchsplit.go)
+}
+
+// rowGrain returns the rows per parallel chunk of a pass over rows of the
+// given width, so that a chunk holds at least about 16384 elements.
+func rowGrain(width int) int { return max(1, 16384/width) }
+
+// stepOut fills the rows of sequences [lo, hi) of gh with b_hh and returns
+// them as the destination of step t's hidden product: gh = h_{t−1}·W_hhᵀ + b_hh.
+func (g *GRU[F]) stepOut(T, t, lo, hi int) (c []F, ldc int) {
+	GE := 3 * g.E
+	for b := lo; b < hi; b++ {
+		copy(g.gh[b*GE:(b+1)*GE], g.bhh.Data)
 	}
-	g.project(y, g.h, B*T)
+	return g.gh[lo*GE:], GE
 }
 
 // forwardRows runs the gate math of step t for batch rows [lo, hi).
@@ -131,29 +130,29 @@ func gruCell[F tensor.Float](hNew, hPrev, gates, gh, hn []F) {
 //	input side (r̂, ẑ, n̂), hidden side (r̂, ẑ, r·n̂);
 //	dh_{t−1} = dh·z + (hidden side)·W_hh.
 //
-// dW_hh and db_hh accumulate per step; dW_ih, db_ih and dx come from one
-// matmul over all tokens at the end. It panics like Forward.
+// The time loop carries dh; dW_ih, db_ih and dx come from one matmul over
+// all tokens after it, dW_hh and db_hh from per-step products after it
+// (hiddenGrad), which leaves dpre's n block holding dn·r. It panics like
+// Forward.
 func (g *GRU[F]) Backward(dx, dy, x []F, B, T int) {
-	E := g.E
-	dy = g.backwardStart(dx, dy, x, B, T)
-	clear(g.dh[:B*E])
-	dbhh := g.bhh.Grad
-	for t := T - 1; t >= 0; t-- {
-		tensor.ForWith(B, rowGrain(E), stepRows[F, *GRU[F]]{r: g, T: T, t: t, dy: dy, backward: true})
-		for b := 0; b < B; b++ {
-			tensor.Add(dbhh, g.dgh[b*3*E:(b+1)*3*E])
-		}
-		if t > 0 {
-			hPrev := g.h[(t-1)*E:] // rows b·T+t−1, stride T·E
-			// dW_hh += dghᵀ·h_{t−1}: [3E, B]×[B, E].
-			tensor.Gemm(true, false, 3*E, E, B, 1, g.dgh, 3*E, hPrev, T*E, 1, g.whh.Grad, E)
-			// dh_{t−1} += dgh·W_hh: [B, 3E]×[3E, E].
-			tensor.Gemm(false, false, B, E, 3*E, 1, g.dgh, 3*E, g.whh.Data, E, 1, g.dh, E)
-		}
-	}
-	// dW_ih += dpreᵀ·x, dx += dpre·W_ih, db_ih += Σ dpre over all B·T tokens.
-	g.inputBackward(dx, x, B*T, false)
+	// dW_hh += Σ_t dghᵀ_t·h_{t−1}, db_hh += Σ dgh, with dgh = dpre but for
+	// its n block, dn·r: made in place in dpre.
+	rnnBackward(g, &g.rnnCore, dx, dy, x, B, T, false, true, true)
 }
+
+// stepGrad returns step t's dgh of sequences [lo, hi) (the scratch rows
+// backwardRows wrote) and β = 1: dh_{t−1} = dh_t·z (left by backwardRows)
+// + dgh·W_hh.
+func (g *GRU[F]) stepGrad(T, t, lo int) (a []F, lda int, beta F) {
+	return g.dgh[lo*3*g.E:], 3 * g.E, 1
+}
+
+// touchRows returns the [B·T, E] rows backwardRows reads at t (hn) and
+// t−1 (h), for touchStep.
+func (g *GRU[F]) touchRows() (rowE, prevE []F) { return g.hn, g.h }
+
+// clearRows sets dh of sequences [lo, hi) to 0 before the backward loop.
+func (g *GRU[F]) clearRows(lo, hi int) { clear(g.dh[lo*g.E : hi*g.E]) }
 
 // backwardRows runs the backward gate math of step t for batch rows
 // [lo, hi): it reads dh (from later steps) and dL/dh_t from the output
@@ -164,24 +163,31 @@ func (g *GRU[F]) backwardRows(T, t int, dy []F, lo, hi int) {
 	for b := lo; b < hi; b++ {
 		m := b*T + t
 		gt := g.gates[m*3*E : (m+1)*3*E]
-		r, z, n := gt[:E], gt[E:2*E], gt[2*E:]
-		hn := g.hn[m*E : (m+1)*E]
-		dOut := dy[m*E : (m+1)*E]
-		dh := g.dh[b*E : (b+1)*E]
+		r, z, n := gt[:E:E], gt[E:2*E:2*E], gt[2*E:3*E:3*E]
+		hn := g.hn[m*E : (m+1)*E : (m+1)*E]
+		dOut := dy[m*E : (m+1)*E : (m+1)*E]
+		dh := g.dh[b*E : (b+1)*E : (b+1)*E]
 		dp := g.dpre[m*3*E : (m+1)*3*E]
+		dr, dz, dnn := dp[:E:E], dp[E:2*E:2*E], dp[2*E:3*E:3*E]
 		dg := g.dgh[b*3*E : (b+1)*3*E]
-		for j := range E {
+		dgr, dgz, dgn := dg[:E:E], dg[E:2*E:2*E], dg[2*E:3*E:3*E]
+		hPrev := dh // any slice of length E; read only when t > 0
+		if t > 0 {
+			hPrev = g.h[(m-1)*E : m*E : m*E]
+		}
+		for j := range dh {
 			var hp F
 			if t > 0 {
-				hp = g.h[(m-1)*E+j]
+				hp = hPrev[j]
 			}
+			zj, nj, rj := z[j], n[j], r[j]
 			d := dh[j] + dOut[j]
-			dn := d * (1 - z[j]) * (1 - n[j]*n[j])
-			dz := d * (hp - n[j]) * z[j] * (1 - z[j])
-			dr := dn * hn[j] * r[j] * (1 - r[j])
-			dp[j], dp[E+j], dp[2*E+j] = dr, dz, dn
-			dg[j], dg[E+j], dg[2*E+j] = dr, dz, dn*r[j]
-			dh[j] = d * z[j]
+			dn := d * (1 - zj) * (1 - nj*nj)
+			dzj := d * (hp - nj) * zj * (1 - zj)
+			drj := dn * hn[j] * rj * (1 - rj)
+			dr[j], dz[j], dnn[j] = drj, dzj, dn
+			dgr[j], dgz[j], dgn[j] = drj, dzj, dn*rj
+			dh[j] = d * zj
 		}
 	}
 }
@@ -212,10 +218,7 @@ func (g *GRU[F]) NewState(B, maxT int) State {
 func (g *GRU[F]) Step(st State, y, x []F) {
 	s := st.(*gruState[F])
 	D, E := g.D, g.E
-	B := len(s.h) / E
-	if len(x) < B*D || len(y) < B*D {
-		panic("gru: Step slice shorter than B·D")
-	}
+	B := g.stepBatch(s.h, x, y)
 	for b := 0; b < B; b++ {
 		copy(s.xg[b*3*E:(b+1)*3*E], g.bih.Data)
 		copy(s.gh[b*3*E:(b+1)*3*E], g.bhh.Data)

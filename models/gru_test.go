@@ -11,14 +11,21 @@ import (
 	"rnnbench/models/modeltest"
 )
 
-func TestGRUConformance(t *testing.T) {
-	conformanceWidths(t, models.Config{Mixer: "gru", D: 4, V: 7, L: 1})
+// TestGRUAndLSTMConformance runs the mixer conformance suite on the GRU
+// and the LSTM.
+func TestGRUAndLSTMConformance(t *testing.T) {
+	for _, mixer := range []string{"gru", "lstm"} {
+		t.Run(mixer, func(t *testing.T) { conformanceWidths(t, models.Config{Mixer: mixer, D: 4, V: 7, L: 1}) })
+	}
 }
 
-// TestGRUTorchFixture holds the GRU to torch.nn.GRU + nn.Linear(E, D) in
-// float64; regenerate the fixture with /usr/bin/python3 scripts/torch/gru.py.
-func TestGRUTorchFixture(t *testing.T) {
-	modeltest.CheckTorchFixture(t, "../testdata/torch/gru.json")
+// TestGRUAndLSTMTorchFixtures holds the GRU to torch.nn.GRU and the LSTM
+// to torch.nn.LSTM, each + nn.Linear(E, D), in float64; regenerate the
+// fixtures with /usr/bin/python3 scripts/torch/gru.py and scripts/torch/lstm.py.
+func TestGRUAndLSTMTorchFixtures(t *testing.T) {
+	for _, mixer := range []string{"gru", "lstm"} {
+		t.Run(mixer, func(t *testing.T) { modeltest.CheckTorchFixture(t, "../testdata/torch/"+mixer+".json") })
+	}
 }
 
 // rnnSet overwrites the named parameter with v.

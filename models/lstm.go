@@ -51,21 +51,19 @@ func (l *LSTM[F]) Forward(y, x []F, B, T int) {
 	l.check("Forward", B, T, x, y)
 	// Input projection for all tokens at once: gates = (b_ih + b_hh) + x·W_ihᵀ.
 	// gates: [B·T, 4E], x: [B·T, D], W_ih: [4E, D].
-	for m := 0; m < B*T; m++ {
-		row := l.gates[m*4*E : (m+1)*4*E]
-		for k := range row {
-			row[k] = l.bih.Data[k] + l.bhh.Data[k]
-		}
+	for k := range 4 * E {
+		l.gates[k] = l.bih.Data[k] + l.bhh.Data[k]
 	}
+	tensor.ForWith(B*T, rowGrain(4*E), fillRows[F]{l.gates, 4 * E})
 	tensor.MatMul(false, true, B*T, 4*E, D, x, l.wih.Data, 1, l.gates)
-	for t := 0; t < T; t++ {
-		if t > 0 {
-			// gates[:, t] += h_{t−1}·W_hhᵀ: [B, E]×[E, 4E], rows with strides T·E and T·4E.
-			tensor.Gemm(false, true, B, 4*E, E, 1, l.h[(t-1)*E:], T*E, l.whh.Data, E, 1, l.gates[t*4*E:], T*4*E)
-		}
-		tensor.ForWith(B, rowGrain(E), stepRows[F, *LSTM[F]]{r: l, T: T, t: t})
-	}
-	l.project(y, l.h, B*T)
+	rnnForward(l, &l.rnnCore, y, B, T) // the time loop, per group of sequences (rnn_batchsplit.go)
+}
+
+// stepOut returns the rows of sequences [lo, hi) at step t of gates
+// (stride T·4E), which already hold the input side and both biases, as
+// the destination of step t's hidden product: gates[:, t] += h_{t−1}·W_hhᵀ.
+func (l *LSTM[F]) stepOut(T, t, lo, hi int) (c []F, ldc int) {
+	return l.gates[(lo*T+t)*4*l.E:], T * 4 * l.E
 }
 
 // forwardRows runs the gate math of step t for batch rows [lo, hi).
@@ -127,25 +125,27 @@ func lstmCell[F tensor.Float](hNew, cNew, cPrev, gates []F) {
 //	df̂ = dc·c_{t−1}·f(1−f), dĝ = dc·i(1−g²)                     (ˆ: pre-activation)
 //	dc_{t−1} = dc·f, dh_{t−1} = (dî, df̂, dĝ, dô)·W_hh.
 //
-// dW_hh accumulates per step; dW_ih, both biases and dx come from one pass
-// over all tokens at the end. It panics like Forward.
+// The time loop carries dh and dc; dW_ih, both biases and dx come from one
+// pass over all tokens after it, dW_hh from per-step products after it
+// (hiddenGrad). It panics like Forward.
 func (l *LSTM[F]) Backward(dx, dy, x []F, B, T int) {
-	E := l.E
-	dy = l.backwardStart(dx, dy, x, B, T)
-	clear(l.dh[:B*E])
-	clear(l.dc[:B*E])
-	for t := T - 1; t >= 0; t-- {
-		tensor.ForWith(B, rowGrain(E), stepRows[F, *LSTM[F]]{r: l, T: T, t: t, dy: dy, backward: true})
-		if t > 0 {
-			dp := l.dpre[t*4*E:] // rows b·T+t, stride T·4E
-			// dW_hh += dpre_tᵀ·h_{t−1}: [4E, B]×[B, E].
-			tensor.Gemm(true, false, 4*E, E, B, 1, dp, T*4*E, l.h[(t-1)*E:], T*E, 1, l.whh.Grad, E)
-			// dh_{t−1} = dpre_t·W_hh: [B, 4E]×[4E, E].
-			tensor.Gemm(false, false, B, E, 4*E, 1, dp, T*4*E, l.whh.Data, E, 0, l.dh, E)
-		}
-	}
-	// dW_ih += dpreᵀ·x, dx += dpre·W_ih, db_ih = db_hh += Σ dpre over all B·T tokens.
-	l.inputBackward(dx, x, B*T, true)
+	rnnBackward(l, &l.rnnCore, dx, dy, x, B, T, true, false, false)
+}
+
+// stepGrad returns step t's dpre rows of sequences [lo, hi) (stride T·4E)
+// and β = 0: dh_{t−1} = dpre_t·W_hh.
+func (l *LSTM[F]) stepGrad(T, t, lo int) (a []F, lda int, beta F) {
+	return l.dpre[(lo*T+t)*4*l.E:], T * 4 * l.E, 0
+}
+
+// touchRows returns the [B·T, E] rows backwardRows reads at t and t−1
+// (c both times), for touchStep.
+func (l *LSTM[F]) touchRows() (rowE, prevE []F) { return l.c, l.c }
+
+// clearRows sets dh and dc of sequences [lo, hi) to 0 before the backward loop.
+func (l *LSTM[F]) clearRows(lo, hi int) {
+	clear(l.dh[lo*l.E : hi*l.E])
+	clear(l.dc[lo*l.E : hi*l.E])
 }
 
 // backwardRows runs the backward gate math of step t for batch rows
@@ -216,10 +216,7 @@ func (l *LSTM[F]) NewState(B, maxT int) State {
 func (l *LSTM[F]) Step(st State, y, x []F) {
 	s := st.(*lstmState[F])
 	D, E := l.D, l.E
-	B := len(s.h) / E
-	if len(x) < B*D || len(y) < B*D {
-		panic("lstm: Step slice shorter than B·D")
-	}
+	B := l.stepBatch(s.h, x, y)
 	for b := 0; b < B; b++ {
 		row := s.gates[b*4*E : (b+1)*4*E]
 		for k := range row {

@@ -5,18 +5,7 @@ import (
 	"testing"
 
 	"rnnbench/models"
-	"rnnbench/models/modeltest"
 )
-
-func TestLSTMConformance(t *testing.T) {
-	conformanceWidths(t, models.Config{Mixer: "lstm", D: 4, V: 7, L: 1})
-}
-
-// TestLSTMTorchFixture holds the LSTM to torch.nn.LSTM + nn.Linear(E, D) in
-// float64; regenerate the fixture with /usr/bin/python3 scripts/torch/lstm.py.
-func TestLSTMTorchFixture(t *testing.T) {
-	modeltest.CheckTorchFixture(t, "../testdata/torch/lstm.json")
-}
 
 // TestLSTMHandComputed: D = E = 1, i = 1/2, f = 3/4, o = 4/5 held constant
 // by the biases, W_hg = 1 the only recurrent weight, inputs chosen so that

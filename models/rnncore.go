@@ -29,6 +29,11 @@ type rnnCore[F tensor.Float] struct {
 	dpre       []F // [B, T, G·E] scratch: gradient of the input-side pre-activations
 	dhs        []F // [B, T, E] scratch: dL/dh_t from the output (nil when E == D: dy is used)
 	dh         []F // [B, E] scratch: dL/dh carried backwards through time
+
+	// Forward's hidden weights, from forwardWeights (rnn_batchsplit.go).
+	wT    []F
+	ldw   int
+	trans bool
 }
 
 // alloc makes the shared buffers for up to B sequences of up to T tokens.
@@ -89,6 +94,16 @@ func (r *rnnCore[F]) check(op string, B, T int, a, b []F) {
 	}
 }
 
+// stepBatch returns the number of sequences B of a Step whose state has
+// h: [B, E], and panics when x or y is shorter than B·D.
+func (r *rnnCore[F]) stepBatch(h, x, y []F) int {
+	B := len(h) / r.E
+	if len(x) < B*r.D || len(y) < B*r.D {
+		panic(r.name + ": Step slice shorter than B·D")
+	}
+	return B
+}
+
 // project writes y: [M, D] from the hidden states h: [M, E]: the output
 // projection, or a copy when E == D.
 func (r *rnnCore[F]) project(y, h []F, M int) {
@@ -123,13 +138,7 @@ func (r *rnnCore[F]) inputBackward(dx, x []F, M int, both bool) {
 	dpre := r.dpre[:M*GE]
 	tensor.MatMul(true, false, GE, r.D, M, dpre, x, 1, r.wih.Grad)
 	tensor.MatMul(false, false, M, r.D, GE, dpre, r.wih.Data, 1, dx)
-	for m := 0; m < M; m++ {
-		row := dpre[m*GE : (m+1)*GE]
-		tensor.Add(r.bih.Grad, row)
-		if both {
-			tensor.Add(r.bhh.Grad, row)
-		}
-	}
+	tensor.ForWith(numCols(GE), 1, biasSums[F]{r: r, M: M, both: both})
 }
 
 // flops returns the forward FLOPs per token of the projections: input
@@ -142,31 +151,6 @@ func (r *rnnCore[F]) flops() int64 {
 		f += 2 * E * D
 	}
 	return f
-}
-
-// stepRows is the gate math of one time step t of sequences of length T
-// over batch rows [lo, hi), forward or (with dy: [B, T, E], dL/dh from
-// the output) backward: a tensor.ForWith kernel over a GRU or LSTM.
-type stepRows[F tensor.Float, R rowStepper[F]] struct {
-	r        R
-	T, t     int
-	dy       []F
-	backward bool
-}
-
-// rowStepper is a recurrent mixer's forward and backward gate math of one
-// step over batch rows [lo, hi).
-type rowStepper[F tensor.Float] interface {
-	forwardRows(T, t, lo, hi int)
-	backwardRows(T, t int, dy []F, lo, hi int)
-}
-
-func (k stepRows[F, R]) Run(lo, hi int) {
-	if k.backward {
-		k.r.backwardRows(k.T, k.t, k.dy, lo, hi)
-	} else {
-		k.r.forwardRows(k.T, k.t, lo, hi)
-	}
 }
 
 // prevRow returns row m−1 of s: [B·T, E], the state before token m at
