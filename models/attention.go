@@ -141,11 +141,12 @@ func (m *Attention[F]) forwardHeads(T, lo, hi int) {
 		blk := attnBlockSize(T)
 		for r0 := 0; r0 < T; r0 += blk {
 			r1 := min(T, r0+blk)
-			tensor.Gemm(false, true, r1-r0, r1, Dh, m.scale, q[r0*ld:], ld, k, ld, 0, p[r0*T:], T)
-			for i := r0; i < r1; i++ {
-				softmaxPrefix(p[i*T:i*T+r1], i+1)
+			pb, ldp := attnPanel(p, T, blk, r0)
+			tensor.Gemm(false, true, r1-r0, r1, Dh, m.scale, q[r0*ld:], ld, k, ld, 0, pb, ldp)
+			for i := 0; i < r1-r0; i++ {
+				softmaxPrefix(pb[i*ldp:i*ldp+r1], r0+i+1)
 			}
-			tensor.Gemm(false, false, r1-r0, Dh, r1, 1, p[r0*T:], T, v, ld, 0, out[r0*D:], D)
+			tensor.Gemm(false, false, r1-r0, Dh, r1, 1, pb, ldp, v, ld, 0, out[r0*D:], D)
 		}
 	}
 }
@@ -163,6 +164,28 @@ var (
 	attnBlock     = 128
 	attnBlockMinT = 512
 )
+
+// attnPanel returns the rows [r0, r0+blk) of one (b, h) pair's P, p:
+// [T, T], and their row stride. One block (blk = T) is the plain [T, T]
+// layout. Longer sequences store each block of rows as a packed panel of
+// its r1 = min(T, r0+blk) causal columns, with a row stride of r1 +
+// attnPanelPad: the panels of all blocks take about T²/2 + T·(blk/2 +
+// attnPanelPad) ≤ T² elements (T ≥ blk + 2·attnPanelPad holds above
+// attnBlockMinT), and their row strides, unlike T = 1024 or 4096, are not
+// multiples of 4 KiB, whose rows share the same few cache sets.
+func attnPanel[F tensor.Float](p []F, T, blk, r0 int) (panel []F, ld int) {
+	if blk >= T {
+		return p[r0*T:], T
+	}
+	nb := r0 / blk // full blocks before r0: block j holds blk rows of stride (j+1)·blk + pad
+	off := blk * (blk*nb*(nb+1)/2 + nb*attnPanelPad)
+	ld = min(T, r0+blk) + attnPanelPad
+	return p[off : off+min(blk, T-r0)*ld], ld
+}
+
+// attnPanelPad is the padding of a P panel's row stride, in elements (one
+// 64-byte cache line of float32).
+const attnPanelPad = 16
 
 // attnBlockSize returns the query rows per block for sequences of T tokens.
 func attnBlockSize(T int) int {
@@ -212,6 +235,12 @@ func (m *Attention[F]) Backward(dx, dy, x []F, B, T int) {
 	dout := m.dout[:n*D]
 	m.Proj.BackwardTo(dout, dy, m.out[:n*D], n)
 	slots := min(B*m.H, attnSlots)
+	if blk := attnBlockSize(T); blk < T {
+		// Blocked: each pair needs one [blk, T] block of dS, so the
+		// same workspace holds many more slots (one per pair where
+		// it can): more, smaller tasks for the pool.
+		slots = min(B*m.H, len(m.ds)/(blk*(T+attnPanelPad)))
+	}
 	tensor.ForWith(slots, 1, attnKernel[F]{m: m, pass: attnBackward, B: B, T: T, slots: slots})
 	m.QKV.Backward(dx, m.dqkv[:n*3*D], x, n)
 }
@@ -219,6 +248,10 @@ func (m *Attention[F]) Backward(dx, dy, x []F, B, T int) {
 // backwardSlots handles workspace slots [lo, hi); slot s serves the (b, h)
 // pairs s, s+slots, s+2·slots, …, each writing only its own slices of dqkv.
 func (m *Attention[F]) backwardSlots(B, T, slots, lo, hi int) {
+	if blk := attnBlockSize(T); blk < T {
+		m.backwardSlotsBlocked(B, T, blk, slots, lo, hi)
+		return
+	}
 	D, Dh, H, ld := m.D, m.Dh, m.H, 3*m.D
 	for slot := lo; slot < hi; slot++ {
 		ds := m.ds[slot*T*T : (slot+1)*T*T] // [T, T]
