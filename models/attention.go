@@ -36,11 +36,11 @@ type Attention[F tensor.Float] struct {
 	maxB, maxT int
 	rope       rope[F] // positions [0, maxT)
 	qkv        []F     // [B, T, 3D] activation: q and k after RoPE, v
-	att        []F     // [B, H, T, T] activation: attention probabilities (see attnBlock for the upper triangle)
+	att        []F     // [B, H, T, T] activation: attention probabilities (see attnBlock for the upper triangle, attnPanel for the layout)
 	out        []F     // [B, T, D] activation: heads concatenated, input of Proj
 	dqkv       []F     // [B, T, 3D] scratch: gradient of qkv
 	dout       []F     // [B, T, D] scratch: gradient of out
-	ds         []F     // [attnSlots, T, T] scratch: dP, then dS in place
+	ds         []F     // [attnSlots, T, T] scratch: dP, then dS in place (blocked: one [blk, T+pad] block per slot, see Backward)
 }
 
 // attnKernel is one parallel pass of the attention mixer, a tensor.ForWith
@@ -228,7 +228,9 @@ func softmaxPrefix[F tensor.Float](row []F, n int) {
 //	dv = Pᵀ·dO,  dP = dO·vᵀ,  dS_ij = P_ij·(dP_ij − Σ_k P_ik·dP_ik)   (softmax backward)
 //	dq̃ = dS·k̃/√Dh,  dk̃ = dSᵀ·q̃/√Dh,  dq = R(t)ᵀ·dq̃,  dk = R(t)ᵀ·dk̃
 //
-// It panics if B or T exceed Alloc's.
+// Sequences longer than one block (attnBlockSize) take dv and dk block of
+// rows by block of rows (backwardSlotsBlocked), one task per (b, h) pair
+// where the workspace allows. It panics if B or T exceed Alloc's.
 func (m *Attention[F]) Backward(dx, dy, x []F, B, T int) {
 	m.check(B, T)
 	n, D := B*T, m.D
