@@ -258,12 +258,7 @@ func (m *Attention[F]) backwardSlots(B, T, slots, lo, hi int) {
 	for slot := lo; slot < hi; slot++ {
 		ds := m.ds[slot*T*T : (slot+1)*T*T] // [T, T]
 		for bh := slot; bh < B*H; bh += slots {
-			b, h := bh/H, bh%H
-			base := b*T*ld + h*Dh
-			q, k, v := m.qkv[base:], m.qkv[base+D:], m.qkv[base+2*D:]       // rows t·ld, [T, Dh]
-			dq, dk, dv := m.dqkv[base:], m.dqkv[base+D:], m.dqkv[base+2*D:] // rows t·ld, [T, Dh]
-			do := m.dout[b*T*D+h*Dh:]                                       // rows t·D, [T, Dh]
-			p := m.att[bh*T*T : (bh+1)*T*T]                                 // [T, T]
+			q, k, v, dq, dk, dv, do, p := m.pairBackward(bh, T)
 			// In blocks of rows (or columns) [c0, c1): rows r only see
 			// columns < r1, and column j only rows ≥ j.
 			blk := attnBlockSize(T)
@@ -288,6 +283,18 @@ func (m *Attention[F]) backwardSlots(B, T, slots, lo, hi int) {
 			}
 		}
 	}
+}
+
+// pairBackward returns the operands of the (b, h) pair bh for Backward:
+// q, k, v and dq, dk, dv (rows t·3D, [T, Dh]), dO (rows t·D, [T, Dh]) and
+// P ([T, T], see attnPanel).
+func (m *Attention[F]) pairBackward(bh, T int) (q, k, v, dq, dk, dv, do, p []F) {
+	D, ld := m.D, 3*m.D
+	b, h := bh/m.H, bh%m.H
+	base := b*T*ld + h*m.Dh
+	q, k, v = m.qkv[base:], m.qkv[base+D:], m.qkv[base+2*D:]
+	dq, dk, dv = m.dqkv[base:], m.dqkv[base+D:], m.dqkv[base+2*D:]
+	return q, k, v, dq, dk, dv, m.dout[b*T*D+h*m.Dh:], m.att[bh*T*T : (bh+1)*T*T]
 }
 
 // softmaxBackward turns dr = ∂L/∂p into ∂L/∂s for p = softmax(s), in

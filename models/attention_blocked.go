@@ -22,12 +22,7 @@ func (m *Attention[F]) backwardSlotsBlocked(B, T, blk, slots, lo, hi int) {
 	for slot := lo; slot < hi; slot++ {
 		ws := m.ds[slot*blk*(T+attnPanelPad) : (slot+1)*blk*(T+attnPanelPad)] // dS of one row block, laid out as its P panel
 		for bh := slot; bh < B*H; bh += slots {
-			b, h := bh/H, bh%H
-			base := b*T*ld + h*Dh
-			q, k, v := m.qkv[base:], m.qkv[base+D:], m.qkv[base+2*D:]       // rows t·ld, [T, Dh]
-			dq, dk, dv := m.dqkv[base:], m.dqkv[base+D:], m.dqkv[base+2*D:] // rows t·ld, [T, Dh]
-			do := m.dout[b*T*D+h*Dh:]                                       // rows t·D, [T, Dh]
-			p := m.att[bh*T*T : (bh+1)*T*T]                                 // [T, T]
+			q, k, v, dq, dk, dv, do, p := m.pairBackward(bh, T)
 			for r0 := 0; r0 < T; r0 += blk {
 				r1 := min(T, r0+blk)
 				pb, ldp := attnPanel(p, T, blk, r0) // [r1−r0, r1], row stride ldp
