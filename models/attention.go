@@ -158,10 +158,14 @@ func (m *Attention[F]) forwardHeads(T, lo, hi int) {
 // beyond). Sequences of up to attnBlockMinT tokens run as one block: there
 // the saving is small and, with gonum's call-bound small products, the
 // extra calls cost more than they save (1.5× slower at T = 256; with
-// OpenBLAS blocks are 1.2× faster at T = 256 and 1.45× at T = 1024).
-// Variables so that tests can compare against one block.
+// OpenBLAS blocks are 1.2× faster at T = 256 and 1.45× at T = 1024, in
+// blocks of 128). Blocks of 64 rows keep a block's P and dS (64 × up to T
+// floats: 1 MiB at T = 4096) within one core's L2; they ran 5–10% faster
+// than 128 at GOMAXPROCS 2 in the sweep's Transformer step, with either
+// backend (docs/speed.md, Round 2). Variables so that tests can compare
+// against one block.
 var (
-	attnBlock     = 128
+	attnBlock     = 64
 	attnBlockMinT = 512
 )
 

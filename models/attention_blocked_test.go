@@ -12,7 +12,7 @@ import (
 // in one block (the plain [T, T] layout and one column sum each).
 func TestAttentionBlockedDeterministic(t *testing.T) {
 	c := Config{Mixer: "transformer", D: 16, Expansion: 1, H: 2}
-	const B, T = 3, 700 // 6 blocks of 128 rows, the last one short
+	const B, T = 3, 700 // 11 blocks of attnBlock = 64 rows, the last one short
 	saved := attnBlockMinT
 	attnBlockMinT = 0
 	defer func() { attnBlockMinT = saved }()
@@ -48,7 +48,7 @@ func TestAttentionBlockedDeterministic(t *testing.T) {
 // elements, one after the other without overlap, each row wide enough for
 // its block's causal columns.
 func TestAttnPanels(t *testing.T) {
-	for _, tc := range []struct{ T, blk int }{{513, 128}, {700, 128}, {1024, 128}, {4096, 128}, {300, 128}, {160, 128}} {
+	for _, tc := range []struct{ T, blk int }{{513, 128}, {700, 128}, {1024, 128}, {4096, 128}, {300, 128}, {160, 128}, {513, 64}, {700, 64}, {1024, 64}, {4096, 64}, {96, 64}} {
 		p := make([]float32, tc.T*tc.T)
 		end := 0
 		for r0 := 0; r0 < tc.T; r0 += tc.blk {
