@@ -36,11 +36,11 @@ type Attention[F tensor.Float] struct {
 	maxB, maxT int
 	rope       rope[F] // positions [0, maxT)
 	qkv        []F     // [B, T, 3D] activation: q and k after RoPE, v
-	att        []F     // [B, H, T, T] activation: attention probabilities (see attnBlock for the upper triangle)
+	att        []F     // [B, H, T, T] activation: attention probabilities (see attnBlock for the upper triangle, attnPanel for the layout)
 	out        []F     // [B, T, D] activation: heads concatenated, input of Proj
 	dqkv       []F     // [B, T, 3D] scratch: gradient of qkv
 	dout       []F     // [B, T, D] scratch: gradient of out
-	ds         []F     // [attnSlots, T, T] scratch: dP, then dS in place
+	ds         []F     // [attnSlots, T, T] scratch: dP, then dS in place (blocked: one [blk, T+pad] block per slot, see Backward)
 }
 
 // attnKernel is one parallel pass of the attention mixer, a tensor.ForWith
@@ -141,11 +141,12 @@ func (m *Attention[F]) forwardHeads(T, lo, hi int) {
 		blk := attnBlockSize(T)
 		for r0 := 0; r0 < T; r0 += blk {
 			r1 := min(T, r0+blk)
-			tensor.Gemm(false, true, r1-r0, r1, Dh, m.scale, q[r0*ld:], ld, k, ld, 0, p[r0*T:], T)
-			for i := r0; i < r1; i++ {
-				softmaxPrefix(p[i*T:i*T+r1], i+1)
+			pb, ldp := attnPanel(p, T, blk, r0)
+			tensor.Gemm(false, true, r1-r0, r1, Dh, m.scale, q[r0*ld:], ld, k, ld, 0, pb, ldp)
+			for i := 0; i < r1-r0; i++ {
+				softmaxPrefix(pb[i*ldp:i*ldp+r1], r0+i+1)
 			}
-			tensor.Gemm(false, false, r1-r0, Dh, r1, 1, p[r0*T:], T, v, ld, 0, out[r0*D:], D)
+			tensor.Gemm(false, false, r1-r0, Dh, r1, 1, pb, ldp, v, ld, 0, out[r0*D:], D)
 		}
 	}
 }
@@ -157,12 +158,38 @@ func (m *Attention[F]) forwardHeads(T, lo, hi int) {
 // beyond). Sequences of up to attnBlockMinT tokens run as one block: there
 // the saving is small and, with gonum's call-bound small products, the
 // extra calls cost more than they save (1.5× slower at T = 256; with
-// OpenBLAS blocks are 1.2× faster at T = 256 and 1.45× at T = 1024).
-// Variables so that tests can compare against one block.
+// OpenBLAS blocks are 1.2× faster at T = 256 and 1.45× at T = 1024, in
+// blocks of 128). Blocks of 64 rows keep a block's P and dS (64 × up to T
+// floats: 1 MiB at T = 4096) within one core's L2; they ran 5–10% faster
+// than 128 at GOMAXPROCS 2 in the sweep's Transformer step, with either
+// backend (docs/speed.md, Round 2). Variables so that tests can compare
+// against one block.
 var (
-	attnBlock     = 128
+	attnBlock     = 64
 	attnBlockMinT = 512
 )
+
+// attnPanel returns the rows [r0, r0+blk) of one (b, h) pair's P, p:
+// [T, T], and their row stride. One block (blk = T) is the plain [T, T]
+// layout. Longer sequences store each block of rows as a packed panel of
+// its r1 = min(T, r0+blk) causal columns, with a row stride of r1 +
+// attnPanelPad: the panels of all blocks take about T²/2 + T·(blk/2 +
+// attnPanelPad) ≤ T² elements (T ≥ blk + 2·attnPanelPad holds above
+// attnBlockMinT), and their row strides, unlike T = 1024 or 4096, are not
+// multiples of 4 KiB, whose rows share the same few cache sets.
+func attnPanel[F tensor.Float](p []F, T, blk, r0 int) (panel []F, ld int) {
+	if blk >= T {
+		return p[r0*T:], T
+	}
+	nb := r0 / blk // full blocks before r0: block j holds blk rows of stride (j+1)·blk + pad
+	off := blk * (blk*nb*(nb+1)/2 + nb*attnPanelPad)
+	ld = min(T, r0+blk) + attnPanelPad
+	return p[off : off+min(blk, T-r0)*ld], ld
+}
+
+// attnPanelPad is the padding of a P panel's row stride, in elements (one
+// 64-byte cache line of float32).
+const attnPanelPad = 16
 
 // attnBlockSize returns the query rows per block for sequences of T tokens.
 func attnBlockSize(T int) int {
@@ -205,13 +232,21 @@ func softmaxPrefix[F tensor.Float](row []F, n int) {
 //	dv = Pᵀ·dO,  dP = dO·vᵀ,  dS_ij = P_ij·(dP_ij − Σ_k P_ik·dP_ik)   (softmax backward)
 //	dq̃ = dS·k̃/√Dh,  dk̃ = dSᵀ·q̃/√Dh,  dq = R(t)ᵀ·dq̃,  dk = R(t)ᵀ·dk̃
 //
-// It panics if B or T exceed Alloc's.
+// Sequences longer than one block (attnBlockSize) take dv and dk block of
+// rows by block of rows (backwardSlotsBlocked), one task per (b, h) pair
+// where the workspace allows. It panics if B or T exceed Alloc's.
 func (m *Attention[F]) Backward(dx, dy, x []F, B, T int) {
 	m.check(B, T)
 	n, D := B*T, m.D
 	dout := m.dout[:n*D]
 	m.Proj.BackwardTo(dout, dy, m.out[:n*D], n)
 	slots := min(B*m.H, attnSlots)
+	if blk := attnBlockSize(T); blk < T {
+		// Blocked: each pair needs one [blk, T] block of dS, so the
+		// same workspace holds many more slots (one per pair where
+		// it can): more, smaller tasks for the pool.
+		slots = min(B*m.H, len(m.ds)/(blk*(T+attnPanelPad)))
+	}
 	tensor.ForWith(slots, 1, attnKernel[F]{m: m, pass: attnBackward, B: B, T: T, slots: slots})
 	m.QKV.Backward(dx, m.dqkv[:n*3*D], x, n)
 }
@@ -219,16 +254,15 @@ func (m *Attention[F]) Backward(dx, dy, x []F, B, T int) {
 // backwardSlots handles workspace slots [lo, hi); slot s serves the (b, h)
 // pairs s, s+slots, s+2·slots, …, each writing only its own slices of dqkv.
 func (m *Attention[F]) backwardSlots(B, T, slots, lo, hi int) {
+	if blk := attnBlockSize(T); blk < T {
+		m.backwardSlotsBlocked(B, T, blk, slots, lo, hi)
+		return
+	}
 	D, Dh, H, ld := m.D, m.Dh, m.H, 3*m.D
 	for slot := lo; slot < hi; slot++ {
 		ds := m.ds[slot*T*T : (slot+1)*T*T] // [T, T]
 		for bh := slot; bh < B*H; bh += slots {
-			b, h := bh/H, bh%H
-			base := b*T*ld + h*Dh
-			q, k, v := m.qkv[base:], m.qkv[base+D:], m.qkv[base+2*D:]       // rows t·ld, [T, Dh]
-			dq, dk, dv := m.dqkv[base:], m.dqkv[base+D:], m.dqkv[base+2*D:] // rows t·ld, [T, Dh]
-			do := m.dout[b*T*D+h*Dh:]                                       // rows t·D, [T, Dh]
-			p := m.att[bh*T*T : (bh+1)*T*T]                                 // [T, T]
+			q, k, v, dq, dk, dv, do, p := m.pairBackward(bh, T)
 			// In blocks of rows (or columns) [c0, c1): rows r only see
 			// columns < r1, and column j only rows ≥ j.
 			blk := attnBlockSize(T)
@@ -253,6 +287,18 @@ func (m *Attention[F]) backwardSlots(B, T, slots, lo, hi int) {
 			}
 		}
 	}
+}
+
+// pairBackward returns the operands of the (b, h) pair bh for Backward:
+// q, k, v and dq, dk, dv (rows t·3D, [T, Dh]), dO (rows t·D, [T, Dh]) and
+// P ([T, T], see attnPanel).
+func (m *Attention[F]) pairBackward(bh, T int) (q, k, v, dq, dk, dv, do, p []F) {
+	D, ld := m.D, 3*m.D
+	b, h := bh/m.H, bh%m.H
+	base := b*T*ld + h*m.Dh
+	q, k, v = m.qkv[base:], m.qkv[base+D:], m.qkv[base+2*D:]
+	dq, dk, dv = m.dqkv[base:], m.dqkv[base+D:], m.dqkv[base+2*D:]
+	return q, k, v, dq, dk, dv, m.dout[b*T*D+h*m.Dh:], m.att[bh*T*T : (bh+1)*T*T]
 }
 
 // softmaxBackward turns dr = ∂L/∂p into ∂L/∂s for p = softmax(s), in

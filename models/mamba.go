@@ -254,9 +254,7 @@ func (m *Mamba[F]) Backward(dx, dy, x []F, B, T int) {
 	m.outProj.BackwardTo(dg, dy, m.g, M)
 	// g = ys ⊙ SiLU(z): dz = dg·ys·SiLU′(z), dys = dg·SiLU(z) (in place).
 	m.run(mambaGateBack, M, g, B, T)
-	clear(du)
-	clear(ddelta)
-	clear(dxdbl)
+	clear(dxdbl) // du, ddelta: overwritten by the scan
 	clear(m.dAbuf)
 	scan.backward(m.work, dg, du, ddelta, m.dAbuf, dxdbl[R:], m.dSkip.Grad)
 	// A = −exp(A_log), so ∂A/∂A_log = A.

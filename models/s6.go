@@ -160,14 +160,16 @@ func (s *s6[F]) forwardTasks(y []F, lo, hi int) {
 	}
 }
 
-// backward takes dy = ∂L/∂y: [B, T, E] after forward and accumulates (+=)
-// dU, dDelta: [B, T, E]; dA: [E, N]; dBC: [B, T, LD] (dB_t at [0, N),
-// dC_t at [N, 2N) of each row); dD: [E]. Going backwards over t with
-// g_t = ∂L/∂h_t = dy_t·C_t + exp(Δ_{t+1}A) ⊙ g_{t+1}:
+// backward takes dy = ∂L/∂y: [B, T, E] after forward, overwrites dU,
+// dDelta: [B, T, E] and accumulates (+=) dA: [E, N]; dBC: [B, T, LD] (dB_t
+// at [0, N), dC_t at [N, 2N) of each row); dD: [E]. (dU and dDelta are
+// stored as 0 + v, bit for bit what clearing them and accumulating gave,
+// so the caller need not clear them: two fewer [B, T, E] passes.) Going
+// backwards over t with g_t = ∂L/∂h_t = dy_t·C_t + exp(Δ_{t+1}A) ⊙ g_{t+1}:
 //
 //	dC_t += Σ_e dy_t[e]·h_t[e]          dB_t += Σ_e g_t[e]·Δ_t[e]·u_t[e]
-//	du_t[e] += Δ_t[e]·(g_t[e]·B_t) + D[e]·dy_t[e]
-//	dΔ_t[e] += Σ_n g_t[e,n]·(A[e,n]·exp(Δ_t[e]A[e,n])·h_{t−1}[e,n] + B_t[n]·u_t[e])
+//	du_t[e] = Δ_t[e]·(g_t[e]·B_t) + D[e]·dy_t[e]
+//	dΔ_t[e] = Σ_n g_t[e,n]·(A[e,n]·exp(Δ_t[e]A[e,n])·h_{t−1}[e,n] + B_t[n]·u_t[e])
 //	dA[e,n] += Σ_{b,t} g_t[e,n]·Δ_t[e]·exp(Δ_t[e]A[e,n])·h_{t−1}[e,n]
 //	dD[e] += Σ_{b,t} dy_t[e]·u_t[e]
 //
@@ -254,8 +256,8 @@ func (s *s6[F]) backwardTasks(g *s6Grads[F], lo, hi int) {
 						gB += g * bt[n]
 					}
 				}
-				dU[i] += d*gB + s.Dskip[e]*gy
-				dDelta[i] += dd + gB*u
+				dU[i] = 0 + (d*gB + s.Dskip[e]*gy) // overwritten: see backward
+				dDelta[i] = 0 + (dd + gB*u)
 				pD[e-e0] += gy * u
 			}
 		}

@@ -112,7 +112,7 @@ fwdDone:
 // per channel; delta … pD one; bt, ct, pB, pC are shared): with
 // g = gc + dy·C_t: pC += dy·h, pB += g·Δu, gB = Σ g·B_t; unless first,
 // with ab = e^{Δ·A}: gah = g·ab·h_{t−1}, dd = Σ gah·A, pa += gah·Δ,
-// gc = g·ab. Then dU += Δ·gB + D·dy, dΔ += dd + gB·u, pD += dy·u.
+// gc = g·ab. Then dU = 0 + (Δ·gB + D·dy), dΔ = 0 + (dd + gB·u), pD += dy·u.
 TEXT ·s6BwdAVX(SB), NOSPLIT, $0-152
 	MOVQ gc+0(FP), DI
 	MOVQ pa+8(FP), SI
@@ -219,12 +219,13 @@ bwdSum:
 	VMULSS X11, X2, X2             // D·dy
 	VFMADD231SS X13, X10, X2       // + Δ·gB
 	MOVQ dU+104(FP), R14
-	VADDSS (R14)(CX*4), X2, X2
+	VXORPS X3, X3, X3
+	VADDSS X3, X2, X2              // 0 + v: dU, dΔ are overwritten, as cleared then accumulated
 	VMOVSS X2, (R14)(CX*4)
 	VMOVAPS X14, X2                // dd
 	VFMADD231SS X9, X13, X2        // + gB·u
 	MOVQ dDelta+112(FP), R14
-	VADDSS (R14)(CX*4), X2, X2
+	VADDSS X3, X2, X2
 	VMOVSS X2, (R14)(CX*4)
 	VMULSS X9, X11, X2             // dy·u
 	MOVQ pD+120(FP), R14
