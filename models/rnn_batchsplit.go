@@ -241,6 +241,7 @@ func (k biasSums[F]) Run(lo, hi int) {
 	r := k.r
 	GE := r.G * r.E
 	c0, c1 := lo*colChunk, min(GE, hi*colChunk)
+	c0 = k.blocks16(c0, c1) // whole blocks of 16 columns whose sums start at 0 (bias_sums.go)
 	for m := 0; m < k.M; m++ {
 		row := r.dpre[m*GE+c0 : m*GE+c1]
 		addRow(r.bih.Grad[c0:c1], row)
