@@ -193,6 +193,10 @@ func (k hiddenGrad[F]) Run(lo, hi int) {
 	size := chunkRows(GE)
 	for task := lo; task < hi; task++ { // one at a time, also when ForWith runs them all on one core
 		i0, i1 := task*size, min(GE, (task+1)*size)
+		if hiddenT { // OpenBLAS: one product per sequence (hidden_grad_seq.go)
+			k.bySeq(i0, i1)
+			continue
+		}
 		for t := T - 1; t >= 0; t-- {
 			if n0 := max(i0, 2*E); k.scaleN && n0 < i1 { // dgh's n block: dpre's (dn) times r, in place
 				for b := 0; b < B; b++ {
