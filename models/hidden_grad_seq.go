@@ -22,18 +22,7 @@ func (k hiddenGrad[F]) bySeq(i0, i1 int) {
 	r, B, T := k.r, k.B, k.T
 	E, GE := r.E, r.G*r.E
 	for t := T - 1; t >= 0; t-- {
-		for b := 0; b < B; b++ {
-			m := b*T + t
-			if n0 := max(i0, 2*E); k.scaleN && n0 < i1 { // dgh's n block: dn·r, in place
-				dp, rr := r.dpre[m*GE+n0:m*GE+i1], r.gates[m*GE+n0-2*E:m*GE+i1-2*E]
-				for j := range dp {
-					dp[j] *= rr[j]
-				}
-			}
-			if k.bias {
-				addRow(r.bhh.Grad[i0:i1], r.dpre[m*GE+i0:m*GE+i1])
-			}
-		}
+		k.stepRows(t, i0, i1)
 	}
 	if T < 2 {
 		return
@@ -41,5 +30,28 @@ func (k hiddenGrad[F]) bySeq(i0, i1 int) {
 	for b := 0; b < B; b++ {
 		m := b * T
 		tensor.Gemm(true, false, i1-i0, E, T-1, 1, r.dpre[(m+1)*GE+i0:], GE, r.h[m*E:], E, 1, r.whh.Grad[i0*E:], E)
+	}
+}
+
+// stepRows is hiddenGrad's elementwise work of step t on columns [i0, i1)
+// of dpre: with scaleN, dgh's n block (dn·r, in place) of the B rows;
+// with bias, db_hh[i0:i1] += those rows in order of b.
+func (k hiddenGrad[F]) stepRows(t, i0, i1 int) {
+	r, B, T := k.r, k.B, k.T
+	E, GE := r.E, r.G*r.E
+	if n0 := max(i0, 2*E); k.scaleN && n0 < i1 { // dgh's n block: dpre's (dn) times r, in place
+		for b := 0; b < B; b++ {
+			m := b*T + t
+			dp, rr := r.dpre[m*GE+n0:m*GE+i1], r.gates[m*GE+n0-2*E:m*GE+i1-2*E]
+			for j := range dp {
+				dp[j] *= rr[j]
+			}
+		}
+	}
+	if k.bias {
+		for b := 0; b < B; b++ {
+			m := b*T + t
+			addRow(r.bhh.Grad[i0:i1], r.dpre[m*GE+i0:m*GE+i1])
+		}
 	}
 }

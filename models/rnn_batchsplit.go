@@ -198,21 +198,7 @@ func (k hiddenGrad[F]) Run(lo, hi int) {
 			continue
 		}
 		for t := T - 1; t >= 0; t-- {
-			if n0 := max(i0, 2*E); k.scaleN && n0 < i1 { // dgh's n block: dpre's (dn) times r, in place
-				for b := 0; b < B; b++ {
-					m := b*T + t
-					dp, rr := r.dpre[m*GE+n0:m*GE+i1], r.gates[m*GE+n0-2*E:m*GE+i1-2*E]
-					for j := range dp {
-						dp[j] *= rr[j]
-					}
-				}
-			}
-			if k.bias {
-				for b := 0; b < B; b++ {
-					m := b*T + t
-					addRow(r.bhh.Grad[i0:i1], r.dpre[m*GE+i0:m*GE+i1])
-				}
-			}
+			k.stepRows(t, i0, i1)
 			if t > 0 {
 				// dW_hh[i0:i1] += dgh_t[:, i0:i1]ᵀ·h_{t−1}: [i1−i0, B]×[B, E].
 				tensor.Gemm(true, false, i1-i0, E, B, 1, r.dpre[t*GE+i0:], T*GE, r.h[(t-1)*E:], T*E, 1, r.whh.Grad[i0*E:], E)
