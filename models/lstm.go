@@ -153,6 +153,7 @@ func (l *LSTM[F]) clearRows(lo, hi int) {
 // (dy: [B, T, E]), writes dpre, and leaves dc = dc_{t−1}.
 func (l *LSTM[F]) backwardRows(T, t int, dy []F, lo, hi int) {
 	E := l.E
+	var tcb, zero [lstmBlock]F // tanh(c) of a block of channels, by the vector kernel; c_{−1} = 0
 	for b := lo; b < hi; b++ {
 		m := b*T + t
 		gt := l.gates[m*4*E : (m+1)*4*E]
@@ -162,25 +163,39 @@ func (l *LSTM[F]) backwardRows(T, t int, dy []F, lo, hi int) {
 		dh := l.dh[b*E : (b+1)*E]
 		dc := l.dc[b*E : (b+1)*E]
 		dp := l.dpre[m*4*E : (m+1)*4*E]
-		var tcb [lstmBlock]F // tanh(c) of a block of channels, by the vector kernel
-		for j := range E {
-			if j%lstmBlock == 0 {
-				tanhRow(tcb[:min(lstmBlock, E-j)], c[j:min(E, j+lstmBlock)])
-			}
-			var cp F
+		for j0 := 0; j0 < E; j0 += lstmBlock {
+			n := min(lstmBlock, E-j0)
+			tc := tcb[:n]
+			tanhRow(tc, c[j0:j0+n])
+			cp := zero[:n]
 			if t > 0 {
-				cp = l.c[(m-1)*E+j]
+				cp = l.c[(m-1)*E+j0 : (m-1)*E+j0+n]
 			}
-			i, f, g, o := gi[j], gf[j], gg[j], go_[j]
-			tc := tcb[j%lstmBlock]
-			d := dh[j] + dOut[j]
-			dcj := dc[j] + d*o*(1-tc*tc)
-			dp[j] = dcj * g * i * (1 - i)
-			dp[E+j] = dcj * cp * f * (1 - f)
-			dp[2*E+j] = dcj * i * (1 - g*g)
-			dp[3*E+j] = d * tc * o * (1 - o)
-			dc[j] = dcj * f
+			lstmBackBlock(dp[j0:j0+n], dp[E+j0:E+j0+n], dp[2*E+j0:2*E+j0+n], dp[3*E+j0:3*E+j0+n],
+				dh[j0:j0+n], dc[j0:j0+n], gi[j0:j0+n], gf[j0:j0+n], gg[j0:j0+n], go_[j0:j0+n],
+				tc, cp, dOut[j0:j0+n])
 		}
+	}
+}
+
+// lstmBackBlock is backwardRows' arithmetic for n channels (every slice of
+// length n, checked once so the loop runs without bounds checks): it
+// writes the gate gradients di, df, dg, do_ and leaves dc = dc_{t−1}, from
+// dh, dc, the gates i, f, g, o, tc = tanh(c_t), cp = c_{t−1} and dOut.
+func lstmBackBlock[F tensor.Float](di, df, dg, do_, dh, dc, gi, gf, gg, go_, tc, cp, dOut []F) {
+	n := len(di)
+	df, dg, do_, dh, dc = df[:n], dg[:n], do_[:n], dh[:n], dc[:n]
+	gi, gf, gg, go_, tc, cp, dOut = gi[:n], gf[:n], gg[:n], go_[:n], tc[:n], cp[:n], dOut[:n]
+	for j := range di {
+		i, f, g, o := gi[j], gf[j], gg[j], go_[j]
+		tcj := tc[j]
+		d := dh[j] + dOut[j]
+		dcj := dc[j] + d*o*(1-tcj*tcj)
+		di[j] = dcj * g * i * (1 - i)
+		df[j] = dcj * cp[j] * f * (1 - f)
+		dg[j] = dcj * i * (1 - g*g)
+		do_[j] = d * tcj * o * (1 - o)
+		dc[j] = dcj * f
 	}
 }
 
