@@ -229,7 +229,7 @@ func (m *Model[F]) Backward(B, T int) {
 			blk.Norm2.Backward(dres, dn, blk.mid[:n], M)
 		}
 		// dres is d(mid); mid = in + Mixer(Norm1(in)).
-		m.par.copy(dy, dres)
+		dy := m.mixerGrad(dy, dres)
 		if c.Dropout > 0 {
 			blk.drop1.Backward(dy)
 		}
