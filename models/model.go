@@ -212,10 +212,8 @@ func (m *Model[F]) Backward(B, T int) {
 	c, M := m.Cfg, B*T
 	n := M * c.D
 	dres, dn, dy := m.dres[:n], m.dn[:n], m.tmp[:n]
-	m.par.clear(dn)
-	m.Head.Backward(dn, m.dlog[:M*c.V], m.fin[:n], M)
-	m.par.clear(dres)
-	m.NormF.Backward(dres, dn, m.resid[c.L][:n], M)
+	m.Head.BackwardTo(dn, m.dlog[:M*c.V], m.fin[:n], M)
+	m.NormF.BackwardTo(dres, dn, m.resid[c.L][:n], M)
 	for l := c.L - 1; l >= 0; l-- {
 		blk := m.Blocks[l]
 		if blk.MLP != nil {
