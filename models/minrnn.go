@@ -159,7 +159,15 @@ func (m *minRNN[F]) Forward(y, x []F, B, T int) {
 // dy: [B, T, D], exactly, over the last Forward (x must be the same): the
 // mode's backward gives dk, the input projection's backward dx. It panics
 // like Forward.
-func (m *minRNN[F]) Backward(dx, dy, x []F, B, T int) {
+func (m *minRNN[F]) Backward(dx, dy, x []F, B, T int) { m.backward(dx, dy, x, B, T, 1) }
+
+// BackwardTo is Backward with dx overwritten instead of accumulated (the
+// input projection's Linear.BackwardTo), so the caller need not clear it
+// first; the bits are those of clearing dx and calling Backward.
+func (m *minRNN[F]) BackwardTo(dx, dy, x []F, B, T int) { m.backward(dx, dy, x, B, T, 0) }
+
+// backward is Backward with dx = beta·dx + (dx of this call), beta 0 or 1.
+func (m *minRNN[F]) backward(dx, dy, x []F, B, T int, beta F) {
 	m.check("Backward", B, T, x, dy)
 	if len(dx) < B*T*m.D {
 		panic(m.name + ": Backward dx shorter than B·T·D")
@@ -171,7 +179,11 @@ func (m *minRNN[F]) Backward(dx, dy, x []F, B, T int) {
 		call.gradH = m.dh
 	}
 	m.mode.backward(call)
-	m.in.Backward(dx, m.dk[:M*m.G*m.E], x, M)
+	if beta == 0 {
+		m.in.BackwardTo(dx, m.dk[:M*m.G*m.E], x, M)
+	} else {
+		m.in.Backward(dx, m.dk[:M*m.G*m.E], x, M)
+	}
 }
 
 // check panics when Alloc was not called, B or T exceed Alloc's, or a or b

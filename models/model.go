@@ -231,8 +231,7 @@ func (m *Model[F]) Backward(B, T int) {
 		if c.Dropout > 0 {
 			blk.drop1.Backward(dy)
 		}
-		m.par.clear(dn)
-		blk.Mixer.Backward(dn, dy, blk.n1[:n], B, T)
+		m.mixerBackward(blk.Mixer, dn, dy, blk.n1[:n], B, T)
 		if blk.Conv != nil {
 			blk.Norm1.Backward(dres, dn, blk.Conv.out[:n], M)
 			blk.Conv.Backward(dres, m.resid[l][:n], B, T)
