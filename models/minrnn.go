@@ -144,15 +144,26 @@ func (m *minRNN[F]) Alloc(a *tensor.Arena[F], B, T int) {
 // Forward computes y: [B, T, D] (overwritten) from x: [B, T, D]. It panics
 // when B or T exceed Alloc's or the slices are shorter than B·T·D.
 func (m *minRNN[F]) Forward(y, x []F, B, T int) {
+	if h := m.ForwardView(y, x, B, T); m.out == nil {
+		m.par.copy(y[:B*T*m.D], h)
+	}
+}
+
+// ForwardView is Forward that, without an output projection (E = D, so
+// y = h), returns h itself, [B, T, D], instead of copying it into y: a
+// pass of B·T·D elements fewer. The view is the mixer's own activation,
+// valid until its next Forward; the caller must not write to it. With an
+// output projection it fills y and returns y[:B·T·D].
+func (m *minRNN[F]) ForwardView(y, x []F, B, T int) []F {
 	m.check("Forward", B, T, x, y)
 	M := B * T
 	m.in.Forward(m.k, x, M) // k: [B·T, G·E]
 	m.mode.forward(minCall[F]{m: m, B: B, T: T})
-	if m.out != nil {
-		m.out.Forward(y, m.h, M)
-	} else {
-		m.par.copy(y[:M*m.D], m.h[:M*m.E])
+	if m.out == nil {
+		return m.h[:M*m.E]
 	}
+	m.out.Forward(y, m.h, M)
+	return y[:M*m.D]
 }
 
 // Backward accumulates dx: [B, T, D] and the parameter gradients from

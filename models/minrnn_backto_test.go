@@ -53,3 +53,31 @@ func TestMinRNNBackwardToBits(t *testing.T) {
 		}
 	}
 }
+
+// TestMinRNNForwardView checks that ForwardView returns exactly Forward's
+// y, leaving y untouched when there is no output projection (E = D: the
+// view is h itself, so the copy is saved) and filling it otherwise.
+func TestMinRNNForwardView(t *testing.T) {
+	type viewer interface {
+		ForwardView(y, x []float64, B, T int) []float64
+	}
+	const B, T, D = 2, 5, 4
+	for _, mixer := range []string{"mingru", "minlstm"} {
+		for _, exp := range []int{1, 2} {
+			_, m := minBuild(t, models.Config{Mixer: mixer, Mode: models.DefaultMode(mixer), D: D, Expansion: exp}, B, T)
+			rng := rand.New(rand.NewPCG(7, 8))
+			x, want, y := make([]float64, B*T*D), make([]float64, B*T*D), make([]float64, B*T*D)
+			tensor.Normal(rng, x, 1)
+			m.Forward(want, x, B, T)
+			got := m.(viewer).ForwardView(y, x, B, T)
+			for i := range want {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("%s E=%dD: view[%d] = %v, want %v", mixer, exp, i, got[i], want[i])
+				}
+			}
+			if filled := y[0] != 0; filled != (exp != 1) {
+				t.Errorf("%s E=%dD: y filled = %v, want %v (copy saved only when E = D)", mixer, exp, filled, exp != 1)
+			}
+		}
+	}
+}

@@ -167,8 +167,7 @@ func (m *Model[F]) Forward(tokens []int32, B, T int, train bool) []F {
 			in = blk.Conv.Forward(in, B, T)
 		}
 		blk.Norm1.Forward(blk.n1, in, M)
-		y := m.tmp[:M*c.D]
-		blk.Mixer.Forward(y, blk.n1[:M*c.D], B, T)
+		y := m.mixerForward(blk, m.tmp[:M*c.D], blk.n1[:M*c.D], B, T)
 		if train && c.Dropout > 0 {
 			blk.drop1.Forward(y, m.rng)
 		}

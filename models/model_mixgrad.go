@@ -35,3 +35,23 @@ func (m *Model[F]) mixerBackward(mx Mixer[F], dx, dy, x []F, B, T int) {
 	m.par.clear(dx)
 	mx.Backward(dx, dy, x, B, T)
 }
+
+// mixerView is implemented by mixers that can hand out their output
+// without copying it into y (minRNN.ForwardView).
+type mixerView[F tensor.Float] interface {
+	ForwardView(y, x []F, B, T int) []F
+}
+
+// mixerForward runs blk's mixer on x ([B, T, D]) and returns its output
+// y: [B, T, D]. When the mixer has ForwardView, and nothing writes to y
+// afterwards (no dropout, no MLP, whose forward reuses y), the returned
+// y may be the mixer's own activation (minGRU, minLSTM with E = D: h),
+// which saves the copy into y; otherwise it is y, filled by Forward. Only
+// read it, before the next block.
+func (m *Model[F]) mixerForward(blk *Block[F], y, x []F, B, T int) []F {
+	if v, ok := blk.Mixer.(mixerView[F]); ok && blk.MLP == nil && m.Cfg.Dropout == 0 {
+		return v.ForwardView(y, x, B, T)
+	}
+	blk.Mixer.Forward(y, x, B, T)
+	return y
+}
