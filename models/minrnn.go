@@ -144,22 +144,41 @@ func (m *minRNN[F]) Alloc(a *tensor.Arena[F], B, T int) {
 // Forward computes y: [B, T, D] (overwritten) from x: [B, T, D]. It panics
 // when B or T exceed Alloc's or the slices are shorter than B·T·D.
 func (m *minRNN[F]) Forward(y, x []F, B, T int) {
+	if h := m.ForwardView(y, x, B, T); m.out == nil {
+		m.par.copy(y[:B*T*m.D], h)
+	}
+}
+
+// ForwardView is Forward that, without an output projection (E = D, so
+// y = h), returns h itself, [B, T, D], instead of copying it into y: a
+// pass of B·T·D elements fewer. The view is the mixer's own activation,
+// valid until its next Forward; the caller must not write to it. With an
+// output projection it fills y and returns y[:B·T·D].
+func (m *minRNN[F]) ForwardView(y, x []F, B, T int) []F {
 	m.check("Forward", B, T, x, y)
 	M := B * T
 	m.in.Forward(m.k, x, M) // k: [B·T, G·E]
 	m.mode.forward(minCall[F]{m: m, B: B, T: T})
-	if m.out != nil {
-		m.out.Forward(y, m.h, M)
-	} else {
-		m.par.copy(y[:M*m.D], m.h[:M*m.E])
+	if m.out == nil {
+		return m.h[:M*m.E]
 	}
+	m.out.Forward(y, m.h, M)
+	return y[:M*m.D]
 }
 
 // Backward accumulates dx: [B, T, D] and the parameter gradients from
 // dy: [B, T, D], exactly, over the last Forward (x must be the same): the
 // mode's backward gives dk, the input projection's backward dx. It panics
 // like Forward.
-func (m *minRNN[F]) Backward(dx, dy, x []F, B, T int) {
+func (m *minRNN[F]) Backward(dx, dy, x []F, B, T int) { m.backward(dx, dy, x, B, T, 1) }
+
+// BackwardTo is Backward with dx overwritten instead of accumulated (the
+// input projection's Linear.BackwardTo), so the caller need not clear it
+// first; the bits are those of clearing dx and calling Backward.
+func (m *minRNN[F]) BackwardTo(dx, dy, x []F, B, T int) { m.backward(dx, dy, x, B, T, 0) }
+
+// backward is Backward with dx = beta·dx + (dx of this call), beta 0 or 1.
+func (m *minRNN[F]) backward(dx, dy, x []F, B, T int, beta F) {
 	m.check("Backward", B, T, x, dy)
 	if len(dx) < B*T*m.D {
 		panic(m.name + ": Backward dx shorter than B·T·D")
@@ -171,7 +190,11 @@ func (m *minRNN[F]) Backward(dx, dy, x []F, B, T int) {
 		call.gradH = m.dh
 	}
 	m.mode.backward(call)
-	m.in.Backward(dx, m.dk[:M*m.G*m.E], x, M)
+	if beta == 0 {
+		m.in.BackwardTo(dx, m.dk[:M*m.G*m.E], x, M)
+	} else {
+		m.in.Backward(dx, m.dk[:M*m.G*m.E], x, M)
+	}
 }
 
 // check panics when Alloc was not called, B or T exceed Alloc's, or a or b

@@ -167,8 +167,7 @@ func (m *Model[F]) Forward(tokens []int32, B, T int, train bool) []F {
 			in = blk.Conv.Forward(in, B, T)
 		}
 		blk.Norm1.Forward(blk.n1, in, M)
-		y := m.tmp[:M*c.D]
-		blk.Mixer.Forward(y, blk.n1[:M*c.D], B, T)
+		y := m.mixerForward(blk, m.tmp[:M*c.D], blk.n1[:M*c.D], B, T)
 		if train && c.Dropout > 0 {
 			blk.drop1.Forward(y, m.rng)
 		}
@@ -212,10 +211,8 @@ func (m *Model[F]) Backward(B, T int) {
 	c, M := m.Cfg, B*T
 	n := M * c.D
 	dres, dn, dy := m.dres[:n], m.dn[:n], m.tmp[:n]
-	m.par.clear(dn)
-	m.Head.Backward(dn, m.dlog[:M*c.V], m.fin[:n], M)
-	m.par.clear(dres)
-	m.NormF.Backward(dres, dn, m.resid[c.L][:n], M)
+	m.Head.BackwardTo(dn, m.dlog[:M*c.V], m.fin[:n], M)
+	m.NormF.BackwardTo(dres, dn, m.resid[c.L][:n], M)
 	for l := c.L - 1; l >= 0; l-- {
 		blk := m.Blocks[l]
 		if blk.MLP != nil {
@@ -229,12 +226,11 @@ func (m *Model[F]) Backward(B, T int) {
 			blk.Norm2.Backward(dres, dn, blk.mid[:n], M)
 		}
 		// dres is d(mid); mid = in + Mixer(Norm1(in)).
-		m.par.copy(dy, dres)
+		dy := m.mixerGrad(dy, dres)
 		if c.Dropout > 0 {
 			blk.drop1.Backward(dy)
 		}
-		m.par.clear(dn)
-		blk.Mixer.Backward(dn, dy, blk.n1[:n], B, T)
+		m.mixerBackward(blk.Mixer, dn, dy, blk.n1[:n], B, T)
 		if blk.Conv != nil {
 			blk.Norm1.Backward(dres, dn, blk.Conv.out[:n], M)
 			blk.Conv.Backward(dres, m.resid[l][:n], B, T)

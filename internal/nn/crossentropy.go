@@ -65,6 +65,7 @@ const ceBlock = 1024
 func (k ceRows[F]) Count(lo, hi int) int {
 	dlogits, logits, targets, rowLoss, V, invCount := k.dlogits, k.logits, k.targets, k.rowLoss, k.V, k.invCount
 	correct := 0
+	var buf [ceBlock]float32 // the loss-only rows' exp buffer, zeroed once per call, not per row
 	for m := lo; m < hi; m++ {
 		t := targets[m]
 		var dl []F
@@ -92,7 +93,6 @@ func (k ceRows[F]) Count(lo, hi int) int {
 		case tensor.Is32[F]() && (dl != nil || V <= ceBlock):
 			// float32: e_j = exp(l_j − max) by the vector kernel, into dl
 			// (kept to avoid a second exp) or a stack buffer.
-			var buf [ceBlock]float32
 			e := buf[:min(V, ceBlock)]
 			if dl != nil {
 				e = as32(dl)

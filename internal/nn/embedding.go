@@ -76,10 +76,7 @@ func (k embedRows[F]) Run(lo, hi int) {
 		if int(tok) < lo || int(tok) >= hi {
 			continue
 		}
-		dw, src := W.Grad[int(tok)*D:][:D], k.rows[m*D:][:D]
-		for j, v := range src {
-			dw[j] += v
-		}
+		addRow(W.Grad[int(tok)*D:][:D], k.rows[m*D:][:D])
 	}
 }
 

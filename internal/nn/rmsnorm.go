@@ -119,13 +119,22 @@ func (n *RMSNorm[F]) forwardRows(y, x []F, lo, hi int) {
 // of 16 columns, each summed over the rows in order into a local
 // accumulator and then added to dW, so both are bit-identical for any
 // GOMAXPROCS. It panics like Forward.
-func (n *RMSNorm[F]) Backward(dx, dy, x []F, M int) {
+func (n *RMSNorm[F]) Backward(dx, dy, x []F, M int) { n.backward(dx, dy, x, M, false) }
+
+// BackwardTo is Backward with dx overwritten instead of accumulated: each
+// chunk of rows of dx is cleared by its task just before its update,
+// while it is in cache, which gives exactly the bits of clearing dx and
+// calling Backward but saves the caller a separate clearing pass over
+// [M, D].
+func (n *RMSNorm[F]) BackwardTo(dx, dy, x []F, M int) { n.backward(dx, dy, x, M, true) }
+
+func (n *RMSNorm[F]) backward(dx, dy, x []F, M int, overwrite bool) {
 	n.check(x, dy, M)
 	if len(dx) < M*n.D {
 		panic("nn: RMSNorm.Backward shape mismatch")
 	}
 	n.weight()
-	tensor.ForWith(M, rowGrain(n.D), rmsBwdRows[F]{n, dx, dy, x})
+	tensor.ForWith(M, rowGrain(n.D), rmsBwdRows[F]{n, dx, dy, x, overwrite})
 	blocks := (n.D + wBlock - 1) / wBlock
 	if split(blocks, max(1, parGrain/max(M*wBlock, 1))) {
 		tensor.ForWith(blocks, 1, rmsBwdW[F]{n, dy, x, M})
@@ -138,9 +147,15 @@ func (n *RMSNorm[F]) Backward(dx, dy, x []F, M int) {
 type rmsBwdRows[F tensor.Float] struct {
 	n         *RMSNorm[F]
 	dx, dy, x []F // [M, D]
+	overwrite bool // clear each row of dx first (BackwardTo)
 }
 
-func (k rmsBwdRows[F]) Run(lo, hi int) { k.n.backwardRows(k.dx, k.dy, k.x, lo, hi) }
+func (k rmsBwdRows[F]) Run(lo, hi int) {
+	if k.overwrite {
+		clear(k.dx[lo*k.n.D : hi*k.n.D])
+	}
+	k.n.backwardRows(k.dx, k.dy, k.x, lo, hi)
+}
 
 // rmsBwdW is Backward's dW over the blocks [lo, hi) of wBlock columns.
 type rmsBwdW[F tensor.Float] struct {
