@@ -55,26 +55,13 @@ func runPool(body func(lo, hi int), n, chunks, workers int) {
 	j.body, j.n, j.size, j.chunks = body, n, (n+chunks-1)/chunks, chunks
 	j.next.Store(0)
 	j.wg.Add(workers - 1)
-	j.left.Store(int64(workers - 1))
 	for i := 0; i < workers-1; i++ {
 		pool.work <- j
 	}
 	j.run()
-	for i := 0; i < spinRounds && j.left.Load() > 0; i++ {
-		runtime.Gosched()
-	}
 	j.wg.Wait()
 	j.body = nil
 }
-
-// spinRounds is how many times a worker (and the caller waiting for the
-// workers) yields and looks again before it blocks: a training step is a
-// chain of short loops, and a goroutine that blocked on the channel must be
-// woken by the scheduler (tens of µs, during which the readied worker waits
-// on the caller's own core). Spinning for a few hundred µs keeps the
-// second core's worker awake between the loops of one step; Gosched lets
-// any other runnable goroutine have the core meanwhile.
-const spinRounds = 2000
 
 // Splits reports whether For(n, grain, ·) would run on more than one
 // goroutine, so that callers can skip building a closure when it would not.
@@ -100,29 +87,13 @@ type job struct {
 	n, size, chunks int
 	next            atomic.Int64
 	wg              sync.WaitGroup
-	left            atomic.Int64 // workers not yet done (the caller spins on it before wg.Wait)
 }
 
 func worker() {
-	for {
-		j := nextJob()
+	for j := range pool.work {
 		j.run()
-		j.left.Add(-1)
 		j.wg.Done()
 	}
-}
-
-// nextJob takes the next job, looking spinRounds times before it blocks.
-func nextJob() *job {
-	for range spinRounds {
-		select {
-		case j := <-pool.work:
-			return j
-		default:
-			runtime.Gosched()
-		}
-	}
-	return <-pool.work
 }
 
 // run takes chunks until none are left.
