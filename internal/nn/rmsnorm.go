@@ -146,7 +146,7 @@ func (n *RMSNorm[F]) backward(dx, dy, x []F, M int, overwrite bool) {
 // rmsBwdRows is Backward's dx over the rows [lo, hi).
 type rmsBwdRows[F tensor.Float] struct {
 	n         *RMSNorm[F]
-	dx, dy, x []F // [M, D]
+	dx, dy, x []F  // [M, D]
 	overwrite bool // clear each row of dx first (BackwardTo)
 }
 
