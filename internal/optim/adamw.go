@@ -6,12 +6,11 @@ package optim
 
 import (
 	"math"
-	"runtime"
 
 	"rnnbench/internal/tensor"
 )
 
-// grain is the number of elements per tensor.For chunk in Step.
+// grain is the number of elements per tensor.ForWith chunk in Step.
 const grain = 32768
 
 // AdamW is Adam with decoupled weight decay (Loshchilov & Hutter 2019,
@@ -23,13 +22,6 @@ type AdamW[F tensor.Float] struct {
 	M, V                           []F // [ps.Count()] each
 	T                              int
 	segs                           []segment // runs of ps.Data with the same Decay flag
-
-	// Arguments of the running Step, read by body (bound once in NewAdamW,
-	// so that Step makes no closure).
-	p, g  []F
-	lr    float64
-	scale F // gradient scale (clipping) of the running step
-	body  func(lo, hi int)
 }
 
 // segment is the half-open range [lo, hi) of the slab and whether weight
@@ -50,7 +42,6 @@ func NewAdamW[F tensor.Float](ps *tensor.ParamSet[F], beta1, beta2, eps, weightD
 		Beta1: beta1, Beta2: beta2, Eps: eps, WeightDecay: weightDecay,
 		M: make([]F, ps.Count()), V: make([]F, ps.Count()),
 	}
-	o.body = func(lo, hi int) { o.stepRange(o.p, o.g, o.lr, lo, hi) }
 	off := 0
 	for _, p := range ps.Params {
 		lo, hi := off, off+p.Size()
@@ -100,30 +91,27 @@ func (o *AdamW[F]) step(ps *tensor.ParamSet[F], lr float64, scale F) {
 		panic("optim: AdamW.Step on a different ParamSet")
 	}
 	o.T++
-	o.scale = scale
-	n := len(o.M)
-	if n > grain && runtime.GOMAXPROCS(0) > 1 {
-		o.stepParallel(ps.Data, ps.Grad, lr)
-		return
-	}
-	o.stepRange(ps.Data, ps.Grad, lr, 0, n)
+	tensor.ForWith(len(o.M), grain, adamWStep[F]{o, ps.Data, ps.Grad, lr, scale})
 }
 
-// stepParallel runs stepRange over the pool through the bound body.
-func (o *AdamW[F]) stepParallel(p, g []F, lr float64) {
-	o.p, o.g, o.lr = p, g, lr
-	tensor.For(len(o.M), grain, o.body)
-	o.p, o.g = nil, nil
+// adamWStep is one Step over the slab, a tensor.ForWith kernel.
+type adamWStep[F tensor.Float] struct {
+	o     *AdamW[F]
+	p, g  []F
+	lr    float64
+	scale F // gradient scale (clipping)
 }
 
-// stepRange updates elements [lo, hi) of the slab.
-func (o *AdamW[F]) stepRange(p, g []F, lr float64, lo, hi int) {
+func (k adamWStep[F]) Run(lo, hi int) { k.o.stepRange(k.p, k.g, k.lr, k.scale, lo, hi) }
+
+// stepRange updates elements [lo, hi) of the slab, reading each gradient
+// element as F(g·scale).
+func (o *AdamW[F]) stepRange(p, g []F, lr float64, scale F, lo, hi int) {
 	t := float64(o.T)
 	b1, b2 := o.Beta1, o.Beta2
 	stepSize := lr / (1 - math.Pow(b1, t))
 	bc2Sqrt := math.Sqrt(1 - math.Pow(b2, t))
 	decayMul := 1 - lr*o.WeightDecay
-	scale := o.scale
 	// first segment with hi > lo (segments are sorted and contiguous)
 	a, b := 0, len(o.segs)
 	for a < b {
