@@ -37,15 +37,21 @@ func (n *RMSNorm[F]) Init() {
 	tensor.Fill(n.W.Data, 1)
 }
 
-// weight returns the scale: W, or W + 1 (refreshed into scale) with Offset.
+// refreshScale sets scale = W + 1 (Offset only) for the call about to run.
+func (n *RMSNorm[F]) refreshScale() {
+	if n.Offset {
+		for i, g := range n.W.Data {
+			n.scale[i] = g + 1
+		}
+	}
+}
+
+// weight returns the scale the rows use: W, or W + 1 (scale) with Offset.
 func (n *RMSNorm[F]) weight() []F {
-	if !n.Offset {
-		return n.W.Data
+	if n.Offset {
+		return n.scale
 	}
-	for i, g := range n.W.Data {
-		n.scale[i] = g + 1
-	}
-	return n.scale
+	return n.W.Data
 }
 
 // Alloc makes Rstd ([M], Activation) for up to M rows, and with Offset the
@@ -69,7 +75,7 @@ const wBlock = 16
 // y is shorter than M·D or M exceeds the rows given to Alloc.
 func (n *RMSNorm[F]) Forward(y, x []F, M int) {
 	n.check(x, y, M)
-	n.weight()
+	n.refreshScale()
 	tensor.ForWith(M, rowGrain(n.D), rmsFwd[F]{n, y, x})
 }
 
@@ -82,10 +88,7 @@ type rmsFwd[F tensor.Float] struct {
 func (k rmsFwd[F]) Run(lo, hi int) { k.n.forwardRows(k.y, k.x, lo, hi) }
 
 func (n *RMSNorm[F]) forwardRows(y, x []F, lo, hi int) {
-	D, w := n.D, n.W.Data
-	if n.Offset {
-		w = n.scale
-	}
+	D, w := n.D, n.weight()
 	if tensor.Is32[F]() {
 		w32, r32 := as32(w), as32(n.Rstd)
 		for m := lo; m < hi; m++ {
@@ -133,7 +136,7 @@ func (n *RMSNorm[F]) backward(dx, dy, x []F, M int, overwrite bool) {
 	if len(dx) < M*n.D {
 		panic("nn: RMSNorm.Backward shape mismatch")
 	}
-	n.weight()
+	n.refreshScale()
 	tensor.ForWith(M, rowGrain(n.D), rmsBwdRows[F]{n, dx, dy, x, overwrite})
 	blocks := (n.D + wBlock - 1) / wBlock
 	if split(blocks, max(1, parGrain/max(M*wBlock, 1))) {
@@ -169,10 +172,7 @@ func (k rmsBwdW[F]) Run(lo, hi int) {
 }
 
 func (n *RMSNorm[F]) backwardRows(dx, dy, x []F, lo, hi int) {
-	D, w := n.D, n.W.Data
-	if n.Offset {
-		w = n.scale
-	}
+	D, w := n.D, n.weight()
 	if tensor.Is32[F]() {
 		w32 := as32(w)
 		for m := lo; m < hi; m++ {
