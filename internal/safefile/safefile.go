@@ -99,13 +99,13 @@ func ReadFile(path string, lim Limits) ([]byte, error) {
 	}
 	defer f.Close()
 	if lim.MaxBytes > 0 && size > lim.MaxBytes {
-		return nil, newError(ErrTooLarge, "%q is %s, more than the %s allowed", path, Size(size), Size(lim.MaxBytes))
+		return nil, errkind.New(ErrTooLarge, "%q is %s, more than the %s allowed", path, Size(size), Size(lim.MaxBytes))
 	}
 	data := make([]byte, 0, min(size, lim.MaxBytes)+1)
 	lines, lineLen := 0, 0
 	for {
 		if int64(len(data)) > lim.MaxBytes {
-			return nil, newError(ErrTooLarge, "%q grew past the %s allowed while being read", path, Size(lim.MaxBytes))
+			return nil, errkind.New(ErrTooLarge, "%q grew past the %s allowed while being read", path, Size(lim.MaxBytes))
 		}
 		if len(data) == cap(data) { // only a file that grew since its fstat
 			data = slices.Grow(data, chunk)
@@ -116,13 +116,13 @@ func ReadFile(path string, lim Limits) ([]byte, error) {
 				lines++
 				lineLen = 0
 				if lim.MaxLines > 0 && lines > lim.MaxLines {
-					return nil, newError(ErrManyLines, "%q has more than %d lines", path, lim.MaxLines)
+					return nil, errkind.New(ErrManyLines, "%q has more than %d lines", path, lim.MaxLines)
 				}
 				continue
 			}
 			lineLen++
 			if lim.MaxLineBytes > 0 && lineLen > lim.MaxLineBytes {
-				return nil, newError(ErrLineLong, "%q line %d is longer than %d bytes", path, lines+1, lim.MaxLineBytes)
+				return nil, errkind.New(ErrLineLong, "%q line %d is longer than %d bytes", path, lines+1, lim.MaxLineBytes)
 			}
 		}
 		data = data[:len(data)+n]
@@ -134,7 +134,7 @@ func ReadFile(path string, lim Limits) ([]byte, error) {
 		}
 	}
 	if lineLen > 0 && lim.MaxLines > 0 && lines+1 > lim.MaxLines {
-		return nil, newError(ErrManyLines, "%q has more than %d lines", path, lim.MaxLines)
+		return nil, errkind.New(ErrManyLines, "%q has more than %d lines", path, lim.MaxLines)
 	}
 	return data, nil
 }
@@ -158,7 +158,7 @@ func regular(path string, st fs.FileInfo) error {
 	case m&fs.ModeDevice != 0:
 		kind = "a block device"
 	}
-	return newError(ErrNotRegular, "%q is %s, not a regular file", path, kind)
+	return errkind.New(ErrNotRegular, "%q is %s, not a regular file", path, kind)
 }
 
 // statError is a failed stat or open as one line, wrapping its fs error.
@@ -166,9 +166,9 @@ func statError(path string, err error) error {
 	cause := unwrapPath(err)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return newError(fs.ErrNotExist, "%q does not exist", path)
+		return errkind.New(fs.ErrNotExist, "%q does not exist", path)
 	case errors.Is(err, fs.ErrPermission):
-		return newError(fs.ErrPermission, "cannot read %q: permission denied", path)
+		return errkind.New(fs.ErrPermission, "cannot read %q: permission denied", path)
 	}
 	return fmt.Errorf("cannot read %q: %w", path, cause)
 }
@@ -198,10 +198,4 @@ func Size(n int64) string {
 		return fmt.Sprintf("%d %ciB", int64(v), units[i])
 	}
 	return fmt.Sprintf("%.1f %ciB", v, units[i])
-}
-
-// newError is an error with its own one-line text that matches kind
-// under errors.Is (errkind.New).
-func newError(kind error, format string, args ...any) error {
-	return errkind.New(kind, format, args...)
 }
