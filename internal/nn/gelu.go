@@ -2,7 +2,6 @@ package nn
 
 import (
 	"math"
-	"runtime"
 	"unsafe"
 
 	"rnnbench/internal/tensor"
@@ -21,15 +20,6 @@ const (
 // parGrain is the number of scalar operations below which a loop runs
 // serially; chunks handed to tensor.ForWith hold about this many.
 const parGrain = 16384
-
-// split reports whether tensor.ForWith(n, grain, …) would use more than
-// one goroutine. Loops whose chunks are whole blocks (grain 1) but that
-// should split only above a work threshold branch on it (Linear's and
-// RMSNorm's column sums); their serial path runs the same body over the
-// whole range, so results are bit-identical either way.
-func split(n, grain int) bool {
-	return n > max(grain, 1) && runtime.GOMAXPROCS(0) > 1
-}
 
 // rowGrain returns the rows per chunk for rows of the given width.
 func rowGrain(width int) int { return max(1, parGrain/max(width, 1)) }

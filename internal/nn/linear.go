@@ -100,7 +100,7 @@ func (l *Linear[F]) backward(dx, dy, x []F, M int, beta F) {
 	tensor.MatMul(true, false, l.Out, l.In, M, dy, x, 1, l.W.Grad)
 	if l.Bias != nil {
 		blocks := (l.Out + biasBlock - 1) / biasBlock
-		if split(blocks, max(1, parGrain/max(M*biasBlock, 1))) {
+		if tensor.Splits(blocks, max(1, parGrain/max(M*biasBlock, 1))) {
 			tensor.ForWith(blocks, 1, biasBwd[F]{l, dy, M})
 		} else {
 			l.biasGrad(dy, M, 0, l.Out)

@@ -139,7 +139,7 @@ func (n *RMSNorm[F]) backward(dx, dy, x []F, M int, overwrite bool) {
 	n.refreshScale()
 	tensor.ForWith(M, rowGrain(n.D), rmsBwdRows[F]{n, dx, dy, x, overwrite})
 	blocks := (n.D + wBlock - 1) / wBlock
-	if split(blocks, max(1, parGrain/max(M*wBlock, 1))) {
+	if tensor.Splits(blocks, max(1, parGrain/max(M*wBlock, 1))) {
 		tensor.ForWith(blocks, 1, rmsBwdW[F]{n, dy, x, M})
 	} else {
 		n.backwardW(dy, x, M, 0, n.D)

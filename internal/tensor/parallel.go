@@ -63,8 +63,11 @@ func runPool(body func(lo, hi int), n, chunks, workers int) {
 	j.body = nil
 }
 
-// Splits reports whether For(n, grain, ·) would run on more than one
-// goroutine, so that callers can skip building a closure when it would not.
+// Splits reports whether For(n, grain, ·) or ForWith would run on more
+// than one goroutine, so that callers can skip building a closure when it
+// would not, or split whole blocks (grain 1) only above a work threshold
+// (nn's column sums), running the same body over the whole range
+// otherwise, so that results are bit-identical either way.
 func Splits(n, grain int) bool {
 	if grain < 1 {
 		grain = 1
