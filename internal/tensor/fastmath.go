@@ -218,7 +218,7 @@ func sigmoids(x, e float64) (s, sn float64) {
 // when x < 0 (one rounding fewer).
 func SigmoidAt[F Float](x float64) float64 {
 	if Is32[F]() {
-		s, _ := sigmoids(x, expFast(-math.Abs(x)))
+		s, _ := SigmoidsAt[F](x)
 		return s
 	}
 	if x >= 0 {
