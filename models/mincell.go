@@ -48,8 +48,7 @@ type gateForm[F tensor.Float] interface {
 	// rows32 returns the form's float32 AVX2 row kernels, or nil.
 	rows32() *rowKernels
 	// foldH0 and unfoldH0: see logSpace, linSpace.
-	foldH0(a, b, s float64) float64
-	unfoldH0(a, b, db, s float64) (dbNew, daAdd, dsAdd float64)
+	gateSpace[F]
 }
 
 // rowKernels are a gate form's float32 row kernels over one token:

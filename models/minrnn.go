@@ -203,12 +203,7 @@ func (m *minRNN[F]) check(op string, B, T int, a, b []F) {
 	if m.k == nil {
 		panic(m.name + ": " + op + " before Alloc")
 	}
-	if B > m.maxB || T > m.maxT {
-		panic(m.name + ": " + op + " with B or T above Alloc's")
-	}
-	if len(a) < B*T*m.D || len(b) < B*T*m.D {
-		panic(m.name + ": " + op + " slice shorter than B·T·D")
-	}
+	checkSizes(m.name, op, B, T, m.maxB, m.maxT, m.D, a, b)
 }
 
 // FLOPs returns the forward FLOPs per token, independent of T:

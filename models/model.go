@@ -217,7 +217,7 @@ func (m *Model[F]) Backward(B, T int) {
 		blk := m.Blocks[l]
 		if blk.MLP != nil {
 			// dres is d(out); out = mid + MLP(Norm2(mid)).
-			m.par.copy(dy, dres)
+			dy := m.mixerGrad(dy, dres) // MLP.Backward too only reads dy
 			if c.Dropout > 0 {
 				blk.drop2.Backward(dy)
 			}

@@ -8,7 +8,9 @@ import "rnnbench/internal/tensor"
 // after the mixer returns, so the copy into tmp ([B, T, D]) that dropout
 // needs (its backward scales dy in place) is skipped — one pass of
 // B·T·D elements per block and step (4 MiB at the table configuration,
-// 16 MiB at D = 256), with the same values, hence the same bits.
+// 16 MiB at D = 256), with the same values, hence the same bits. The
+// same holds for the MLP's d(out) (MLP.Backward only reads dy; dres is
+// next written by Norm2.Backward), which takes it too.
 func (m *Model[F]) mixerGrad(tmp, dres []F) []F {
 	if m.Cfg.Dropout == 0 {
 		return dres

@@ -86,11 +86,18 @@ func (r *rnnCore[F]) Init(rng *rand.Rand) {
 
 // check panics when B or T exceed Alloc's or a and b are shorter than B·T·D.
 func (r *rnnCore[F]) check(op string, B, T int, a, b []F) {
-	if B > r.maxB || T > r.maxT {
-		panic(r.name + ": " + op + " with B or T above Alloc's")
+	checkSizes(r.name, op, B, T, r.maxB, r.maxT, r.D, a, b)
+}
+
+// checkSizes is the size check of every recurrent mixer's Forward and
+// Backward (op): it panics, naming the mixer, when B or T exceed Alloc's
+// (maxB, maxT) or a or b is shorter than B·T·D.
+func checkSizes[F tensor.Float](name, op string, B, T, maxB, maxT, D int, a, b []F) {
+	if B > maxB || T > maxT {
+		panic(name + ": " + op + " with B or T above Alloc's")
 	}
-	if len(a) < B*T*r.D || len(b) < B*T*r.D {
-		panic(r.name + ": " + op + " slice shorter than B·T·D")
+	if len(a) < B*T*D || len(b) < B*T*D {
+		panic(name + ": " + op + " slice shorter than B·T·D")
 	}
 }
 

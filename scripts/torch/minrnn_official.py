@@ -39,10 +39,6 @@ D, EXPANSION, B, T = 4, 2, 2, 5
 E = EXPANSION * D
 
 
-def g(x):
-    return torch.where(x >= 0, x + 0.5, torch.sigmoid(x))
-
-
 def log_g(x):
     return torch.where(x >= 0, (F.relu(x) + 0.5).log(), -F.softplus(-x))
 

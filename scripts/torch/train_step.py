@@ -51,7 +51,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from common import F64, flat, write_fixture
+from common import F64, flat, min_g, write_fixture
 
 V, L, D, EXPANSION, MLP, H, N = 11, 2, 8, 2, 2, 2, 3
 E = EXPANSION * D
@@ -68,11 +68,6 @@ def uniform(shape, bound):
 
 def linear_w(out, inp):
     return uniform((out, inp), inp ** -0.5)
-
-
-def g(x):
-    """minRNN's positive activation: x + 0.5 for x >= 0, sigmoid(x) below."""
-    return torch.where(x >= 0, x + 0.5, torch.sigmoid(x))
 
 
 # ---- mixers: init(prefix) -> {go_name: tensor}; forward(p, prefix, x [B, T, D]) -> [B, T, D]
@@ -95,7 +90,7 @@ def mingru_init(pre):
 def mingru(p, pre, x):
     k = x @ p[pre + ".in.weight"].T + p[pre + ".in.bias"]          # [B, T, 2E] rows k_z | k_h
     z = torch.sigmoid(k[..., :E])
-    h = scan(1 - z, z * g(k[..., E:]))                              # [B, T, E]
+    h = scan(1 - z, z * min_g(k[..., E:]))                          # [B, T, E]
     return h @ p[pre + ".out.weight"].T
 
 
@@ -107,7 +102,7 @@ def minlstm_init(pre):
 def minlstm(p, pre, x):
     k = x @ p[pre + ".in.weight"].T + p[pre + ".in.bias"]          # [B, T, 3E] rows k_f | k_i | k_h
     f, i = torch.sigmoid(k[..., :E]), torch.sigmoid(k[..., E:2 * E])
-    h = scan(f / (f + i), i / (f + i) * g(k[..., 2 * E:]))
+    h = scan(f / (f + i), i / (f + i) * min_g(k[..., 2 * E:]))
     return h @ p[pre + ".out.weight"].T
 
 
@@ -239,14 +234,14 @@ def scan0(a, b, h0):
 def mingru_official(p, pre, x):
     k = x @ p[pre + ".in.weight"].T + p[pre + ".in.bias"]          # [B, T, 2E] rows k_z | k_h
     z = torch.sigmoid(k[..., :E])
-    h = scan0(1 - z, z * g(k[..., E:]), g(p[pre + ".h0"]))
+    h = scan0(1 - z, z * min_g(k[..., E:]), min_g(p[pre + ".h0"]))
     return h @ p[pre + ".out.weight"].T + p[pre + ".out.bias"]
 
 
 def minlstm_official(p, pre, x):
     k = x @ p[pre + ".in.weight"].T + p[pre + ".in.bias"]          # [B, T, 3E] rows k_f | k_i | k_h
     f, i = torch.sigmoid(k[..., :E]), torch.sigmoid(k[..., E:2 * E])   # not normalised
-    h = scan0(f, i * g(k[..., 2 * E:]), g(p[pre + ".h0"]))
+    h = scan0(f, i * min_g(k[..., 2 * E:]), min_g(p[pre + ".h0"]))
     return h @ p[pre + ".out.weight"].T + p[pre + ".out.bias"]
 
 
