@@ -79,13 +79,8 @@ func checkEach[T any](items []T, check func(*T) error) func() error {
 // of results.jsonl).
 func CheckResultLimits(res *Result, name string) error {
 	L := RecordLimits
-	for _, f := range []struct {
-		what, s string
-		limit   int
-	}{{"name", res.Name, L.Name}, {"status", res.Status, L.Name}, {"reason", res.Reason, L.Reason}, {"sample", res.Sample, L.Sample}} {
-		if len(f.s) > f.limit {
-			return fmt.Errorf("%q: a result's %s is %d bytes, more than the %d allowed: not a results file bench wrote", name, f.what, len(f.s), f.limit)
-		}
+	if err := checkFields(name, "result", []field{{"name", res.Name, L.Name}, {"status", res.Status, L.Name}, {"reason", res.Reason, L.Reason}, {"sample", res.Sample, L.Sample}}); err != nil {
+		return err
 	}
 	if len(res.Evals) > L.Evals {
 		return fmt.Errorf("%q: result %q holds %d evaluations, more than the %d allowed: not a results file bench wrote", name, res.Name, len(res.Evals), L.Evals)
@@ -96,15 +91,28 @@ func CheckResultLimits(res *Result, name string) error {
 // CheckPointLimits is CheckRecordLimits for one sweep point (a line of
 // points.jsonl).
 func CheckPointLimits(p *Point, name string) error {
-	for _, f := range []struct {
-		what, s string
-		limit   int
-	}{{"name", p.Name, RecordLimits.Name}, {"status", p.Status, RecordLimits.Name}, {"reason", p.Reason, RecordLimits.Reason}} {
-		if len(f.s) > f.limit {
-			return fmt.Errorf("%q: a point's %s is %d bytes, more than the %d allowed: not a results file bench wrote", name, f.what, len(f.s), f.limit)
-		}
+	L := RecordLimits
+	if err := checkFields(name, "point", []field{{"name", p.Name, L.Name}, {"status", p.Status, L.Name}, {"reason", p.Reason, L.Reason}}); err != nil {
+		return err
 	}
 	return checkConfigNames(name, p.Model)
+}
+
+// field is one string of a result or point and its limit in bytes.
+type field struct {
+	what, s string
+	limit   int
+}
+
+// checkFields returns an error naming the first of fields, of a record's
+// item of kind kind ("result", "point"), that is over its limit.
+func checkFields(name, kind string, fields []field) error {
+	for _, f := range fields {
+		if len(f.s) > f.limit {
+			return fmt.Errorf("%q: a %s's %s is %d bytes, more than the %d allowed: not a results file bench wrote", name, kind, f.what, len(f.s), f.limit)
+		}
+	}
+	return nil
 }
 
 func checkConfigNames(name string, c models.Config) error {
