@@ -12,7 +12,7 @@ func lineLimits(v any, name string, n int) error {
 	case *Point:
 		err = pointLimits(v)
 	}
-	if err != nil { // "points.jsonl line 3: a point's name is … bytes, …", as decodeJSONLines names lines
+	if err != nil { // "points.jsonl line 3: a point's name is … bytes, …", as DecodeLog names lines
 		return fmt.Errorf("%s line %d: %v", name, n, err)
 	}
 	return nil
