@@ -294,17 +294,11 @@ func measureChar(f *Finding, figs []paper.Figure, rec *harness.Record) {
 			return
 		}
 	}
-	both, one := true, true
+	both, one := true, true // all four models are in loss (checked above)
 	for _, rnn := range []string{"mingru", "minlstm"} {
-		a, ok := loss[rnn]
-		if !ok {
-			both, one = false, false
-			continue
-		}
-		n := 0
+		a, n := loss[rnn], 0
 		for _, ref := range []string{"transformer", "mamba"} {
-			b, ok := loss[ref]
-			if ok && (a.Mean <= b.Mean || matches(a.Mean, a.Std, b.Mean, b.Std, LossMarginNats)) {
+			if b := loss[ref]; a.Mean <= b.Mean || matches(a.Mean, a.Std, b.Mean, b.Std, LossMarginNats) {
 				n++
 			}
 		}

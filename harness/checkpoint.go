@@ -201,7 +201,7 @@ func (c *Checkpoint) check(m *models.Model[float32], cfg TrainConfig, T int) err
 			}
 		}
 	}
-	if err := checkTensorValues(c.tensors, m); err != nil {
+	if err := checkTensorValues(c.tensors, want); err != nil {
 		return bad("%v", err)
 	}
 	return nil

@@ -16,25 +16,30 @@ type FitCache struct {
 	mu    sync.Mutex
 	B     int
 	limit float64
-	fits  map[models.Config]*models.MemoryFit
-	errs  map[models.Config]error
+	fits  map[models.Config]fitEntry
+}
+
+// fitEntry is one config's models.FitMemory outcome.
+type fitEntry struct {
+	fit *models.MemoryFit
+	err error
 }
 
 // NewFitCache returns an empty cache for batch B and memory limit bytes.
 func NewFitCache(B int, limit float64) *FitCache {
-	return &FitCache{B: B, limit: limit, fits: map[models.Config]*models.MemoryFit{}, errs: map[models.Config]error{}}
+	return &FitCache{B: B, limit: limit, fits: map[models.Config]fitEntry{}}
 }
 
 // Get returns c's fit, computing it once.
 func (f *FitCache) Get(c models.Config) (*models.MemoryFit, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if fit, ok := f.fits[c]; ok {
-		return fit, f.errs[c]
+	e, ok := f.fits[c]
+	if !ok {
+		e.fit, e.err = models.FitMemory(c, f.B, f.limit)
+		f.fits[c] = e
 	}
-	fit, err := models.FitMemory(c, f.B, f.limit)
-	f.fits[c], f.errs[c] = fit, err
-	return fit, err
+	return e.fit, e.err
 }
 
 // PointMemory returns the analytic peak bytes of spec's point, and whether

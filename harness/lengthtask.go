@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"rnnbench/models"
 	"rnnbench/tasks"
@@ -53,7 +54,7 @@ func NewLengthTask(g tasks.Generator, trainLengths, evalLengths []int, B, nEval 
 		return nil, fmt.Errorf("%w: %s needs at least one training and one evaluation length", tasks.ErrConfig, g.Name())
 	}
 	t := &LengthTask{Gen: g, TrainLengths: trainLengths}
-	for _, L := range append(append([]int{}, trainLengths...), evalLengths...) {
+	for _, L := range slices.Concat(trainLengths, evalLengths) {
 		if err := g.Validate(L); err != nil {
 			return nil, err
 		}
@@ -81,10 +82,7 @@ func NewLengthTask(g tasks.Generator, trainLengths, evalLengths []int, B, nEval 
 
 // rangeLabel is "a-b" for a list of lengths (or "a" for one).
 func rangeLabel(Ls []int) string {
-	lo, hi := Ls[0], Ls[0]
-	for _, L := range Ls {
-		lo, hi = min(lo, L), max(hi, L)
-	}
+	lo, hi := slices.Min(Ls), slices.Max(Ls)
 	if lo == hi {
 		return fmt.Sprint(lo)
 	}

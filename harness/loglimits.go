@@ -1,10 +1,6 @@
 package harness
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-)
+import "fmt"
 
 // lineLimits applies RecordLimits to one decoded line of
 // results.jsonl or points.jsonl (line n of the file name).
@@ -12,12 +8,12 @@ func lineLimits(v any, name string, n int) error {
 	var err error
 	switch v := v.(type) {
 	case *Result:
-		err = CheckResultLimits(v, name)
+		err = resultLimits(v)
 	case *Point:
-		err = CheckPointLimits(v, name)
+		err = pointLimits(v)
 	}
-	if err != nil { // "points.jsonl line 3: a point's name is … bytes, …", as decodeJSONLines names lines
-		return fmt.Errorf("%s line %d: %s", name, n, strings.TrimPrefix(err.Error(), strconv.Quote(name)+": "))
+	if err != nil { // "points.jsonl line 3: a point's name is … bytes, …", as DecodeLog names lines
+		return fmt.Errorf("%s line %d: %v", name, n, err)
 	}
 	return nil
 }

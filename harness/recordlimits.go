@@ -35,11 +35,11 @@ func CheckRecordLimits(r *Record, name string) error {
 			return nil
 		}
 	}
-	configNames := func(c *models.Config) error { return checkConfigNames(name, *c) }
+	configNames := func(c *models.Config) error { return named(name, checkConfigNames(*c)) }
 	// In this order: counts before the items they count, so that an
 	// oversized list is refused before it is walked.
 	checks := []func() error{
-		func() error { return checkName(name, "task", r.Task) },
+		func() error { return named(name, checkName("task", r.Task)) },
 		over("results", len(r.Results), L.Results),
 		over("planned models", len(r.Planned), L.Results),
 		checkEach(r.Planned, configNames),
@@ -78,45 +78,71 @@ func checkEach[T any](items []T, check func(*T) error) func() error {
 // CheckResultLimits is CheckRecordLimits for one model's result (a line
 // of results.jsonl).
 func CheckResultLimits(res *Result, name string) error {
-	L := RecordLimits
-	for _, f := range []struct {
-		what, s string
-		limit   int
-	}{{"name", res.Name, L.Name}, {"status", res.Status, L.Name}, {"reason", res.Reason, L.Reason}, {"sample", res.Sample, L.Sample}} {
-		if len(f.s) > f.limit {
-			return fmt.Errorf("%q: a result's %s is %d bytes, more than the %d allowed: not a results file bench wrote", name, f.what, len(f.s), f.limit)
-		}
-	}
-	if len(res.Evals) > L.Evals {
-		return fmt.Errorf("%q: result %q holds %d evaluations, more than the %d allowed: not a results file bench wrote", name, res.Name, len(res.Evals), L.Evals)
-	}
-	return checkConfigNames(name, res.Model)
+	return named(name, resultLimits(res))
 }
 
 // CheckPointLimits is CheckRecordLimits for one sweep point (a line of
 // points.jsonl).
 func CheckPointLimits(p *Point, name string) error {
-	for _, f := range []struct {
-		what, s string
-		limit   int
-	}{{"name", p.Name, RecordLimits.Name}, {"status", p.Status, RecordLimits.Name}, {"reason", p.Reason, RecordLimits.Reason}} {
-		if len(f.s) > f.limit {
-			return fmt.Errorf("%q: a point's %s is %d bytes, more than the %d allowed: not a results file bench wrote", name, f.what, len(f.s), f.limit)
-		}
-	}
-	return checkConfigNames(name, p.Model)
+	return named(name, pointLimits(p))
 }
 
-func checkConfigNames(name string, c models.Config) error {
-	if err := checkName(name, "mixer", c.Mixer); err != nil {
+// named prefixes err, if any, with the quoted name of the file it is about.
+func named(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%q: %v", name, err)
+}
+
+// resultLimits is CheckResultLimits without the file's name.
+func resultLimits(res *Result) error {
+	L := RecordLimits
+	if err := checkFields("result", []field{{"name", res.Name, L.Name}, {"status", res.Status, L.Name}, {"reason", res.Reason, L.Reason}, {"sample", res.Sample, L.Sample}}); err != nil {
 		return err
 	}
-	return checkName(name, "mode", c.Mode)
+	if len(res.Evals) > L.Evals {
+		return fmt.Errorf("result %q holds %d evaluations, more than the %d allowed: not a results file bench wrote", res.Name, len(res.Evals), L.Evals)
+	}
+	return checkConfigNames(res.Model)
 }
 
-func checkName(name, what, s string) error {
+// pointLimits is CheckPointLimits without the file's name.
+func pointLimits(p *Point) error {
+	L := RecordLimits
+	if err := checkFields("point", []field{{"name", p.Name, L.Name}, {"status", p.Status, L.Name}, {"reason", p.Reason, L.Reason}}); err != nil {
+		return err
+	}
+	return checkConfigNames(p.Model)
+}
+
+// field is one string of a result or point and its limit in bytes.
+type field struct {
+	what, s string
+	limit   int
+}
+
+// checkFields returns an error naming the first of fields, of a record's
+// item of kind kind ("result", "point"), that is over its limit.
+func checkFields(kind string, fields []field) error {
+	for _, f := range fields {
+		if len(f.s) > f.limit {
+			return fmt.Errorf("a %s's %s is %d bytes, more than the %d allowed: not a results file bench wrote", kind, f.what, len(f.s), f.limit)
+		}
+	}
+	return nil
+}
+
+func checkConfigNames(c models.Config) error {
+	if err := checkName("mixer", c.Mixer); err != nil {
+		return err
+	}
+	return checkName("mode", c.Mode)
+}
+
+func checkName(what, s string) error {
 	if len(s) > RecordLimits.Name {
-		return fmt.Errorf("%q: a %s name is %d bytes, more than the %d allowed: not a results file bench wrote", name, what, len(s), RecordLimits.Name)
+		return fmt.Errorf("a %s name is %d bytes, more than the %d allowed: not a results file bench wrote", what, len(s), RecordLimits.Name)
 	}
 	return nil
 }

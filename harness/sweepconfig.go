@@ -47,12 +47,7 @@ func (s *SweepConfig) Spec(i int, train TrainConfig) PointSpec {
 }
 
 // InShard reports whether point i belongs to this run's shard.
-func (s *SweepConfig) InShard(i int) bool {
-	if s.Shards <= 1 {
-		return true
-	}
-	return i%s.Shards == s.Shard
-}
+func (s *SweepConfig) InShard(i int) bool { return UnitInShard(i, s.Shard, s.Shards) }
 
 // PointSpec is one point as handed to its child process (`bench point --json`).
 type PointSpec struct {
