@@ -54,8 +54,8 @@ func outDir(c *cli.Context, name string) (string, *harness.Record, error) {
 }
 
 // earlierResultFiles are the files whose presence in --out means an earlier
-// run or sweep wrote there.
-var earlierResultFiles = []string{"results.json", resultsFile, pointsFile}
+// run, sweep or merge wrote there (refuseEarlierResults, checkMergeOut).
+var earlierResultFiles = []string{"results.json", pointsFile, resultsFile}
 
 // refuseEarlierResults returns a usageError if the folder out already
 // holds results of an earlier run or sweep: a fresh run would replace or
