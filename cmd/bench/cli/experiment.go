@@ -53,6 +53,15 @@ func outDir(c *cli.Context, name string) (string, *harness.Record, error) {
 	return dir, rec, err
 }
 
+// modelsName is --model in the default --out folder's name: "multi" for a
+// list of models.
+func modelsName(model string) string {
+	if strings.Contains(model, ",") {
+		return "multi"
+	}
+	return model
+}
+
 // earlierResultFiles are the files whose presence in --out means an earlier
 // run, sweep or merge wrote there (refuseEarlierResults, checkMergeOut).
 var earlierResultFiles = []string{"results.json", pointsFile, resultsFile}

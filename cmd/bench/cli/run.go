@@ -161,12 +161,8 @@ func makePlan(c *cli.Context) (*plan, error) {
 		return nil, err
 	}
 	p.units = trainUnits(p)
-	name := c.String("model")
-	if strings.Contains(name, ",") {
-		name = "multi"
-	}
 	var prev *harness.Record
-	if p.out, prev, err = outDir(c, p.task+"-"+name); err != nil {
+	if p.out, prev, err = outDir(c, p.task+"-"+modelsName(c.String("model"))); err != nil {
 		return nil, err
 	}
 	sample := 0 // characters generated after training: char-lm only
