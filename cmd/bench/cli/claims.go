@@ -78,7 +78,7 @@ func claimsAction(c *cli.Context) error {
 		return writeClaims(c, out, p)
 	}
 	if out == "" {
-		out = filepath.Join("results", "claims-"+p.Name+"-"+time.Now().UTC().Format("20060102T150405Z"))
+		out = defaultOut("claims-" + p.Name)
 	}
 	if st, err := os.Stat(out); err == nil && !st.IsDir() {
 		return badInput("--out %s is a file; give a folder (it is created if missing)", out)

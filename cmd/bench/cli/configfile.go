@@ -163,7 +163,7 @@ func runTasksIn(c *cli.Context, tasks []string, name string) (string, error) {
 		}
 	}
 	if out == "" {
-		out = filepath.Join("results", name+"-"+time.Now().UTC().Format("20060102T150405Z"))
+		out = defaultOut(name)
 	}
 	for _, t := range tasks {
 		where := []string{"--out", filepath.Join(out, t)}

@@ -38,7 +38,7 @@ func outDir(c *cli.Context, name string) (string, *harness.Record, error) {
 		}
 	}
 	if dir == "" {
-		dir = filepath.Join("results", fmt.Sprintf("%s-%s", name, time.Now().UTC().Format("20060102T150405Z")))
+		dir = defaultOut(name)
 	}
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		return "", nil, badInput("--out %s is a file; give a folder (it is created if missing)", dir)
@@ -51,6 +51,12 @@ func outDir(c *cli.Context, name string) (string, *harness.Record, error) {
 	}
 	rec, err := readResumeRecord(dir)
 	return dir, rec, err
+}
+
+// defaultOut is the folder of a command without --out:
+// results/<name>-<UTC time>.
+func defaultOut(name string) string {
+	return filepath.Join("results", name+"-"+time.Now().UTC().Format("20060102T150405Z"))
 }
 
 // modelsName is --model in the default --out folder's name: "multi" for a
