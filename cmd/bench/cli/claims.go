@@ -99,10 +99,7 @@ func claimsAction(c *cli.Context) error {
 	}
 	for _, e := range p.Experiments {
 		dir := filepath.Join(out, e.Name)
-		where := []string{"--out", dir}
-		if _, err := os.Stat(dir); resume && err == nil {
-			where = []string{"--resume", dir}
-		}
+		where := subFolderArgs(dir, resume)
 		args := append(append(append([]string{"bench", "run"}, e.Args...), where...), common...)
 		if e.Name == claims.ExpSweep && slices.Contains(common, "--jobs") {
 			args = deleteArg(args, "--jobs") // timed points run one at a time

@@ -59,6 +59,16 @@ func defaultOut(name string) string {
 	return filepath.Join("results", name+"-"+time.Now().UTC().Format("20060102T150405Z"))
 }
 
+// subFolderArgs are the folder flags of one experiment of several (bench
+// claims, --config) run in dir: --resume dir when resuming and dir exists,
+// else --out dir (a --resume of an experiment never reached starts it).
+func subFolderArgs(dir string, resume bool) []string {
+	if _, err := os.Stat(dir); resume && err == nil {
+		return []string{"--resume", dir}
+	}
+	return []string{"--out", dir}
+}
+
 // modelsName is --model in the default --out folder's name: "multi" for a
 // list of models.
 func modelsName(model string) string {
