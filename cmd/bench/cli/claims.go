@@ -61,12 +61,11 @@ func claimsAction(c *cli.Context) error {
 	if c.Int("jobs") < 1 {
 		return badInput("--jobs must be an integer ≥ 1, got %d", c.Int("jobs"))
 	}
-	out, resume := c.String("out"), c.IsSet("resume")
+	out, resume, err := outFlags(c)
+	if err != nil {
+		return err
+	}
 	if resume {
-		var err error
-		if out, err = resumeDir(out, c.String("resume")); err != nil {
-			return err
-		}
 		if _, err := os.Stat(out); err != nil {
 			return badInput("--resume %s: not a claims folder (give the --out of the interrupted bench claims)", out)
 		}

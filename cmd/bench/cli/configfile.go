@@ -155,12 +155,9 @@ func runTasksIn(c *cli.Context, tasks []string, name string) (string, error) {
 		}
 		common = append(common, "--"+name+"="+flagText(c.Value(name)))
 	}
-	out, resume := c.String("out"), c.IsSet("resume")
-	if resume {
-		var err error
-		if out, err = resumeDir(out, c.String("resume")); err != nil {
-			return "", err
-		}
+	out, resume, err := outFlags(c)
+	if err != nil {
+		return "", err
 	}
 	if out == "" {
 		out = defaultOut(name)

@@ -29,13 +29,9 @@ import (
 // earlier run's results. With --resume it returns the folder's record,
 // nil when the run was killed before writing its first one.
 func outDir(c *cli.Context, name string) (string, *harness.Record, error) {
-	dir := c.String("out")
-	resume := c.IsSet("resume")
-	if resume {
-		var err error
-		if dir, err = resumeDir(dir, c.String("resume")); err != nil {
-			return "", nil, err
-		}
+	dir, resume, err := outFlags(c)
+	if err != nil {
+		return "", nil, err
 	}
 	if dir == "" {
 		dir = defaultOut(name)
@@ -76,6 +72,17 @@ func modelsName(model string) string {
 		return "multi"
 	}
 	return model
+}
+
+// outFlags returns the folder of --out or, with --resume, of --resume
+// (checked against --out), and whether --resume was given.
+func outFlags(c *cli.Context) (dir string, resume bool, err error) {
+	out, resume := c.String("out"), c.IsSet("resume")
+	if !resume {
+		return out, false, nil
+	}
+	dir, err = resumeDir(out, c.String("resume"))
+	return dir, true, err
 }
 
 // earlierResultFiles are the files whose presence in --out means an earlier
