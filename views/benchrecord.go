@@ -248,23 +248,25 @@ func CalibrationResults(cals ...harness.Calibration) []reports.Result {
 	for _, c := range cals {
 		n := max(c.Reps, 1)
 		if len(c.SgemmGroupsNs) == 0 || len(c.SgemmGroupsNs) != len(c.ScanGroupsNs) {
-			out = append(out,
-				reports.Result{Name: CalibrationPrefix + "kernel=sgemm", Iters: n, Metrics: []reports.Metric{{Value: c.SgemmNs, Unit: "ns/op"}}},
-				reports.Result{Name: CalibrationPrefix + "kernel=scan", Iters: n, Metrics: []reports.Metric{{Value: c.ScanNs, Unit: "ns/op"}}},
-				reports.Result{Name: CalibrationName, Iters: n, Metrics: []reports.Metric{{Value: c.GeoMeanNs(), Unit: "ns/op"}}})
+			out = append(out, calibrationLines(c, n)...)
 			continue
 		}
 		for i := range c.SgemmGroupsNs {
 			lo, hi := harness.GroupBounds(n, len(c.SgemmGroupsNs), i)
-			k := max(hi-lo, 1)
 			g := harness.Calibration{SgemmNs: c.SgemmGroupsNs[i], ScanNs: c.ScanGroupsNs[i]}
-			out = append(out,
-				reports.Result{Name: CalibrationPrefix + "kernel=sgemm", Iters: k, Metrics: []reports.Metric{{Value: g.SgemmNs, Unit: "ns/op"}}},
-				reports.Result{Name: CalibrationPrefix + "kernel=scan", Iters: k, Metrics: []reports.Metric{{Value: g.ScanNs, Unit: "ns/op"}}},
-				reports.Result{Name: CalibrationName, Iters: k, Metrics: []reports.Metric{{Value: g.GeoMeanNs(), Unit: "ns/op"}}})
+			out = append(out, calibrationLines(g, max(hi-lo, 1))...)
 		}
 	}
 	return out
+}
+
+// calibrationLines are the sgemm, scan and geomean lines of the kernel
+// times of c (its medians, or one repetition group's) over iters calls.
+func calibrationLines(c harness.Calibration, iters int) []reports.Result {
+	line := func(name string, ns float64) reports.Result {
+		return reports.Result{Name: name, Iters: iters, Metrics: []reports.Metric{{Value: ns, Unit: "ns/op"}}}
+	}
+	return []reports.Result{line(CalibrationPrefix+"kernel=sgemm", c.SgemmNs), line(CalibrationPrefix+"kernel=scan", c.ScanNs), line(CalibrationName, c.GeoMeanNs())}
 }
 
 // WriteRecordBench writes rec as an rnnbench benchmark file: the machine's

@@ -44,12 +44,17 @@ func Export(rec *harness.Record) ExportTable {
 		return tableOf(pointColumns(), rec.Points)
 	}
 	type row struct {
-		rec *harness.Record
-		r   harness.Result
+		rec  *harness.Record
+		r    harness.Result
+		last harness.Eval // the last evaluation, NaN (step -1) if none
 	}
 	rows := make([]row, len(rec.Results))
 	for i, r := range rec.Results {
-		rows[i] = row{rec, r}
+		last := harness.Eval{Step: -1, Loss: math.NaN(), TrainLoss: math.NaN(), Accuracy: math.NaN(), SeqAccuracy: math.NaN()}
+		if n := len(r.Evals); n > 0 {
+			last = r.Evals[n-1]
+		}
+		rows[i] = row{rec, r, last}
 	}
 	cols := []column[row]{
 		{"task", func(x row) any { return x.rec.Task }},
@@ -79,19 +84,13 @@ func Export(rec *harness.Record) ExportTable {
 	for _, c := range statsColumns("step_ms") {
 		cols = append(cols, column[row]{c.name, func(x row) any { return c.get(x.r.StepMs) }})
 	}
-	last := func(r harness.Result) harness.Eval {
-		if n := len(r.Evals); n > 0 {
-			return r.Evals[n-1]
-		}
-		return harness.Eval{Step: -1, Loss: math.NaN(), TrainLoss: math.NaN(), Accuracy: math.NaN(), SeqAccuracy: math.NaN()}
-	}
 	cols = append(cols, []column[row]{
 		{"evals", func(x row) any { return int64(len(x.r.Evals)) }},
-		{"last_eval_step", func(x row) any { return int64(last(x.r).Step) }},
-		{"last_train_loss", func(x row) any { return last(x.r).TrainLoss }},
-		{"last_eval_loss", func(x row) any { return last(x.r).Loss }},
-		{"last_eval_accuracy_pct", func(x row) any { return 100 * last(x.r).Accuracy }},
-		{"last_eval_seq_accuracy_pct", func(x row) any { return 100 * last(x.r).SeqAccuracy }},
+		{"last_eval_step", func(x row) any { return int64(x.last.Step) }},
+		{"last_train_loss", func(x row) any { return x.last.TrainLoss }},
+		{"last_eval_loss", func(x row) any { return x.last.Loss }},
+		{"last_eval_accuracy_pct", func(x row) any { return 100 * x.last.Accuracy }},
+		{"last_eval_seq_accuracy_pct", func(x row) any { return 100 * x.last.SeqAccuracy }},
 		{"best_eval_step", func(x row) any { return int64(x.r.Best.Step) }},
 		{"best_eval_loss", func(x row) any { return x.r.Best.Loss }},
 		{"best_eval_bits_per_token", func(x row) any { return x.r.Best.Loss / math.Ln2 }},

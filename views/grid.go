@@ -206,8 +206,7 @@ func GridTables(w io.Writer, rec *harness.Record) error {
 		if copyTask {
 			rows = append(rows, []string{g.Model, lr, wd, n, g.Acc.pm(100, 1), g.Acc.span(100, 1), g.SeqAcc.pm(100, 1), g.Loss.pm(1, 4), g.StepMs.pm(1, 2), statusCounts(g.Runs)})
 		} else {
-			bits := g.Best
-			rows = append(rows, []string{g.Model, lr, wd, n, g.Best.pm(1, 4), g.Best.span(1, 4), fmt.Sprintf("%.4f", bits.Mean/math.Ln2), g.StepMs.pm(1, 2), statusCounts(g.Runs)})
+			rows = append(rows, []string{g.Model, lr, wd, n, g.Best.pm(1, 4), g.Best.span(1, 4), fmt.Sprintf("%.4f", g.Best.Mean/math.Ln2), g.StepMs.pm(1, 2), statusCounts(g.Runs)})
 		}
 	}
 	if err := reports.Markdown(w, header, rows); err != nil {

@@ -61,12 +61,11 @@ func claimsAction(c *cli.Context) error {
 	if c.Int("jobs") < 1 {
 		return badInput("--jobs must be an integer ≥ 1, got %d", c.Int("jobs"))
 	}
-	out, resume := c.String("out"), c.IsSet("resume")
+	out, resume, err := outFlags(c)
+	if err != nil {
+		return err
+	}
 	if resume {
-		var err error
-		if out, err = resumeDir(out, c.String("resume")); err != nil {
-			return err
-		}
 		if _, err := os.Stat(out); err != nil {
 			return badInput("--resume %s: not a claims folder (give the --out of the interrupted bench claims)", out)
 		}
@@ -78,7 +77,7 @@ func claimsAction(c *cli.Context) error {
 		return writeClaims(c, out, p)
 	}
 	if out == "" {
-		out = filepath.Join("results", "claims-"+p.Name+"-"+time.Now().UTC().Format("20060102T150405Z"))
+		out = defaultOut("claims-" + p.Name)
 	}
 	if st, err := os.Stat(out); err == nil && !st.IsDir() {
 		return badInput("--out %s is a file; give a folder (it is created if missing)", out)
@@ -99,10 +98,7 @@ func claimsAction(c *cli.Context) error {
 	}
 	for _, e := range p.Experiments {
 		dir := filepath.Join(out, e.Name)
-		where := []string{"--out", dir}
-		if _, err := os.Stat(dir); resume && err == nil {
-			where = []string{"--resume", dir}
-		}
+		where := subFolderArgs(dir, resume)
 		args := append(append(append([]string{"bench", "run"}, e.Args...), where...), common...)
 		if e.Name == claims.ExpSweep && slices.Contains(common, "--jobs") {
 			args = deleteArg(args, "--jobs") // timed points run one at a time

@@ -155,21 +155,15 @@ func runTasksIn(c *cli.Context, tasks []string, name string) (string, error) {
 		}
 		common = append(common, "--"+name+"="+flagText(c.Value(name)))
 	}
-	out, resume := c.String("out"), c.IsSet("resume")
-	if resume {
-		var err error
-		if out, err = resumeDir(out, c.String("resume")); err != nil {
-			return "", err
-		}
+	out, resume, err := outFlags(c)
+	if err != nil {
+		return "", err
 	}
 	if out == "" {
-		out = filepath.Join("results", name+"-"+time.Now().UTC().Format("20060102T150405Z"))
+		out = defaultOut(name)
 	}
 	for _, t := range tasks {
-		where := []string{"--out", filepath.Join(out, t)}
-		if _, err := os.Stat(filepath.Join(out, t)); resume && err == nil {
-			where = []string{"--resume", filepath.Join(out, t)}
-		}
+		where := subFolderArgs(filepath.Join(out, t), resume)
 		args := append(append([]string{"bench", "run", "--task", t}, where...), common...)
 		fmt.Fprintf(c.App.ErrWriter, "bench: --config: task %s of %s, in %s\n", t, strings.Join(tasks, ", "), where[1])
 		if code := Run(c.Context, args, c.App.Writer, c.App.ErrWriter); code != ExitOK {

@@ -29,16 +29,12 @@ import (
 // earlier run's results. With --resume it returns the folder's record,
 // nil when the run was killed before writing its first one.
 func outDir(c *cli.Context, name string) (string, *harness.Record, error) {
-	dir := c.String("out")
-	resume := c.IsSet("resume")
-	if resume {
-		var err error
-		if dir, err = resumeDir(dir, c.String("resume")); err != nil {
-			return "", nil, err
-		}
+	dir, resume, err := outFlags(c)
+	if err != nil {
+		return "", nil, err
 	}
 	if dir == "" {
-		dir = filepath.Join("results", fmt.Sprintf("%s-%s", name, time.Now().UTC().Format("20060102T150405Z")))
+		dir = defaultOut(name)
 	}
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		return "", nil, badInput("--out %s is a file; give a folder (it is created if missing)", dir)
@@ -53,9 +49,45 @@ func outDir(c *cli.Context, name string) (string, *harness.Record, error) {
 	return dir, rec, err
 }
 
+// defaultOut is the folder of a command without --out:
+// results/<name>-<UTC time>.
+func defaultOut(name string) string {
+	return filepath.Join("results", name+"-"+time.Now().UTC().Format("20060102T150405Z"))
+}
+
+// subFolderArgs are the folder flags of one experiment of several (bench
+// claims, --config) run in dir: --resume dir when resuming and dir exists,
+// else --out dir (a --resume of an experiment never reached starts it).
+func subFolderArgs(dir string, resume bool) []string {
+	if _, err := os.Stat(dir); resume && err == nil {
+		return []string{"--resume", dir}
+	}
+	return []string{"--out", dir}
+}
+
+// modelsName is --model in the default --out folder's name: "multi" for a
+// list of models.
+func modelsName(model string) string {
+	if strings.Contains(model, ",") {
+		return "multi"
+	}
+	return model
+}
+
+// outFlags returns the folder of --out or, with --resume, of --resume
+// (checked against --out), and whether --resume was given.
+func outFlags(c *cli.Context) (dir string, resume bool, err error) {
+	out, resume := c.String("out"), c.IsSet("resume")
+	if !resume {
+		return out, false, nil
+	}
+	dir, err = resumeDir(out, c.String("resume"))
+	return dir, true, err
+}
+
 // earlierResultFiles are the files whose presence in --out means an earlier
-// run or sweep wrote there.
-var earlierResultFiles = []string{"results.json", resultsFile, pointsFile}
+// run, sweep or merge wrote there (refuseEarlierResults, checkMergeOut).
+var earlierResultFiles = []string{"results.json", pointsFile, resultsFile}
 
 // refuseEarlierResults returns a usageError if the folder out already
 // holds results of an earlier run or sweep: a fresh run would replace or

@@ -54,7 +54,7 @@ func checkMergeOut(out string, dirs []string) error {
 			return badInput("--out %q is also an input (%q, after resolving symbolic links): write the merge to a new folder", out, d)
 		}
 	}
-	for _, f := range []string{"results.json", pointsFile, resultsFile} {
+	for _, f := range earlierResultFiles {
 		if _, err := os.Lstat(filepath.Join(out, f)); err == nil {
 			return badInput("--out %q already holds results (%s): write the merge to a new folder", out, f)
 		}

@@ -39,7 +39,7 @@ func writeOutputsCal(dir string, rec *harness.Record, cals ...harness.Calibratio
 	if err := writeResultsBench(dir, rec, cals...); err != nil {
 		return err
 	}
-	if err := views.LossPlot(filepath.Join(dir, "loss.png"), rec); err != nil {
+	if err := views.LossPlot(filepath.Join(dir, views.LossPNG), rec); err != nil {
 		return err
 	}
 	if err := writeLengthViews(dir, rec); err != nil { // synthetic tasks: synthviews.go

@@ -121,17 +121,16 @@ func writeViews(dir string, rec *harness.Record) ([]string, error) {
 		return nil, fmt.Errorf("writing results to %q: %w", dir, err)
 	}
 	defer os.RemoveAll(tmp)
-	switch {
-	case rec.Sweep != nil:
+	if rec.Sweep != nil {
 		_, err = views.SweepPlots(tmp, rec)
 		if fig, ok := views.PeerFigure(rec); ok && err == nil {
 			_, err = reports.SaveFigure(filepath.Join(tmp, views.PeerPNG), fig)
 		}
-	case len(rec.Results) > 0 && len(rec.Results[0].Evals) > 0: // else LossPlot has nothing to draw
-		err = views.LossPlot(filepath.Join(tmp, "loss.png"), rec)
-	}
-	if err == nil && rec.Sweep == nil && hasLengths(rec) { // a synthetic task: lengths.md, lengths.png (synthetic.go)
-		err = writeLengthViews(tmp, rec)
+	} else {
+		err = views.LossPlot(filepath.Join(tmp, views.LossPNG), rec) // nothing before the first evaluation
+		if err == nil {
+			err = writeLengthViews(tmp, rec) // a synthetic task: lengths.md, lengths.png (synthviews.go); else nothing
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -161,25 +161,20 @@ func makePlan(c *cli.Context) (*plan, error) {
 		return nil, err
 	}
 	p.units = trainUnits(p)
-	name := c.String("model")
-	if strings.Contains(name, ",") {
-		name = "multi"
-	}
 	var prev *harness.Record
-	if p.out, prev, err = outDir(c, p.task+"-"+name); err != nil {
+	if p.out, prev, err = outDir(c, p.task+"-"+modelsName(c.String("model"))); err != nil {
 		return nil, err
+	}
+	sample := 0 // characters generated after training: char-lm only
+	if p.task == "char-lm" {
+		sample = c.Int("sample")
 	}
 	for _, u := range p.units {
 		p.specs = append(p.specs, harness.TrainSpec{
 			Unit: u, Copy: p.copy, Data: p.data, Synth: p.synth, EvalFull: c.Bool("eval-full"), EvalSeed: u.Key.Train.Seed + harness.EvalSeedOffset,
-			Sample: c.Int("sample"), Temperature: c.Float64("temperature"), TopK: c.Int("top-k"),
+			Sample: sample, Temperature: c.Float64("temperature"), TopK: c.Int("top-k"),
 			CheckpointEvery: p.every, CheckpointPath: checkpointPath(p.out, u), Resume: c.IsSet("resume"),
 		})
-	}
-	if p.task != "char-lm" {
-		for i := range p.specs {
-			p.specs[i].Sample = 0
-		}
 	}
 	if c.IsSet("resume") {
 		if p.resume, err = loadRunResume(p.out, prev, p); err != nil {

@@ -178,12 +178,8 @@ func makeSweepPlan(c *cli.Context) (*sweepPlan, error) {
 			Kind: harness.UnitPoint, Task: "sweep", Model: sp.Model, Train: sp.Train, T: sp.T, B: sp.Train.Batch, Warmup: sp.WarmupSteps, Repeats: sp.Repeats,
 		}})
 	}
-	name := model
-	if strings.Contains(name, ",") {
-		name = "multi"
-	}
 	var prev *harness.Record
-	if p.out, prev, err = outDir(c, "sweep-"+name); err != nil {
+	if p.out, prev, err = outDir(c, "sweep-"+modelsName(model)); err != nil {
 		return nil, err
 	}
 	if c.IsSet("resume") {
