@@ -45,21 +45,27 @@ func acquirePool(n, grain int) (chunks, workers int, pooled bool) {
 }
 
 // runPool runs body over [0, n) in chunks on workers goroutines (the
-// caller one of them); the caller holds pool.mu.
+// caller one of them); the caller holds pool.mu. Every started worker
+// takes part (those that find no chunk left just report done), and the
+// caller waits for all of them, so no worker reads the job after runPool
+// returns. Posting and waiting go through two counters (wake.go): a
+// waiter spins briefly, then sleeps on the counter without a sudog, so
+// the hand-off neither allocates nor waits for the Go scheduler to move a
+// goroutine between cores.
 func runPool(body func(lo, hi int), n, chunks, workers int) {
 	for pool.started < workers-1 {
 		pool.started++
-		go worker()
+		go worker(pool.posted.load())
 	}
 	j := &pool.job
 	j.body, j.n, j.size, j.chunks = body, n, (n+chunks-1)/chunks, chunks
 	j.next.Store(0)
-	j.wg.Add(workers - 1)
-	for i := 0; i < workers-1; i++ {
-		pool.work <- j
-	}
+	target := pool.done.load() + uint32(pool.started)
+	pool.posted.add()
 	j.run()
-	j.wg.Wait()
+	for d := pool.done.load(); d != target; d = pool.done.load() {
+		pool.done.waitChange(d)
+	}
 	j.body = nil
 }
 
@@ -78,24 +84,24 @@ func Splits(n, grain int) bool {
 var pool struct {
 	mu      sync.Mutex // held by the running For
 	started int
-	work    chan *job
 	job     job
 	count   atomic.Int64 // the running ForCount's sum
+	posted  counter      // jobs posted so far
+	done    counter      // jobs finished by workers so far, one per worker per job
 }
-
-func init() { pool.work = make(chan *job, 64) }
 
 type job struct {
 	body            func(lo, hi int)
 	n, size, chunks int
 	next            atomic.Int64
-	wg              sync.WaitGroup
 }
 
-func worker() {
-	for j := range pool.work {
-		j.run()
-		j.wg.Done()
+// worker runs each job posted after seen, until the process ends.
+func worker(seen uint32) {
+	for {
+		seen = pool.posted.waitChange(seen)
+		pool.job.run()
+		pool.done.add()
 	}
 }
 
