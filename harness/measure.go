@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"time"
 
 	"rnnbench/models"
@@ -13,8 +14,8 @@ import (
 // MeasurePoint measures one sweep point in this process, in float32 with
 // parameters and tokens drawn from spec.Train.Seed:
 //
-//   - training: spec.WarmupSteps untimed then spec.Repeats timed optimiser
-//     steps through a Stepper (exactly Train's step) on one fixed batch of
+//   - training: spec.WarmupSteps untimed then (after a garbage collection)
+//     spec.Repeats timed optimiser steps through a Stepper (exactly Train's step) on one fixed batch of
 //     uniform random tokens and targets: [B, T];
 //   - inference: T tokens of one sequence fed through Model.Step, the last
 //     min(T, InferTimedTokens) timed one by one (the state, or KV cache, then
@@ -54,6 +55,12 @@ func MeasurePoint(ctx context.Context, spec PointSpec) (Point, error) {
 	for i := 0; i < spec.WarmupSteps+spec.Repeats; i++ {
 		if err := ctx.Err(); err != nil {
 			return p, err
+		}
+		if i == spec.WarmupSteps {
+			// Finish any GC cycle that the setup's allocations started:
+			// on two cores its mark worker would take one of the two Ps
+			// (and so the pool's second core) from the timed steps.
+			runtime.GC()
 		}
 		t0 := time.Now()
 		if _, err := st.Step(i, tokens, targets); err != nil {

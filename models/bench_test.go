@@ -86,6 +86,9 @@ func (s *trainStep) step() float64 {
 func benchStep(b *testing.B, c models.Config, B, T int) (gflops float64) {
 	s := newTrainStep(b, c, B, T)
 	s.step() // warm-up: the worker pool, first-touch of the buffers
+	// Finish any GC cycle the setup's allocations started: on two cores
+	// its mark worker would take one of the two Ps from the timed steps.
+	runtime.GC()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {

@@ -38,7 +38,7 @@ func TestForAfterIdleGaps(t *testing.T) {
 		}
 	}
 	For(len(hits), 64, body) // start the pool
-	time.Sleep(2 * spinFor) // give this goroutine its timer
+	time.Sleep(2 * spinFor)  // give this goroutine its timer
 	For(len(hits), 64, body)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
