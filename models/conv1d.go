@@ -15,10 +15,18 @@ import "rnnbench/internal/tensor"
 // cross-correlation, so w[e, K−1] multiplies the current token).
 // Cost: 2·K·E FLOPs per token forward.
 
-// convGrainE is the number of channels one task of the backward handles;
-// every channel's weight gradient is summed by one task in a fixed order, so
-// the results do not depend on GOMAXPROCS.
-const convGrainE = 16
+// convGrainE returns the number of channels one task of the weight
+// gradient handles: half of them (in whole cache lines of float32), so that
+// each of two cores reads one contiguous span per row rather than taking
+// turns over 16-channel strips. Every channel's sums are taken by one task
+// in a fixed order whatever the split, so the results do not depend on it
+// or on GOMAXPROCS.
+func convGrainE(E int) int { return max(16, (E/2+15)/16*16) }
+
+// convAccE and convAccK bound the block of channels (and the taps) whose
+// weight-gradient sums conv1dWeightGradChannels keeps in local
+// accumulators; wider tasks run in blocks, longer kernels without them.
+const convAccE, convAccK = 128, 8
 
 // conv1dForward computes y (overwritten) from x.
 // y: [B, T, E] packed; x: [B, T, ldx] with the E channels at [0, E) of each
@@ -50,18 +58,78 @@ func conv1dForwardRows[F tensor.Float](y, x []F, ldx int, w, bias []F, T, E, K, 
 // conv1dBackward accumulates dx += ∂L/∂x, dw += ∂L/∂w and db += ∂L/∂bias
 // given dy = ∂L/∂y. dx: [B, T, ldx] (channels at [0, E) of each row);
 // dy: [B, T, E] packed; x: [B, T, ldx] as in the forward; w, dw: [E, K];
-// db: [E]. It runs in parallel over channels, each channel's sums over
-// (b, t) taken sequentially. It panics if a slice is too short.
+// db: [E]. It runs dx in parallel over rows (conv1dBackwardRows) and dw, db
+// in parallel over channels (conv1dWeightGradChannels), every sum taken in
+// the order of the one-loop form (rows in order, taps in order), so the
+// bits do not depend on GOMAXPROCS. It panics if a slice is too short.
 func conv1dBackward[F tensor.Float](dx []F, ldx int, dy, x, w, dw, db []F, B, T, E, K int) {
 	if len(dy) < B*T*E || len(x) < (B*T-1)*ldx+E || len(dx) < (B*T-1)*ldx+E ||
 		len(w) < E*K || len(dw) < E*K || len(db) < E || ldx < E {
 		panic("models: conv1dBackward shape mismatch")
 	}
-	tensor.For(E, convGrainE, func(lo, hi int) { conv1dBackwardChannels(dx, ldx, dy, x, w, dw, db, B, T, E, K, lo, hi) })
+	tensor.For(B*T, 8, func(lo, hi int) { conv1dBackwardRows(dx, ldx, dy, w, T, E, K, lo, hi) })
+	tensor.For(E, convGrainE(E), func(lo, hi int) { conv1dWeightGradChannels(dy, x, ldx, dw, db, B, T, E, K, lo, hi) })
 }
 
-// conv1dBackwardChannels computes channels [lo, hi) of conv1dBackward.
-func conv1dBackwardChannels[F tensor.Float](dx []F, ldx int, dy, x, w, dw, db []F, B, T, E, K, lo, hi int) {
+// conv1dBackwardRows adds ∂L/∂x to rows [lo, hi) of B·T of dx: row s
+// gathers w[e, K−1−j]·dy[s+j, e] for j = 0, 1, … within its sequence, the
+// order in which a loop over output rows would scatter them. Each task
+// writes its own rows of dx only.
+func conv1dBackwardRows[F tensor.Float](dx []F, ldx int, dy, w []F, T, E, K, lo, hi int) {
+	for s := lo; s < hi; s++ {
+		t := s % T
+		dxr := dx[s*ldx : s*ldx+E]
+		for j := 0; j < K && t+j < T; j++ {
+			k := K - 1 - j
+			dyr := dy[(s+j)*E : (s+j+1)*E]
+			for e := range dxr {
+				dxr[e] += w[e*K+k] * dyr[e]
+			}
+		}
+	}
+}
+
+// conv1dWeightGradChannels adds ∂L/∂w and ∂L/∂bias for channels [lo, hi):
+// each sum over (b, t) in row order, kept in local accumulators for blocks
+// of up to convAccE channels and stored once, so that the tasks of the two
+// cores write their neighbouring gradients only at the end (no line of dw
+// or db bounces between them on every row).
+func conv1dWeightGradChannels[F tensor.Float](dy, x []F, ldx int, dw, db []F, B, T, E, K, lo, hi int) {
+	if K > convAccK {
+		conv1dWeightGradDirect(dy, x, ldx, dw, db, B, T, E, K, lo, hi)
+		return
+	}
+	var accW [convAccE * convAccK]F
+	var accB [convAccE]F
+	for c0 := lo; c0 < hi; c0 += convAccE {
+		c1 := min(hi, c0+convAccE)
+		n := c1 - c0
+		aw, ab := accW[:n*K], accB[:n]
+		copy(aw, dw[c0*K:c1*K])
+		copy(ab, db[c0:c1])
+		for b := 0; b < B; b++ {
+			for t := 0; t < T; t++ {
+				row := b*T + t
+				dyr := dy[row*E+c0 : row*E+c1]
+				for i, g := range dyr {
+					ab[i] += g
+				}
+				for k := max(0, K-1-t); k < K; k++ {
+					xr := x[(row-(K-1)+k)*ldx+c0:]
+					for i, g := range dyr {
+						aw[i*K+k] += g * xr[i]
+					}
+				}
+			}
+		}
+		copy(dw[c0*K:c1*K], aw)
+		copy(db[c0:c1], ab)
+	}
+}
+
+// conv1dWeightGradDirect is conv1dWeightGradChannels for K > convAccK,
+// summing straight into dw and db in the same order.
+func conv1dWeightGradDirect[F tensor.Float](dy, x []F, ldx int, dw, db []F, B, T, E, K, lo, hi int) {
 	for b := 0; b < B; b++ {
 		for t := 0; t < T; t++ {
 			row := b*T + t
@@ -72,9 +140,7 @@ func conv1dBackwardChannels[F tensor.Float](dx []F, ldx int, dy, x, w, dw, db []
 			for k := max(0, K-1-t); k < K; k++ {
 				src := (row - (K - 1) + k) * ldx
 				for e := lo; e < hi; e++ {
-					g := dyr[e]
-					dw[e*K+k] += g * x[src+e]
-					dx[src+e] += w[e*K+k] * g
+					dw[e*K+k] += dyr[e] * x[src+e]
 				}
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+
+	"rnnbench/internal/tensor"
 )
 
 // conv1dRef is PyTorch's definition, written out: transpose to channels
@@ -129,6 +131,67 @@ func TestConv1dDeterministic(t *testing.T) {
 	for k := range one {
 		if !slices.Equal(one[k], two[k]) {
 			t.Errorf("gradient %d differs between GOMAXPROCS 1 and 2", k)
+		}
+	}
+}
+
+// conv1dBackwardOneLoop is the conv backward as one loop over rows that
+// scatters into dx, dw and db (the form before the row/channel split):
+// the reference for the order of every sum.
+func conv1dBackwardOneLoop[F tensor.Float](dx []F, ldx int, dy, x, w, dw, db []F, B, T, E, K int) {
+	for row := 0; row < B*T; row++ {
+		t := row % T
+		dyr := dy[row*E : (row+1)*E]
+		for e := range E {
+			db[e] += dyr[e]
+		}
+		for k := max(0, K-1-t); k < K; k++ {
+			src := (row - (K - 1) + k) * ldx
+			for e := range E {
+				g := dyr[e]
+				dw[e*K+k] += g * x[src+e]
+				dx[src+e] += w[e*K+k] * g
+			}
+		}
+	}
+}
+
+// The split backward (dx by rows, dw and db by channels in local
+// accumulators, or directly for K > convAccK) gives the one-loop form's
+// float32 bits, at GOMAXPROCS 1 and 2, for widths around the accumulator
+// block and a tap count above convAccK.
+func TestConv1dBackwardMatchesOneLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, sh := range [][5]int{{2, 37, 70, 4, 70}, {3, 20, 128, 4, 256}, {2, 9, 5, 3, 8}, {2, 30, 20, 11, 20}} {
+		B, T, E, K, ldx := sh[0], sh[1], sh[2], sh[3], sh[4]
+		x64, w64, _ := conv1dCase(rng, B, T, E, K, ldx)
+		dy64 := make([]float64, B*T*E)
+		for i := range dy64 {
+			dy64[i] = rng.NormFloat64()
+		}
+		x, w, dy := s6Convert[float32](x64), s6Convert[float32](w64), s6Convert[float32](dy64)
+		start := func() (dx, dw, db []float32) {
+			dx, dw, db = make([]float32, len(x)), make([]float32, len(w)), make([]float32, E)
+			for _, g := range [][]float32{dx, dw, db} {
+				for i := range g {
+					g[i] = float32(rng.NormFloat64())
+				}
+			}
+			return dx, dw, db
+		}
+		dx0, dw0, db0 := start()
+		wantDx, wantDw, wantDb := slices.Clone(dx0), slices.Clone(dw0), slices.Clone(db0)
+		conv1dBackwardOneLoop(wantDx, ldx, dy, x, w, wantDw, wantDb, B, T, E, K)
+		for _, procs := range []int{1, 2} {
+			prev := runtime.GOMAXPROCS(procs)
+			dx, dw, db := slices.Clone(dx0), slices.Clone(dw0), slices.Clone(db0)
+			conv1dBackward(dx, ldx, dy, x, w, dw, db, B, T, E, K)
+			runtime.GOMAXPROCS(prev)
+			for name, p := range map[string][2][]float32{"dx": {dx, wantDx}, "dw": {dw, wantDw}, "db": {db, wantDb}} {
+				if !slices.Equal(p[0], p[1]) {
+					t.Errorf("shape %v, GOMAXPROCS %d: %s differs from the one-loop form's bits", sh, procs, name)
+				}
+			}
 		}
 	}
 }

@@ -64,8 +64,8 @@ type Mamba[F tensor.Float] struct {
 }
 
 // mambaKernel is one parallel pass of the Mamba mixer over token rows
-// (the elementwise passes, the conv forward) or channels (the conv
-// backward), a tensor.ForWith kernel carrying the call's sizes B, T.
+// (the elementwise passes, the conv forward and its input gradient) or
+// channels (the conv's weight gradient), a tensor.ForWith kernel carrying the call's sizes B, T.
 type mambaKernel[F tensor.Float] struct {
 	m    *Mamba[F]
 	pass mambaPass
@@ -83,6 +83,7 @@ const (
 	mambaSiLUBack
 	mambaConv
 	mambaConvBack
+	mambaConvBackRows
 )
 
 func (k mambaKernel[F]) Run(lo, hi int) {
@@ -103,7 +104,9 @@ func (k mambaKernel[F]) Run(lo, hi int) {
 	case mambaConv:
 		conv1dForwardRows(m.xc, m.xz, 2*m.E, m.convW.Data, m.convB.Data, k.T, m.E, m.K, lo, hi)
 	case mambaConvBack:
-		conv1dBackwardChannels(m.dxz, 2*m.E, m.du, m.xz, m.convW.Data, m.convW.Grad, m.convB.Grad, k.B, k.T, m.E, m.K, lo, hi)
+		conv1dWeightGradChannels(m.du, m.xz, 2*m.E, m.convW.Grad, m.convB.Grad, k.B, k.T, m.E, m.K, lo, hi)
+	case mambaConvBackRows:
+		conv1dBackwardRows(m.dxz, 2*m.E, m.du, m.convW.Data, k.T, m.E, m.K, lo, hi)
 	}
 }
 
@@ -271,7 +274,8 @@ func (m *Mamba[F]) Backward(dx, dy, x []F, B, T int) {
 	m.xProj.Backward(du, dxdbl, m.u, M)
 	// u = SiLU(xc): SiLU′(x) = σ(x)·(1 + x·(1 − σ(x))).
 	m.run(mambaSiLUBack, M, g, B, T)
-	m.run(mambaConvBack, E, convGrainE, B, T)
+	m.run(mambaConvBackRows, M, 8, B, T)
+	m.run(mambaConvBack, E, convGrainE(E), B, T)
 	m.inProj.Backward(dx, dxz, x, M)
 }
 
