@@ -28,7 +28,10 @@ func TestCounterWaitChange(t *testing.T) {
 
 // Loops separated by idle gaps longer than spinFor (so that the worker
 // sleeps between them) still cover every index once and make no heap
-// allocation at GOMAXPROCS 2.
+// allocation of their own at GOMAXPROCS 2. The runtime may allocate now
+// and then on its own (a thread for a P handed off while the worker
+// sleeps in its system call), so, as stepAllocs in models does, the
+// fewest allocations over five rounds must be 0.
 func TestForAfterIdleGaps(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	hits := make([]int32, 4096)
@@ -40,20 +43,25 @@ func TestForAfterIdleGaps(t *testing.T) {
 	For(len(hits), 64, body) // start the pool
 	time.Sleep(2 * spinFor)  // give this goroutine its timer
 	For(len(hits), 64, body)
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	const rounds = 20
-	for range rounds {
-		time.Sleep(2 * spinFor)
-		For(len(hits), 64, body)
+	const loops = 10
+	least, calls := uint64(1<<62), int32(2)
+	for range 5 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range loops {
+			time.Sleep(2 * spinFor)
+			For(len(hits), 64, body)
+		}
+		runtime.ReadMemStats(&after)
+		calls += loops
+		least = min(least, after.Mallocs-before.Mallocs)
 	}
-	runtime.ReadMemStats(&after)
 	for i, h := range hits {
-		if h != rounds+2 {
-			t.Fatalf("index %d visited %d times, want %d", i, h, rounds+2)
+		if h != calls {
+			t.Fatalf("index %d visited %d times, want %d", i, h, calls)
 		}
 	}
-	if n := after.Mallocs - before.Mallocs; n != 0 {
-		t.Errorf("%d heap allocations over %d loops after idle gaps, want 0", n, rounds)
+	if least != 0 {
+		t.Errorf("at least %d heap allocations in every round of %d loops after idle gaps, want 0", least, loops)
 	}
 }
