@@ -58,6 +58,7 @@ type attnPass int
 
 const (
 	attnForward attnPass = iota
+	attnForwardBlocked
 	attnBackward
 	attnStep
 )
@@ -66,6 +67,8 @@ func (k attnKernel[F]) Run(lo, hi int) {
 	switch k.pass {
 	case attnForward:
 		k.m.forwardHeads(k.T, lo, hi)
+	case attnForwardBlocked:
+		k.m.forwardSlotsBlocked(k.B, k.T, attnBlockSize(k.T), k.slots, lo, hi)
 	case attnBackward:
 		k.m.backwardSlots(k.B, k.T, k.slots, lo, hi)
 	case attnStep:
@@ -119,7 +122,12 @@ func (m *Attention[F]) Forward(y, x []F, B, T int) {
 	m.check(B, T)
 	n := B * T
 	m.QKV.Forward(m.qkv[:n*3*m.D], x, n)
-	tensor.ForWith(B*m.H, 1, attnKernel[F]{m: m, pass: attnForward, B: B, T: T})
+	if blk := attnBlockSize(T); blk < T {
+		slots := m.blockedSlots(B, T, blk)
+		tensor.ForWith(slots, 1, attnKernel[F]{m: m, pass: attnForwardBlocked, B: B, T: T, slots: slots})
+	} else {
+		tensor.ForWith(B*m.H, 1, attnKernel[F]{m: m, pass: attnForward, B: B, T: T})
+	}
 	m.Proj.Forward(y, m.out[:n*m.D], n)
 }
 
@@ -245,7 +253,7 @@ func (m *Attention[F]) Backward(dx, dy, x []F, B, T int) {
 		// Blocked: each pair needs one [blk, T] block of dS, so the
 		// same workspace holds many more slots (one per pair where
 		// it can): more, smaller tasks for the pool.
-		slots = min(B*m.H, len(m.ds)/(blk*(T+attnPanelPad)))
+		slots = m.blockedSlots(B, T, blk)
 	}
 	tensor.ForWith(slots, 1, attnKernel[F]{m: m, pass: attnBackward, B: B, T: T, slots: slots})
 	m.QKV.Backward(dx, m.dqkv[:n*3*D], x, n)
