@@ -40,7 +40,7 @@ type Attention[F tensor.Float] struct {
 	out        []F     // [B, T, D] activation: heads concatenated, input of Proj
 	dqkv       []F     // [B, T, 3D] scratch: gradient of qkv
 	dout       []F     // [B, T, D] scratch: gradient of out
-	ds         []F     // [attnSlots, T, T] scratch: dP, then dS in place (blocked: one [blk, T+pad] block per slot, see Backward)
+	ds         []F     // [attnSlots, T, T] scratch: dP, then dS in place (blocked: one [blk, T+pad] block per slot, see Backward; the blocked Forward's scores too)
 }
 
 // attnKernel is one parallel pass of the attention mixer, a tensor.ForWith
