@@ -134,17 +134,9 @@ func (m *Attention[F]) Forward(y, x []F, B, T int) {
 // forwardHeads runs RoPE, scores, softmax and P·v for the (b, h) pairs
 // [lo, hi); each pair writes only its own slices of qkv, att and out.
 func (m *Attention[F]) forwardHeads(T, lo, hi int) {
-	D, Dh, H, ld := m.D, m.Dh, m.H, 3*m.D
+	D, Dh, ld := m.D, m.Dh, 3*m.D
 	for bh := lo; bh < hi; bh++ {
-		b, h := bh/H, bh%H
-		base := b*T*ld + h*Dh
-		q, k, v := m.qkv[base:], m.qkv[base+D:], m.qkv[base+2*D:] // rows t·ld, [T, Dh]
-		for t := 0; t < T; t++ {
-			m.rope.rotate(q[t*ld:], t)
-			m.rope.rotate(k[t*ld:], t)
-		}
-		p := m.att[bh*T*T : (bh+1)*T*T] // [T, T]
-		out := m.out[b*T*D+h*Dh:]       // rows t·D, [T, Dh]
+		q, k, v, p, out := m.pairForward(bh, T)
 		// Causal blocks of rows [r0, r1) need only the keys [0, r1).
 		blk := attnBlockSize(T)
 		for r0 := 0; r0 < T; r0 += blk {
@@ -157,6 +149,21 @@ func (m *Attention[F]) forwardHeads(T, lo, hi int) {
 			tensor.Gemm(false, false, r1-r0, Dh, r1, 1, pb, ldp, v, ld, 0, out[r0*D:], D)
 		}
 	}
+}
+
+// pairForward applies RoPE to the q and k of the (b, h) pair bh and returns
+// its operands for the forward: q, k, v (rows t·3D, [T, Dh]), P ([T, T],
+// see attnPanel) and o (rows t·D, [T, Dh]).
+func (m *Attention[F]) pairForward(bh, T int) (q, k, v, p, out []F) {
+	D, Dh, ld := m.D, m.Dh, 3*m.D
+	b, h := bh/m.H, bh%m.H
+	base := b*T*ld + h*Dh
+	q, k, v = m.qkv[base:], m.qkv[base+D:], m.qkv[base+2*D:]
+	for t := 0; t < T; t++ {
+		m.rope.rotate(q[t*ld:], t)
+		m.rope.rotate(k[t*ld:], t)
+	}
+	return q, k, v, m.att[bh*T*T : (bh+1)*T*T], m.out[b*T*D+h*Dh:]
 }
 
 // attnBlock is the number of query rows the attention handles together:

@@ -28,19 +28,11 @@ func (m *Attention[F]) blockedSlots(B, T, blk int) int {
 // backward's product of the same shape (dO·vᵀ into a cached workspace), and
 // more at two cores, where both cores wait on the same memory.
 func (m *Attention[F]) forwardSlotsBlocked(B, T, blk, slots, lo, hi int) {
-	D, Dh, H, ld := m.D, m.Dh, m.H, 3*m.D
+	D, Dh, ld := m.D, m.Dh, 3*m.D
 	for slot := lo; slot < hi; slot++ {
 		ws := m.ds[slot*blk*(T+attnPanelPad) : (slot+1)*blk*(T+attnPanelPad)] // one row block, laid out as its P panel
-		for bh := slot; bh < B*H; bh += slots {
-			b, h := bh/H, bh%H
-			base := b*T*ld + h*Dh
-			q, k, v := m.qkv[base:], m.qkv[base+D:], m.qkv[base+2*D:] // rows t·ld, [T, Dh]
-			for t := 0; t < T; t++ {
-				m.rope.rotate(q[t*ld:], t)
-				m.rope.rotate(k[t*ld:], t)
-			}
-			p := m.att[bh*T*T : (bh+1)*T*T] // [T, T], panels (attnPanel)
-			out := m.out[b*T*D+h*Dh:]       // rows t·D, [T, Dh]
+		for bh := slot; bh < B*m.H; bh += slots {
+			q, k, v, p, out := m.pairForward(bh, T) // rows t·3D, [T, Dh]; P in panels; o rows t·D, [T, Dh]
 			for r0 := 0; r0 < T; r0 += blk {
 				r1 := min(T, r0+blk)
 				pb, ldp := attnPanel(p, T, blk, r0) // [r1−r0, r1], row stride ldp
