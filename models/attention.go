@@ -40,7 +40,7 @@ type Attention[F tensor.Float] struct {
 	out        []F     // [B, T, D] activation: heads concatenated, input of Proj
 	dqkv       []F     // [B, T, 3D] scratch: gradient of qkv
 	dout       []F     // [B, T, D] scratch: gradient of out
-	ds         []F     // [attnSlots, T, T] scratch: dP, then dS in place (blocked: one [blk, T+pad] block per slot, see Backward)
+	ds         []F     // [attnSlots, T, T] scratch: dP, then dS in place (blocked: one [blk, T+pad] block per slot, see Backward; the blocked Forward's scores too)
 }
 
 // attnKernel is one parallel pass of the attention mixer, a tensor.ForWith
@@ -58,6 +58,7 @@ type attnPass int
 
 const (
 	attnForward attnPass = iota
+	attnForwardBlocked
 	attnBackward
 	attnStep
 )
@@ -66,6 +67,8 @@ func (k attnKernel[F]) Run(lo, hi int) {
 	switch k.pass {
 	case attnForward:
 		k.m.forwardHeads(k.T, lo, hi)
+	case attnForwardBlocked:
+		k.m.forwardSlotsBlocked(k.B, k.T, attnBlockSize(k.T), k.slots, lo, hi)
 	case attnBackward:
 		k.m.backwardSlots(k.B, k.T, k.slots, lo, hi)
 	case attnStep:
@@ -119,24 +122,21 @@ func (m *Attention[F]) Forward(y, x []F, B, T int) {
 	m.check(B, T)
 	n := B * T
 	m.QKV.Forward(m.qkv[:n*3*m.D], x, n)
-	tensor.ForWith(B*m.H, 1, attnKernel[F]{m: m, pass: attnForward, B: B, T: T})
+	if blk := attnBlockSize(T); blk < T {
+		slots := m.blockedSlots(B, T, blk)
+		tensor.ForWith(slots, 1, attnKernel[F]{m: m, pass: attnForwardBlocked, B: B, T: T, slots: slots})
+	} else {
+		tensor.ForWith(B*m.H, 1, attnKernel[F]{m: m, pass: attnForward, B: B, T: T})
+	}
 	m.Proj.Forward(y, m.out[:n*m.D], n)
 }
 
 // forwardHeads runs RoPE, scores, softmax and P·v for the (b, h) pairs
 // [lo, hi); each pair writes only its own slices of qkv, att and out.
 func (m *Attention[F]) forwardHeads(T, lo, hi int) {
-	D, Dh, H, ld := m.D, m.Dh, m.H, 3*m.D
+	D, Dh, ld := m.D, m.Dh, 3*m.D
 	for bh := lo; bh < hi; bh++ {
-		b, h := bh/H, bh%H
-		base := b*T*ld + h*Dh
-		q, k, v := m.qkv[base:], m.qkv[base+D:], m.qkv[base+2*D:] // rows t·ld, [T, Dh]
-		for t := 0; t < T; t++ {
-			m.rope.rotate(q[t*ld:], t)
-			m.rope.rotate(k[t*ld:], t)
-		}
-		p := m.att[bh*T*T : (bh+1)*T*T] // [T, T]
-		out := m.out[b*T*D+h*Dh:]       // rows t·D, [T, Dh]
+		q, k, v, p, out := m.pairForward(bh, T)
 		// Causal blocks of rows [r0, r1) need only the keys [0, r1).
 		blk := attnBlockSize(T)
 		for r0 := 0; r0 < T; r0 += blk {
@@ -149,6 +149,21 @@ func (m *Attention[F]) forwardHeads(T, lo, hi int) {
 			tensor.Gemm(false, false, r1-r0, Dh, r1, 1, pb, ldp, v, ld, 0, out[r0*D:], D)
 		}
 	}
+}
+
+// pairForward applies RoPE to the q and k of the (b, h) pair bh and returns
+// its operands for the forward: q, k, v (rows t·3D, [T, Dh]), P ([T, T],
+// see attnPanel) and o (rows t·D, [T, Dh]).
+func (m *Attention[F]) pairForward(bh, T int) (q, k, v, p, out []F) {
+	D, Dh, ld := m.D, m.Dh, 3*m.D
+	b, h := bh/m.H, bh%m.H
+	base := b*T*ld + h*Dh
+	q, k, v = m.qkv[base:], m.qkv[base+D:], m.qkv[base+2*D:]
+	for t := 0; t < T; t++ {
+		m.rope.rotate(q[t*ld:], t)
+		m.rope.rotate(k[t*ld:], t)
+	}
+	return q, k, v, m.att[bh*T*T : (bh+1)*T*T], m.out[b*T*D+h*Dh:]
 }
 
 // attnBlock is the number of query rows the attention handles together:
@@ -245,7 +260,7 @@ func (m *Attention[F]) Backward(dx, dy, x []F, B, T int) {
 		// Blocked: each pair needs one [blk, T] block of dS, so the
 		// same workspace holds many more slots (one per pair where
 		// it can): more, smaller tasks for the pool.
-		slots = min(B*m.H, len(m.ds)/(blk*(T+attnPanelPad)))
+		slots = m.blockedSlots(B, T, blk)
 	}
 	tensor.ForWith(slots, 1, attnKernel[F]{m: m, pass: attnBackward, B: B, T: T, slots: slots})
 	m.QKV.Backward(dx, m.dqkv[:n*3*D], x, n)
