@@ -70,8 +70,8 @@ type seqLoop[F tensor.Float, R stepper[F]] struct {
 	r          R
 	c          *rnnCore[F]
 	B, T, size int
-	seqIO[F]
-	backward bool
+	x, dy, dx  []F // Forward's input x: [B, T, D]; Backward's dL/dh dy: [B, T, E] and dx: [B, T, D]
+	backward   bool
 }
 
 func (k seqLoop[F, R]) Run(lo, hi int) {
@@ -92,20 +92,15 @@ func (k seqLoop[F, R]) Run(lo, hi int) {
 func (k seqLoop[F, R]) forwardSeqs(lo, hi int) {
 	c, T := k.c, k.T
 	E, GE := c.E, c.G*c.E
-	t0, t1 := 0, 0 // the chunk of steps in progress
 	for t := 0; t < T; t++ {
-		if e := chunkEnd(t, T); e > t {
-			t0, t1 = t, e
-			k.inputRows(t0, t1, lo, hi)
+		if t1 := chunkEnd(t, T); t1 > t {
+			k.inputRows(t, t1, lo, hi)
 		}
 		out, ldo := k.r.stepOut(T, t, lo, hi)
 		if t > 0 {
 			tensor.Gemm(false, c.trans, hi-lo, GE, E, 1, c.h[(lo*T+t-1)*E:], T*E, c.wT, c.ldw, 1, out, ldo)
 		}
 		k.r.forwardRows(T, t, lo, hi)
-		if t == t1-1 {
-			k.outputRows(t0, t1, lo, hi)
-		}
 	}
 }
 
@@ -119,11 +114,8 @@ func (k seqLoop[F, R]) backwardSeqs(lo, hi int) {
 	k.r.clearRows(lo, hi)
 	rowE, prevE := k.r.touchRows()
 	for t := T - 1; t >= 0; t-- {
-		if t == T-1 || chunkEnd(t+1, T) > t+1 { // the last step of a chunk
-			k.outputGrad(chunkStart(t, T), t+1, lo, hi)
-		}
-		c.touchStep(T, t, lo, hi, k.dh, rowE, prevE)
-		k.r.backwardRows(T, t, k.dh, lo, hi)
+		c.touchStep(T, t, lo, hi, k.dy, rowE, prevE)
+		k.r.backwardRows(T, t, k.dy, lo, hi)
 		if t1 := chunkEnd(t, T); t1 > t {
 			k.inputGrad(t, t1, lo, hi)
 		}
@@ -135,18 +127,20 @@ func (k seqLoop[F, R]) backwardSeqs(lo, hi int) {
 }
 
 // runSeqs runs r's time loop for B sequences of T tokens in groups of
-// groupRows(B), forward or backward, on the arrays of io.
-func runSeqs[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], B, T int, io seqIO[F], backward bool) {
+// groupRows(B), forward (x: the input) or backward (dy: dL/dh; dx: the
+// input's gradient).
+func runSeqs[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], B, T int, x, dy, dx []F, backward bool) {
 	size := groupRows(B)
-	tensor.ForWith((B+size-1)/size, 1, seqLoop[F, R]{r: r, c: c, B: B, T: T, size: size, seqIO: io, backward: backward})
+	tensor.ForWith((B+size-1)/size, 1, seqLoop[F, R]{r: r, c: c, B: B, T: T, size: size, x: x, dy: dy, dx: dx, backward: backward})
 }
 
 // rnnForward runs the time loop of r (core c) over B sequences of T tokens
-// of x: [B, T, D], with the input projection and the output projection
-// into y: [B, T, D] inside it, by chunks (rnn_inputchunk.go).
+// of x: [B, T, D] (the input projection inside it, by chunks), then the
+// output projection into y.
 func rnnForward[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], y, x []F, B, T int) {
 	c.wT, c.ldw, c.trans = c.forwardWeights(B, T)
-	runSeqs(r, c, B, T, seqIO[F]{x: x, y: y}, false)
+	runSeqs(r, c, B, T, x, nil, nil, false)
+	c.project(y, c.h, B*T)
 }
 
 // rnnBackward is Backward of r (core c): dL/dh from the output, the time
@@ -155,12 +149,8 @@ func rnnForward[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], y, x []F, B, T
 // dpre too, as in the LSTM) and the hidden side (hiddenBackward with
 // bias: db_hh from dgh; scaleN: the GRU's dgh n block).
 func rnnBackward[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], dx, dy, x []F, B, T int, both, bias, scaleN bool) {
-	dh := c.backwardStart(dx, dy, x, B, T)
-	io := seqIO[F]{dx: dx, dh: dh}
-	if c.out != nil {
-		io.dy = dy // dh = dy·W_out is taken in the loop, by chunks
-	}
-	runSeqs(r, c, B, T, io, true)
+	dy = c.backwardStart(dx, dy, x, B, T)
+	runSeqs(r, c, B, T, nil, dy, dx, true)
 	c.inputBackward(x, B*T, both)
 	c.hiddenBackward(B, T, bias, scaleN)
 }

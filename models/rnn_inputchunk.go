@@ -25,14 +25,8 @@ import "rnnbench/internal/tensor"
 // With OpenBLAS the product is now one call per sequence and chunk (M =
 // inChunk rows) instead of tiles of B·T/16 rows; the rows come out the
 // same at the sizes checked (TestRNNInputChunksMatchWhole), and in any case
-// are fixed by B, T, D and E, the same at any GOMAXPROCS. Likewise the
-// output projection y = h·W_outᵀ (outputRows) and, in Backward, dx =
-// dpre·W_ih (inputGrad) and dL/dh = dy·W_out (outputGrad) run in the loop
-// by the same chunks. With OpenBLAS, where a chunk's product is small
-// enough (M·N·K ≤ 10⁶) for its small-matrix kernels and the whole product
-// was not, the last bits change: seen for y at B = 32, T = 64, D = 16,
-// E = 32 (GRU and LSTM); not at the benchmarks' sizes (B = 8, D = 64,
-// E = 128; B = 16, D = E = 64).
+// are fixed by B, T, D and E, the same at any GOMAXPROCS. Likewise Backward
+// takes dx = dpre·W_ih in the loop by the same chunks (inputGrad).
 
 // inChunk is the steps per chunk of the input projection: 64 rows of a
 // sequence ([64, G·E], 96 KB for the GRU at E = 128), 4 sequences a group
@@ -82,54 +76,5 @@ func (k seqLoop[F, R]) inputGrad(t0, t1, lo, hi int) {
 	for b := lo; b < hi; b++ {
 		m0 := b*T + t0
 		tensor.Gemm(false, false, t1-t0, D, GE, 1, c.dpre[m0*GE:], GE, c.wih.Data, D, 1, k.dx[m0*D:], D)
-	}
-}
-
-// seqIO holds the arrays the time loop reads and writes besides the core's
-// own: Forward's input x and output y ([B, T, D]); Backward's dy ([B, T,
-// D], nil when E == D: then dh is dy), dL/dh from the output dh ([B, T, E])
-// and dx ([B, T, D]).
-type seqIO[F tensor.Float] struct {
-	x, y, dy, dh, dx []F
-}
-
-// chunkStart returns the first step of the chunk (chunkEnd) that holds
-// step t.
-func chunkStart(t, T int) int {
-	n := max(1, T/inChunk)
-	return min(t/inChunk, n-1) * inChunk
-}
-
-// outputRows writes y of sequences [lo, hi) at steps [t0, t1), just
-// computed: the output projection y = h·W_outᵀ ([t1−t0, E]×[E, D] per
-// sequence), or a copy of h when E == D. Before, one product over all B·T
-// rows after the loop read h back from DRAM.
-func (k seqLoop[F, R]) outputRows(t0, t1, lo, hi int) {
-	c, T := k.c, k.T
-	D, E := c.D, c.E
-	for b := lo; b < hi; b++ {
-		m0, m1 := b*T+t0, b*T+t1
-		if c.out == nil {
-			copy(k.y[m0*D:m1*D], c.h[m0*E:m1*E])
-			continue
-		}
-		tensor.Gemm(false, true, m1-m0, D, E, 1, c.h[m0*E:], E, c.out.W.Data, E, 0, k.y[m0*D:], D)
-	}
-}
-
-// outputGrad writes dL/dh from the output of sequences [lo, hi) at steps
-// [t0, t1) into dhs, before the backward loop reaches them: dhs = dy·W_out
-// ([t1−t0, D]×[D, E] per sequence; nothing when E == D). Before, one
-// product over all B·T rows before the loop wrote dhs out to DRAM and the
-// loop read it back.
-func (k seqLoop[F, R]) outputGrad(t0, t1, lo, hi int) {
-	c, T := k.c, k.T
-	if k.dy == nil {
-		return
-	}
-	D, E := c.D, c.E
-	for b := lo; b < hi; b++ {
-		m0 := b*T + t0
-		tensor.Gemm(false, false, t1-t0, E, D, 1, k.dy[m0*D:], D, c.out.W.Data, E, 0, k.dh[m0*E:], E)
 	}
 }

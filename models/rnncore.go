@@ -121,17 +121,16 @@ func (r *rnnCore[F]) project(y, h []F, M int) {
 	}
 }
 
-// backwardStart checks Backward's arguments and returns where dL/dh from
-// the output, [B, T, E], is: dhs, which the time loop fills by chunks from
-// dy through the output projection (outputGrad; here only the projection's
-// weight gradient is taken), or dy itself when E == D.
+// backwardStart checks Backward's arguments and returns dL/dh from the
+// output, [B, T, E]: through the output projection into dhs, or dy itself
+// when E == D.
 func (r *rnnCore[F]) backwardStart(dx, dy, x []F, B, T int) []F {
 	r.check("Backward", B, T, x, dy)
 	if len(dx) < B*T*r.D {
 		panic(r.name + ": Backward dx too short")
 	}
 	if r.out != nil {
-		r.out.Backward(nil, dy, r.h, B*T)
+		r.out.BackwardTo(r.dhs, dy, r.h, B*T)
 		return r.dhs
 	}
 	return dy
