@@ -46,15 +46,19 @@ func (g *GRU[F]) Alloc(a *tensor.Arena[F], B, T int) {
 // Forward computes y: [B, T, D] from x: [B, T, D]. It panics when B or T
 // exceed Alloc's or the slices are too short.
 func (g *GRU[F]) Forward(y, x []F, B, T int) {
+	D, E := g.D, g.E
 	g.check("Forward", B, T, x, y)
-	// The input projection gates = x·W_ihᵀ + b_ih (gates: [B·T, 3E], x:
-	// [B·T, D], W_ih: [3E, D]) runs inside the time loop by chunks
-	// (rnn_inputchunk.go), per group of sequences (rnn_batchsplit.go).
-	rnnForward(g, &g.rnnCore, y, x, B, T)
+	// Input projection for all tokens at once: gates = x·W_ihᵀ + b_ih.
+	// gates: [B·T, 3E], x: [B·T, D], W_ih: [3E, D].
+	copy(g.gates[:3*E], g.bih.Data)
+	tensor.ForWith(B*T, rowGrain(3*E), fillRows[F]{g.gates, 3 * E})
+	tensor.MatMul(false, true, B*T, 3*E, D, x, g.wih.Data, 1, g.gates)
+	rnnForward(g, &g.rnnCore, y, B, T) // the time loop, per group of sequences (rnn_batchsplit.go)
 }
 
-// biasRow writes the input side's bias, b_ih, into dst: [3E].
-func (g *GRU[F]) biasRow(dst []F) { copy(dst, g.bih.Data) }
+// rowGrain returns the rows per parallel chunk of a pass over rows of the
+// given width, so that a chunk holds at least about 16384 elements.
+func rowGrain(width int) int { return max(1, 16384/width) }
 
 // stepOut fills the rows of sequences [lo, hi) of gh with b_hh and returns
 // them as the destination of step t's hidden product: gh = h_{t−1}·W_hhᵀ + b_hh.

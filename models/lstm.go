@@ -47,18 +47,16 @@ func (l *LSTM[F]) Alloc(a *tensor.Arena[F], B, T int) {
 // Forward computes y: [B, T, D] from x: [B, T, D]. It panics when B or T
 // exceed Alloc's or the slices are too short.
 func (l *LSTM[F]) Forward(y, x []F, B, T int) {
+	D, E := l.D, l.E
 	l.check("Forward", B, T, x, y)
-	// The input projection gates = (b_ih + b_hh) + x·W_ihᵀ (gates: [B·T,
-	// 4E], x: [B·T, D], W_ih: [4E, D]) runs inside the time loop by chunks
-	// (rnn_inputchunk.go), per group of sequences (rnn_batchsplit.go).
-	rnnForward(l, &l.rnnCore, y, x, B, T)
-}
-
-// biasRow writes the input side's bias, b_ih + b_hh, into dst: [4E].
-func (l *LSTM[F]) biasRow(dst []F) {
-	for k, v := range l.bih.Data {
-		dst[k] = v + l.bhh.Data[k]
+	// Input projection for all tokens at once: gates = (b_ih + b_hh) + x·W_ihᵀ.
+	// gates: [B·T, 4E], x: [B·T, D], W_ih: [4E, D].
+	for k := range 4 * E {
+		l.gates[k] = l.bih.Data[k] + l.bhh.Data[k]
 	}
+	tensor.ForWith(B*T, rowGrain(4*E), fillRows[F]{l.gates, 4 * E})
+	tensor.MatMul(false, true, B*T, 4*E, D, x, l.wih.Data, 1, l.gates)
+	rnnForward(l, &l.rnnCore, y, B, T) // the time loop, per group of sequences (rnn_batchsplit.go)
 }
 
 // stepOut returns the rows of sequences [lo, hi) at step t of gates

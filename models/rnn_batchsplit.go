@@ -48,15 +48,13 @@ var groupRows, chunkRows = seqGroup, hiddenChunk
 
 // stepper is what the time loops need of a GRU or LSTM, for the rows of
 // sequences [lo, hi) at step t: forward, where the hidden product goes
-// (stepOut), the bias of the input side (biasRow, rnn_inputchunk.go) and
-// the gate math (forwardRows); backward, the gate math
+// (stepOut) and the gate math (forwardRows); backward, the gate math
 // (backwardRows, which also leaves the direct part of dh_{t−1}), the
 // gradient to multiply by W_hh (stepGrad, with β for dh), clearRows,
 // which zeroes the carried gradients before the loop, and touchRows, the
 // buffers touchStep loads ahead.
 type stepper[F tensor.Float] interface {
 	stepOut(T, t, lo, hi int) (c []F, ldc int)
-	biasRow(dst []F)
 	forwardRows(T, t, lo, hi int)
 	backwardRows(T, t int, dy []F, lo, hi int)
 	stepGrad(T, t, lo int) (a []F, lda int, beta F)
@@ -70,7 +68,7 @@ type seqLoop[F tensor.Float, R stepper[F]] struct {
 	r          R
 	c          *rnnCore[F]
 	B, T, size int
-	x, dy, dx  []F // Forward's input x: [B, T, D]; Backward's dL/dh dy: [B, T, E] and dx: [B, T, D]
+	dy         []F
 	backward   bool
 }
 
@@ -85,17 +83,13 @@ func (k seqLoop[F, R]) Run(lo, hi int) {
 	}
 }
 
-// forwardSeqs runs the forward time loop of sequences [lo, hi): every
-// inChunk steps their input side for the next chunk (inputRows), and per
-// step t the hidden product of their rows, [hi−lo, E]×[E, G·E] (h_{t−1} rows
+// forwardSeqs runs the forward time loop of sequences [lo, hi): per step
+// t, the hidden product of their rows, [hi−lo, E]×[E, G·E] (h_{t−1} rows
 // b·T+t−1 have stride T·E), then their gate math.
 func (k seqLoop[F, R]) forwardSeqs(lo, hi int) {
 	c, T := k.c, k.T
 	E, GE := c.E, c.G*c.E
 	for t := 0; t < T; t++ {
-		if t1 := chunkEnd(t, T); t1 > t {
-			k.inputRows(t, t1, lo, hi)
-		}
 		out, ldo := k.r.stepOut(T, t, lo, hi)
 		if t > 0 {
 			tensor.Gemm(false, c.trans, hi-lo, GE, E, 1, c.h[(lo*T+t-1)*E:], T*E, c.wT, c.ldw, 1, out, ldo)
@@ -106,8 +100,7 @@ func (k seqLoop[F, R]) forwardSeqs(lo, hi int) {
 
 // backwardSeqs runs the backward time loop of sequences [lo, hi): per
 // step t from T−1 down, their gate math, then dh_{t−1} (+)= grad·W_hh,
-// [hi−lo, G·E]×[G·E, E]; at the first step of each chunk of inChunk
-// steps, dx of the chunk's rows (inputGrad).
+// [hi−lo, G·E]×[G·E, E].
 func (k seqLoop[F, R]) backwardSeqs(lo, hi int) {
 	c, T := k.c, k.T
 	E, GE := c.E, c.G*c.E
@@ -116,9 +109,6 @@ func (k seqLoop[F, R]) backwardSeqs(lo, hi int) {
 	for t := T - 1; t >= 0; t-- {
 		c.touchStep(T, t, lo, hi, k.dy, rowE, prevE)
 		k.r.backwardRows(T, t, k.dy, lo, hi)
-		if t1 := chunkEnd(t, T); t1 > t {
-			k.inputGrad(t, t1, lo, hi)
-		}
 		if t > 0 {
 			a, lda, beta := k.r.stepGrad(T, t, lo)
 			tensor.Gemm(false, false, hi-lo, E, GE, 1, a, lda, c.whh.Data, E, beta, c.dh[lo*E:], E)
@@ -127,31 +117,28 @@ func (k seqLoop[F, R]) backwardSeqs(lo, hi int) {
 }
 
 // runSeqs runs r's time loop for B sequences of T tokens in groups of
-// groupRows(B), forward (x: the input) or backward (dy: dL/dh; dx: the
-// input's gradient).
-func runSeqs[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], B, T int, x, dy, dx []F, backward bool) {
+// groupRows(B), forward or backward.
+func runSeqs[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], B, T int, dy []F, backward bool) {
 	size := groupRows(B)
-	tensor.ForWith((B+size-1)/size, 1, seqLoop[F, R]{r: r, c: c, B: B, T: T, size: size, x: x, dy: dy, dx: dx, backward: backward})
+	tensor.ForWith((B+size-1)/size, 1, seqLoop[F, R]{r: r, c: c, B: B, T: T, size: size, dy: dy, backward: backward})
 }
 
 // rnnForward runs the time loop of r (core c) over B sequences of T tokens
-// of x: [B, T, D] (the input projection inside it, by chunks), then the
-// output projection into y.
-func rnnForward[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], y, x []F, B, T int) {
+// whose input side is in c.gates, then the output projection into y.
+func rnnForward[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], y []F, B, T int) {
 	c.wT, c.ldw, c.trans = c.forwardWeights(B, T)
-	runSeqs(r, c, B, T, x, nil, nil, false)
+	runSeqs(r, c, B, T, nil, false)
 	c.project(y, c.h, B*T)
 }
 
 // rnnBackward is Backward of r (core c): dL/dh from the output, the time
-// loop (with dx inside it, by chunks), then the input side's weight and bias
-// gradients (inputBackward; both: db_hh takes the sum of
+// loop, then the input side (inputBackward; both: db_hh takes the sum of
 // dpre too, as in the LSTM) and the hidden side (hiddenBackward with
 // bias: db_hh from dgh; scaleN: the GRU's dgh n block).
 func rnnBackward[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], dx, dy, x []F, B, T int, both, bias, scaleN bool) {
 	dy = c.backwardStart(dx, dy, x, B, T)
-	runSeqs(r, c, B, T, nil, dy, dx, true)
-	c.inputBackward(x, B*T, both)
+	runSeqs(r, c, B, T, dy, true)
+	c.inputBackward(dx, x, B*T, both)
 	c.hiddenBackward(B, T, bias, scaleN)
 }
 
@@ -267,6 +254,19 @@ func (k biasSums[F]) Run(lo, hi int) {
 const colChunk = 64
 
 func numCols(n int) int { return (n + colChunk - 1) / colChunk }
+
+// fillRows copies row 0 of x: [n, w] into rows [lo, hi) (row 0 itself is
+// left as it is).
+type fillRows[F tensor.Float] struct {
+	x []F
+	w int
+}
+
+func (k fillRows[F]) Run(lo, hi int) {
+	for m := max(lo, 1); m < hi; m++ {
+		copy(k.x[m*k.w:(m+1)*k.w], k.x[:k.w])
+	}
+}
 
 // addRow accumulates y += x (len(x) == len(y)) with gonum's vector axpy
 // (alpha 1: each y[i] + x[i] rounded once, exactly as a scalar loop).

@@ -137,13 +137,14 @@ func (r *rnnCore[F]) backwardStart(dx, dy, x []F, B, T int) []F {
 }
 
 // inputBackward accumulates, from dpre: [B·T, G·E] (the gradient of the
-// input-side pre-activations), dW_ih += dpreᵀ·x and db_ih += Σ dpre over
-// all B·T tokens (and db_hh too, when both, as in the LSTM, enter the same
-// sum); dx += dpre·W_ih was taken in the time loop (inputGrad).
-func (r *rnnCore[F]) inputBackward(x []F, M int, both bool) {
+// input-side pre-activations), dW_ih += dpreᵀ·x, dx += dpre·W_ih and
+// db_ih += Σ dpre over all B·T tokens (and db_hh too, when both, as in the
+// LSTM, enter the same sum).
+func (r *rnnCore[F]) inputBackward(dx, x []F, M int, both bool) {
 	GE := r.G * r.E
 	dpre := r.dpre[:M*GE]
 	tensor.MatMul(true, false, GE, r.D, M, dpre, x, 1, r.wih.Grad)
+	tensor.MatMul(false, false, M, r.D, GE, dpre, r.wih.Data, 1, dx)
 	tensor.ForWith(numCols(GE), 1, biasSums[F]{r: r, M: M, both: both})
 }
 
