@@ -138,7 +138,8 @@ func rnnForward[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], y []F, B, T in
 func rnnBackward[F tensor.Float, R stepper[F]](r R, c *rnnCore[F], dx, dy, x []F, B, T int, both, bias, scaleN bool) {
 	dy = c.backwardStart(dx, dy, x, B, T)
 	runSeqs(r, c, B, T, dy, true)
-	c.backwardTail(dx, x, B, T, both, bias, scaleN) // inputBackward, hiddenBackward (rnn_backtail.go)
+	c.inputBackward(dx, x, B*T, both)
+	c.hiddenBackward(B, T, bias, scaleN)
 }
 
 // hiddenT is whether Forward multiplies by a transposed copy of W_hh
