@@ -179,7 +179,7 @@ func (r *rnnCore[F]) forwardWeights(B, T int) (w []F, ld int, trans bool) {
 // dpre's rows at t (stride T·G·E), for the GRU (scaleN) once its n block,
 // dn there, is multiplied by r as backwardRows computed dn·r; so this must
 // run after inputBackward, which reads dn. Task i takes rows [i·n, (i+1)·n) of
-// W_hh (n = hiddenChunk(G·E)) and the same entries of b_hh: its own
+// W_hh (n = hiddenChunk(E, G·E)) and the same entries of b_hh: its own
 // products [n, B]×[B, E] per step, and its own columns of the sums.
 type hiddenGrad[F tensor.Float] struct {
 	r            *rnnCore[F]
@@ -190,7 +190,7 @@ type hiddenGrad[F tensor.Float] struct {
 func (k hiddenGrad[F]) Run(lo, hi int) {
 	r, B, T := k.r, k.B, k.T
 	E, GE := r.E, r.G*r.E
-	size := chunkRows(GE)
+	size := chunkRows(E, GE)
 	for task := lo; task < hi; task++ { // one at a time, also when ForWith runs them all on one core
 		i0, i1 := task*size, min(GE, (task+1)*size)
 		if hiddenT { // OpenBLAS: one product per sequence (hidden_grad_seq.go)
@@ -207,14 +207,23 @@ func (k hiddenGrad[F]) Run(lo, hi int) {
 	}
 }
 
-// hiddenChunk returns the rows of W_hh per task of hiddenGrad: half of
-// G·E rounded up to a multiple of 16 (whole cache lines of b_hh and dpre).
-func hiddenChunk(GE int) int { return (GE/2 + 15) &^ 15 }
+// hiddenChunk returns the rows of W_hh per task of hiddenGrad: 2E rounded
+// up to a multiple of 16 (whole cache lines of b_hh and dpre). For the
+// LSTM (G·E = 4E) that is half the rows, as before; for the GRU (3E) the
+// tasks are the r and z blocks and the n block, which also makes dgh's n
+// block (dn·r, scaleRow). Before, the GRU's rows were cut in halves, and
+// the second task, with all of the n block's scaling (scaleRow: 6% of the
+// step in a one-core pprof), ran about twice as long as the first, which
+// left one core idle a third of the phase. GRU, sweep B = 8, E = 128,
+// T = 4096, OpenBLAS, GOMAXPROCS 1, the two tasks' time over 7 steps
+// (timers thrown away, loaded machine, two runs): 105–149 and 258–274 ms
+// before, 176–242 and 223–243 ms now. Same bits (gonum and OpenBLAS).
+func hiddenChunk(E, GE int) int { return min(GE, (2*E+15)&^15) }
 
 // hiddenBackward runs hiddenGrad over the G·E rows of W_hh.
 func (r *rnnCore[F]) hiddenBackward(B, T int, bias, scaleN bool) {
 	GE := r.G * r.E
-	size := chunkRows(GE)
+	size := chunkRows(r.E, GE)
 	tensor.ForWith((GE+size-1)/size, 1, hiddenGrad[F]{r: r, B: B, T: T, bias: bias, scaleN: scaleN})
 }
 

@@ -46,7 +46,7 @@ func TestRNNGroupsMatchOneGroup(t *testing.T) {
 				t.Fatalf("B = %d is one group: the test would compare a run with itself", s.B)
 			}
 			got := run()
-			groupRows, chunkRows = func(B int) int { return B }, func(GE int) int { return GE }
+			groupRows, chunkRows = func(B int) int { return B }, func(E, GE int) int { return GE }
 			want := run()
 			groupRows, chunkRows = seqGroup, hiddenChunk
 			var scale float64
