@@ -59,7 +59,13 @@ OUT="${OUT:-$(mktemp -d /tmp/speedcheck.XXXXXX)}"
 mkdir -p "$OUT"
 export CGO_LDFLAGS="${CGO_LDFLAGS:-} -lopenblas"
 start=$(date +%s)
-load() { echo "[$(($(date +%s) - start)) s, load $(cut -d' ' -f1-3 /proc/loadavg)] $*"; }
+# stolen: seconds of CPU the hypervisor gave to other guests since the start
+# (the steal column of /proc/stat, in USER_HZ = 100 ticks per second); a
+# figure taken while it grows is slower than this machine is.
+stealTicks() { awk '/^cpu /{print $9}' /proc/stat; }
+steal0=$(stealTicks)
+stolen() { echo "$((($(stealTicks) - steal0) / 100))"; }
+load() { echo "[$(($(date +%s) - start)) s, load $(cut -d' ' -f1-3 /proc/loadavg), stolen $(stolen) s] $*"; }
 
 load "building with OpenBLAS into $OUT"
 go build -tags openblas -o "$OUT/bench" ./cmd/bench
@@ -109,6 +115,7 @@ tests=ok
 "$OUT/tensor.test" -test.run '^(TestGemmTilingBits|TestGemmAllocatesNothing)$' -test.v >>"$OUT/tests.txt" 2>&1 || tests=FAILED
 grep -E '^(--- |ok|FAIL|PASS)' "$OUT/tests.txt" || true
 echo "$tests" >"$OUT/tests.verdict"
+stolen >"$OUT/stolen.txt"
 fi # measurements
 start=${start:-$(date +%s)}
 load() { echo "[$(($(date +%s) - start)) s, load $(cut -d' ' -f1-3 /proc/loadavg)] $*"; }
@@ -163,3 +170,4 @@ echo "(d) allocations per step"
 echo "  TestTrainStepAllocations (every model and mode, GOMAXPROCS 1 and 2): $(grep -q -- '--- PASS: TestTrainStepAllocations' "$OUT/tests.txt" && echo '0 allocations: met' || echo 'NOT met')"
 echo "  largest allocs/op in the benchmarks above (runtime allocations included; 3 steps each): $(cat "$OUT/wide.txt" "$OUT/sweep.txt" | awk '{for (i = 2; i <= NF; i++) if ($i == "allocs/op" && $(i-1) + 0 > m) m = $(i-1) + 0} END {print m + 0}')"
 echo "  tests: $tests; total time $(($(date +%s) - start)) s"
+[ -f "$OUT/stolen.txt" ] && echo "  CPU time stolen by the hypervisor during the measurements: $(cat "$OUT/stolen.txt") s (above 0, figures are slower than the machine is)"
