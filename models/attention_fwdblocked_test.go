@@ -2,6 +2,7 @@ package models
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -39,19 +40,7 @@ func TestStoreRow(t *testing.T) {
 	src, dst := []float64{1, 2, 3, 4, 5, 6}, []float64{0, 0, 0, 0, 0, 0}
 	storeRow(dst[0:2], src[0:2])
 	storeRow(dst[3:5], src[3:5])
-	if want := []float64{1, 2, 0, 4, 5, 0}; !equalF64(dst, want) {
+	if want := []float64{1, 2, 0, 4, 5, 0}; !slices.Equal(dst, want) {
 		t.Fatalf("float64: %v, want %v", dst, want)
 	}
-}
-
-func equalF64(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
