@@ -4,7 +4,8 @@ import "rnnbench/internal/tensor"
 
 // blockedSlots returns how many (b, h) workspaces of blk·(T+attnPanelPad)
 // elements of m.ds the blocked passes (T > attnBlockMinT) use: one per
-// pair where the scratch allows, fixed by B, H and T alone.
+// pair where the scratch (sized by Alloc) allows. A pair's bits do not
+// depend on the slot it runs in.
 func (m *Attention[F]) blockedSlots(B, T, blk int) int {
 	return min(B*m.H, len(m.ds)/(blk*(T+attnPanelPad)))
 }
