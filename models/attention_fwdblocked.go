@@ -14,8 +14,8 @@ func (m *Attention[F]) blockedSlots(B, T, blk int) int {
 // (attnBlockSize(T) = blk < T), over workspace slots [lo, hi): slot s serves
 // the pairs s, s+slots, …, with blk·(T+attnPanelPad) elements of m.ds (free
 // during Forward) as its workspace. Each block of query rows [r0, r1) runs
-// the same calls as forwardHeads — scores, softmax, P·v, same shapes and row
-// stride, hence the same bits — but on the workspace, which stays in the
+// the calls that would compute it in its P panel — scores, softmax, P·v,
+// same shapes and row stride, hence the same bits — but on the workspace, which stays in the
 // core's cache, and stores each row into the block's P panel (kept for
 // Backward) as soon as its softmax is done, with one write per element
 // (storeRow).
