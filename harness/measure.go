@@ -15,8 +15,8 @@ import (
 // parameters and tokens drawn from spec.Train.Seed:
 //
 //   - training: spec.WarmupSteps untimed then (after a garbage collection)
-//     spec.Repeats timed optimiser steps through a Stepper (exactly Train's step) on one fixed batch of
-//     uniform random tokens and targets: [B, T];
+//     spec.Repeats timed optimiser steps through a Stepper (exactly Train's
+//     step) on one fixed batch of uniform random tokens and targets: [B, T];
 //   - inference: T tokens of one sequence fed through Model.Step, the last
 //     min(T, InferTimedTokens) timed one by one (the state, or KV cache, then
 //     holds a context of T);

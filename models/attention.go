@@ -132,22 +132,18 @@ func (m *Attention[F]) Forward(y, x []F, B, T int) {
 }
 
 // forwardHeads runs RoPE, scores, softmax and P·v for the (b, h) pairs
-// [lo, hi); each pair writes only its own slices of qkv, att and out.
+// [lo, hi) of a sequence of one block (attnBlockSize(T) ≥ T; longer ones
+// run forwardSlotsBlocked); each pair writes only its own slices of qkv,
+// att and out.
 func (m *Attention[F]) forwardHeads(T, lo, hi int) {
 	D, Dh, ld := m.D, m.Dh, 3*m.D
 	for bh := lo; bh < hi; bh++ {
-		q, k, v, p, out := m.pairForward(bh, T)
-		// Causal blocks of rows [r0, r1) need only the keys [0, r1).
-		blk := attnBlockSize(T)
-		for r0 := 0; r0 < T; r0 += blk {
-			r1 := min(T, r0+blk)
-			pb, ldp := attnPanel(p, T, blk, r0)
-			tensor.Gemm(false, true, r1-r0, r1, Dh, m.scale, q[r0*ld:], ld, k, ld, 0, pb, ldp)
-			for i := 0; i < r1-r0; i++ {
-				softmaxPrefix(pb[i*ldp:i*ldp+r1], r0+i+1)
-			}
-			tensor.Gemm(false, false, r1-r0, Dh, r1, 1, pb, ldp, v, ld, 0, out[r0*D:], D)
+		q, k, v, p, out := m.pairForward(bh, T) // P: [T, T], the plain layout of one block (attnPanel)
+		tensor.Gemm(false, true, T, T, Dh, m.scale, q, ld, k, ld, 0, p, T)
+		for i := 0; i < T; i++ {
+			softmaxPrefix(p[i*T:(i+1)*T], i+1)
 		}
+		tensor.Gemm(false, false, T, Dh, T, 1, p, T, v, ld, 0, out, D)
 	}
 }
 

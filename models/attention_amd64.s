@@ -4,8 +4,9 @@
 //
 // Copies n float32 from src to dst with non-temporal stores (VMOVNTPS) once
 // dst is 32-byte aligned: the lines are written to memory without being read
-// into the cache first. SFENCE at the end orders the stores before any later
-// load of them.
+// into the cache first. The stores are weakly ordered: SFENCE at the end makes
+// them visible before any later store (such as the pool's count of finished
+// work), so another core that sees that store reads the copied values.
 TEXT ·streamCopy32(SB), NOSPLIT, $0-24
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI

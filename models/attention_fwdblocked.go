@@ -4,7 +4,8 @@ import "rnnbench/internal/tensor"
 
 // blockedSlots returns how many (b, h) workspaces of blk·(T+attnPanelPad)
 // elements of m.ds the blocked passes (T > attnBlockMinT) use: one per
-// pair where the scratch allows, fixed by B, H and T alone.
+// pair where the scratch (sized by Alloc) allows. A pair's bits do not
+// depend on the slot it runs in.
 func (m *Attention[F]) blockedSlots(B, T, blk int) int {
 	return min(B*m.H, len(m.ds)/(blk*(T+attnPanelPad)))
 }
@@ -13,8 +14,8 @@ func (m *Attention[F]) blockedSlots(B, T, blk int) int {
 // (attnBlockSize(T) = blk < T), over workspace slots [lo, hi): slot s serves
 // the pairs s, s+slots, …, with blk·(T+attnPanelPad) elements of m.ds (free
 // during Forward) as its workspace. Each block of query rows [r0, r1) runs
-// the same calls as forwardHeads — scores, softmax, P·v, same shapes and row
-// stride, hence the same bits — but on the workspace, which stays in the
+// the calls that would compute it in its P panel — scores, softmax, P·v,
+// same shapes and row stride, hence the same bits — but on the workspace, which stays in the
 // core's cache, and stores each row into the block's P panel (kept for
 // Backward) as soon as its softmax is done, with one write per element
 // (storeRow).

@@ -162,6 +162,18 @@ func TestTrainStepAllocations(t *testing.T) {
 	}
 }
 
+// The short convolution in front of every block (Variants.ConvKernel) adds
+// no heap allocation to the step either (its passes are ForWith kernels).
+func TestConvVariantStepAllocations(t *testing.T) {
+	c := benchConfig("mingru", "parallel", 16)
+	c.ConvKernel = 4
+	for _, procs := range []int{1, 2} {
+		if n := stepAllocs(newTrainStep(t, c, 4, 64), procs); n != 0 {
+			t.Errorf("mingru with conv_kernel 4, GOMAXPROCS %d: at least %d heap allocations in every 3 training steps, want 0", procs, n)
+		}
+	}
+}
+
 // stepAllocs returns the fewest heap allocations (runtime.MemStats.Mallocs)
 // of three training steps at GOMAXPROCS procs, over up to five rounds after
 // one warm-up step. The runtime allocates now and then on its own (threads

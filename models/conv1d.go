@@ -36,7 +36,43 @@ func conv1dForward[F tensor.Float](y, x []F, ldx int, w, bias []F, B, T, E, K in
 	if len(y) < B*T*E || len(x) < (B*T-1)*ldx+E || len(w) < E*K || len(bias) < E || ldx < E {
 		panic("models: conv1dForward shape mismatch")
 	}
-	tensor.For(B*T, 8, func(lo, hi int) { conv1dForwardRows(y, x, ldx, w, bias, T, E, K, lo, hi) })
+	tensor.ForWith(B*T, 8, convFwdKernel[F]{y, x, ldx, w, bias, T, E, K})
+}
+
+// convFwdKernel, convRowsKernel and convWeightKernel are the parallel
+// passes of conv1dForward and conv1dBackward as tensor.ForWith kernels
+// (their arguments by value: no closure to allocate on every call).
+type (
+	convFwdKernel[F tensor.Float] struct {
+		y, x    []F
+		ldx     int
+		w, bias []F
+		T, E, K int
+	}
+	convRowsKernel[F tensor.Float] struct {
+		dx      []F
+		ldx     int
+		dy, w   []F
+		T, E, K int
+	}
+	convWeightKernel[F tensor.Float] struct {
+		dy, x      []F
+		ldx        int
+		dw, db     []F
+		B, T, E, K int
+	}
+)
+
+func (k convFwdKernel[F]) Run(lo, hi int) {
+	conv1dForwardRows(k.y, k.x, k.ldx, k.w, k.bias, k.T, k.E, k.K, lo, hi)
+}
+
+func (k convRowsKernel[F]) Run(lo, hi int) {
+	conv1dBackwardRows(k.dx, k.ldx, k.dy, k.w, k.T, k.E, k.K, lo, hi)
+}
+
+func (k convWeightKernel[F]) Run(lo, hi int) {
+	conv1dWeightGradChannels(k.dy, k.x, k.ldx, k.dw, k.db, k.B, k.T, k.E, k.K, lo, hi)
 }
 
 // conv1dForwardRows computes rows [lo, hi) of B·T of conv1dForward.
@@ -67,8 +103,8 @@ func conv1dBackward[F tensor.Float](dx []F, ldx int, dy, x, w, dw, db []F, B, T,
 		len(w) < E*K || len(dw) < E*K || len(db) < E || ldx < E {
 		panic("models: conv1dBackward shape mismatch")
 	}
-	tensor.For(B*T, 8, func(lo, hi int) { conv1dBackwardRows(dx, ldx, dy, w, T, E, K, lo, hi) })
-	tensor.For(E, convGrainE(E), func(lo, hi int) { conv1dWeightGradChannels(dy, x, ldx, dw, db, B, T, E, K, lo, hi) })
+	tensor.ForWith(B*T, 8, convRowsKernel[F]{dx, ldx, dy, w, T, E, K})
+	tensor.ForWith(E, convGrainE(E), convWeightKernel[F]{dy, x, ldx, dw, db, B, T, E, K})
 }
 
 // conv1dBackwardRows adds ∂L/∂x to rows [lo, hi) of B·T of dx: row s

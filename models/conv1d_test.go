@@ -159,10 +159,11 @@ func conv1dBackwardOneLoop[F tensor.Float](dx []F, ldx int, dy, x, w, dw, db []F
 // The split backward (dx by rows, dw and db by channels in local
 // accumulators, or directly for K > convAccK) gives the one-loop form's
 // float32 bits, at GOMAXPROCS 1 and 2, for widths around the accumulator
-// block and a tap count above convAccK.
+// block and above it (tasks of several blocks) and a tap count above
+// convAccK.
 func TestConv1dBackwardMatchesOneLoop(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
-	for _, sh := range [][5]int{{2, 37, 70, 4, 70}, {3, 20, 128, 4, 256}, {2, 9, 5, 3, 8}, {2, 30, 20, 11, 20}} {
+	for _, sh := range [][5]int{{2, 37, 70, 4, 70}, {3, 20, 128, 4, 256}, {2, 9, 300, 4, 300}, {2, 9, 5, 3, 8}, {2, 30, 20, 11, 20}} {
 		B, T, E, K, ldx := sh[0], sh[1], sh[2], sh[3], sh[4]
 		x64, w64, _ := conv1dCase(rng, B, T, E, K, ldx)
 		dy64 := make([]float64, B*T*E)

@@ -65,7 +65,8 @@ type Mamba[F tensor.Float] struct {
 
 // mambaKernel is one parallel pass of the Mamba mixer over token rows
 // (the elementwise passes, the conv forward and its input gradient) or
-// channels (the conv's weight gradient), a tensor.ForWith kernel carrying the call's sizes B, T.
+// channels (the conv's weight gradient), a tensor.ForWith kernel carrying
+// the call's sizes B, T.
 type mambaKernel[F tensor.Float] struct {
 	m    *Mamba[F]
 	pass mambaPass

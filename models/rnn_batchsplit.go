@@ -209,9 +209,10 @@ func (k hiddenGrad[F]) Run(lo, hi int) {
 
 // hiddenChunk returns the rows of W_hh per task of hiddenGrad: 2E rounded
 // up to a multiple of 16 (whole cache lines of b_hh and dpre). For the
-// LSTM (G·E = 4E) that is half the rows, as before; for the GRU (3E) the
-// tasks are the r and z blocks and the n block, which also makes dgh's n
-// block (dn·r, scaleRow). Before, the GRU's rows were cut in halves, and
+// LSTM (G·E = 4E) that is half the rows, as before; for the GRU (3E, E a
+// multiple of 8; otherwise the first task also takes the n block's first
+// rows) the tasks are the r and z blocks and the n block, which also makes
+// dgh's n block (dn·r, scaleRow). Before, the GRU's rows were cut in halves, and
 // the second task, with all of the n block's scaling (scaleRow: 6% of the
 // step in a one-core pprof), ran about twice as long as the first, which
 // left one core idle a third of the phase. GRU, sweep B = 8, E = 128,

@@ -7,8 +7,9 @@ import (
 )
 
 // For runs body(lo, hi) over [0, n) split into chunks of about grain items,
-// on a persistent pool of GOMAXPROCS goroutines (the caller is one of
-// them). Chunk boundaries depend only on n and grain, never on the number
+// on the caller and a persistent pool of workers (started as needed, up to
+// one fewer than the largest GOMAXPROCS seen; each call wakes all of them,
+// and each takes chunks while any are left). Chunk boundaries depend only on n and grain, never on the number
 // of workers, and body must write disjoint outputs per index without
 // reducing across indices, so results are bit-identical with GOMAXPROCS 1
 // or 2. With one worker, one chunk, or when another For is already running
@@ -63,8 +64,8 @@ func runPool(body func(lo, hi int), n, chunks, workers int) {
 	target := pool.done.load() + uint32(pool.started)
 	pool.posted.add()
 	j.run()
-	for d := pool.done.load(); d != target; d = pool.done.load() {
-		pool.done.waitChange(d)
+	for d := pool.done.load(); d != target; {
+		d = pool.done.waitChange(d)
 	}
 	j.body = nil
 }

@@ -11,12 +11,13 @@ import (
 //
 // A waiter first spins for spinFor, yielding its P between looks, so that
 // a hand-off between two busy cores costs a load, not a wake-up; then it
-// sleeps on the counter's word (a futex on Linux, sleep.go), which takes
-// no sudog and so never allocates. A blocking channel receive or
-// WaitGroup.Wait instead makes the woken goroutine runnable on the waker's
-// own core, where it waits for the other core's thread to wake and steal
-// it (docs/speed.md, "Round 2"), and its sudogs, taken on one P and freed
-// on the other, allocate.
+// sleeps on the counter's word (a futex on Linux, sleep_linux.go; short
+// naps elsewhere, sleep_other.go), which takes no sudog and so never
+// allocates. A blocking channel receive or WaitGroup.Wait instead makes
+// the woken goroutine runnable on the waker's own core, where it waits
+// for the other core's thread to wake and steal it (docs/speed.md,
+// "Round 2"), and its sudogs, taken on one P and freed on the other,
+// allocate.
 type counter struct {
 	v        atomic.Uint32
 	sleepers atomic.Int32 // waiters asleep, or about to sleep, on v
