@@ -42,7 +42,7 @@ func (m *Attention[F]) forwardSlotsBlocked(B, T, blk, slots, lo, hi int) {
 				for i := 0; i < r1-r0; i++ {
 					row := s[i*ldp : i*ldp+r1]
 					softmaxPrefix(row, r0+i+1)
-					storeRow(pb[i*ldp:i*ldp+r1], row) // drains while the next rows are computed
+					storeRow(pb[i*ldp:i*ldp+r1], row)
 				}
 				tensor.Gemm(false, false, r1-r0, Dh, r1, 1, s, ldp, v, ld, 0, out[r0*D:], D)
 			}
@@ -53,8 +53,9 @@ func (m *Attention[F]) forwardSlotsBlocked(B, T, blk, slots, lo, hi int) {
 // storeRow copies src to dst (same length). float32 on amd64 uses
 // non-temporal stores (streamCopy32): P's lines are written without first
 // being read from memory (half the memory traffic of copy) and without
-// evicting the workspace, and the stores drain while the next rows' softmax
-// runs; Backward reads them long after.
+// evicting the workspace; each call ends with an SFENCE (so the row is
+// visible to the other core before the loop's end is), and Backward reads
+// the rows long after.
 func storeRow[F tensor.Float](dst, src []F) {
 	if len(src) == 0 {
 		return
