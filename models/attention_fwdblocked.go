@@ -50,10 +50,10 @@ func (m *Attention[F]) forwardSlotsBlocked(B, T, blk, slots, lo, hi int) {
 	}
 }
 
-// storeRow copies src to dst (same length). float32 on amd64 uses
-// non-temporal stores (streamCopy32): P's lines are written without first
-// being read from memory (half the memory traffic of copy) and without
-// evicting the workspace; each call ends with an SFENCE (so the row is
+// storeRow copies src to dst (same length). In float32 with the assembly
+// kernels on (useAVX) it uses non-temporal stores (streamCopy32): P's lines
+// are written without first being read from memory (half the memory
+// traffic of copy) and without evicting the workspace; each call ends with an SFENCE (so the row is
 // visible to the other core before the loop's end is), and Backward reads
 // the rows long after.
 func storeRow[F tensor.Float](dst, src []F) {
@@ -61,7 +61,7 @@ func storeRow[F tensor.Float](dst, src []F) {
 		return
 	}
 	dst = dst[:len(src)]
-	if tensor.Is32[F]() && haveStream {
+	if useAVX[F]() {
 		streamCopy32(&as32(dst)[0], &as32(src)[0], len(src))
 		return
 	}

@@ -63,14 +63,12 @@ type Mamba[F tensor.Float] struct {
 	work   *s6Work[F]
 }
 
-// mambaKernel is one parallel pass of the Mamba mixer over token rows
-// (the elementwise passes, the conv forward and its input gradient) or
-// channels (the conv's weight gradient), a tensor.ForWith kernel carrying
-// the call's sizes B, T.
+// mambaKernel is one elementwise parallel pass of the Mamba mixer over
+// token rows, a tensor.ForWith kernel (the short convolution runs
+// conv1dForward and conv1dBackward).
 type mambaKernel[F tensor.Float] struct {
 	m    *Mamba[F]
 	pass mambaPass
-	B, T int
 }
 
 type mambaPass int
@@ -82,9 +80,6 @@ const (
 	mambaGateBack
 	mambaSoftplusBack
 	mambaSiLUBack
-	mambaConv
-	mambaConvBack
-	mambaConvBackRows
 )
 
 func (k mambaKernel[F]) Run(lo, hi int) {
@@ -102,18 +97,13 @@ func (k mambaKernel[F]) Run(lo, hi int) {
 		m.softplusBackwardRows(lo, hi)
 	case mambaSiLUBack:
 		m.siluBackwardRows(lo, hi)
-	case mambaConv:
-		conv1dForwardRows(m.xc, m.xz, 2*m.E, m.convW.Data, m.convB.Data, k.T, m.E, m.K, lo, hi)
-	case mambaConvBack:
-		conv1dWeightGradChannels(m.du, m.xz, 2*m.E, m.convW.Grad, m.convB.Grad, k.B, k.T, m.E, m.K, lo, hi)
-	case mambaConvBackRows:
-		conv1dBackwardRows(m.dxz, 2*m.E, m.du, m.convW.Data, k.T, m.E, m.K, lo, hi)
 	}
 }
 
-// run runs pass over [0, n) in chunks of grain on tensor.ForWith.
-func (m *Mamba[F]) run(pass mambaPass, n, grain, B, T int) {
-	tensor.ForWith(n, grain, mambaKernel[F]{m: m, pass: pass, B: B, T: T})
+// run runs pass over the M = B·T token rows on tensor.ForWith, in chunks
+// of minRowGrain(E) rows.
+func (m *Mamba[F]) run(pass mambaPass, M int) {
+	tensor.ForWith(M, minRowGrain(m.E), mambaKernel[F]{m: m, pass: pass})
 }
 
 // NewMamba registers the parameters of a Mamba mixer in ps under prefix:
@@ -203,19 +193,18 @@ func (m *Mamba[F]) scanOf(B, T int) s6[F] {
 func (m *Mamba[F]) Forward(y, x []F, B, T int) {
 	scan := m.scanOf(B, T)
 	M, E, R, LD := B*T, m.E, m.R, m.R+2*m.N
-	g := minRowGrain(E)
 	m.inProj.Forward(m.xz, x, M)
-	m.run(mambaConv, M, 8, B, T)
-	m.run(mambaSiLU, M, g, B, T)
+	conv1dForward(m.xc, m.xz, 2*E, m.convW.Data, m.convB.Data, B, T, E, m.K)
+	m.run(mambaSiLU, M)
 	m.xProj.Forward(m.xdbl, m.u, M)
 	for i := 0; i < M; i++ {
 		copy(m.dr[i*R:(i+1)*R], m.xdbl[i*LD:i*LD+R])
 	}
 	m.dtProj.Forward(m.dtr, m.dr, M)
-	m.run(mambaSoftplus, M, g, B, T)
+	m.run(mambaSoftplus, M)
 	mambaNegExp(m.a, m.aLog.Data)
 	scan.forward(m.ys)
-	m.run(mambaGate, M, g, B, T)
+	m.run(mambaGate, M)
 	m.outProj.Forward(y, m.g, M)
 }
 
@@ -252,12 +241,11 @@ func (m *Mamba[F]) gateRows(lo, hi int) {
 func (m *Mamba[F]) Backward(dx, dy, x []F, B, T int) {
 	scan := m.scanOf(B, T)
 	M, E, R, LD := B*T, m.E, m.R, m.R+2*m.N
-	g := minRowGrain(E)
 	dg, dxz, du, ddelta := m.dg[:M*E], m.dxz[:M*2*E], m.du[:M*E], m.ddelta[:M*E]
 	dxdbl, ddr := m.dxdbl[:M*LD], m.ddr[:M*R]
 	m.outProj.BackwardTo(dg, dy, m.g, M)
 	// g = ys ⊙ SiLU(z): dz = dg·ys·SiLU′(z), dys = dg·SiLU(z) (in place).
-	m.run(mambaGateBack, M, g, B, T)
+	m.run(mambaGateBack, M)
 	clear(dxdbl) // du, ddelta: overwritten by the scan
 	clear(m.dAbuf)
 	scan.backward(m.work, dg, du, ddelta, m.dAbuf, dxdbl[R:], m.dSkip.Grad)
@@ -266,7 +254,7 @@ func (m *Mamba[F]) Backward(dx, dy, x []F, B, T int) {
 		m.aLog.Grad[j] += v * m.a[j]
 	}
 	// Δ = softplus(dtr): ∂Δ/∂dtr = σ(dtr).
-	m.run(mambaSoftplusBack, M, g, B, T)
+	m.run(mambaSoftplusBack, M)
 	clear(ddr)
 	m.dtProj.Backward(ddr, ddelta, m.dr, M)
 	for i := 0; i < M; i++ {
@@ -274,9 +262,8 @@ func (m *Mamba[F]) Backward(dx, dy, x []F, B, T int) {
 	}
 	m.xProj.Backward(du, dxdbl, m.u, M)
 	// u = SiLU(xc): SiLU′(x) = σ(x)·(1 + x·(1 − σ(x))).
-	m.run(mambaSiLUBack, M, g, B, T)
-	m.run(mambaConvBackRows, M, 8, B, T)
-	m.run(mambaConvBack, E, convGrainE(E), B, T)
+	m.run(mambaSiLUBack, M)
+	conv1dBackward(dxz, 2*E, du, m.xz, m.convW.Data, m.convW.Grad, m.convB.Grad, B, T, E, m.K)
 	m.inProj.Backward(dx, dxz, x, M)
 }
 

@@ -30,3 +30,5 @@ func minlstmLogFwdStagedAVX(la, lb, kf, ki, kh *float32, n int)                 
 func minlstmLogBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, dla, dlb *float32, n int) { panic("no AVX2") }
 func minlstmLinFwdStagedAVX(a, b, kf, ki, kh *float32, n int)                    { panic("no AVX2") }
 func minlstmLinBwdStagedAVX(dkf, dki, dkh, kf, ki, kh, da, db *float32, n int)   { panic("no AVX2") }
+
+func streamCopy32(dst, src *float32, n int) { panic("no AVX2") }
